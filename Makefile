@@ -1,0 +1,58 @@
+# Makefile — builds the azora_opt extension with PGXS, and drives the project's main jobs:
+#   make demo   the whole story on a throwaway cluster (installs what is missing first)
+#   make test   every test on a throwaway cluster, ending with "N passed, N failed"
+#   make bench  the benchmarks (figures go to docs/benchmarks.md)
+# The client library, CLI, unit tests and benchmarks are built by CMake (CMakeLists.txt).
+
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
+
+MODULE_big  = azora_opt
+MODULEDIR   = extension
+EXT_SOURCES = $(sort $(wildcard extension/*.cpp extension/*/*.cpp))
+OBJS        = $(EXT_SOURCES:.cpp=.o)
+DATA        = extension/azora_opt.control $(wildcard extension/azora_opt--*.sql)
+
+PG_CPPFLAGS = -I$(CURDIR)/extension
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -fno-omit-frame-pointer
+SHLIB_LINK  = -lstdc++
+
+# pg_regress tests: one file per feature in sql/, expected output in expected/.
+REGRESS     = version boundary
+# Isolation specs (concurrency) in test/isolation/specs, expected output in test/isolation/expected.
+ISOLATION   =
+ISOLATION_OPTS = --inputdir=test/isolation
+
+# No LLVM bitcode: the JIT inlining of C++ code buys nothing here and needs clang's C++ headers.
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+else
+all:
+	@echo "PostgreSQL's server headers are missing: run scripts/install-deps.sh (make demo and make test do)."
+	@exit 1
+endif
+
+.PHONY: deps client demo test bench format format-check
+deps:
+	scripts/install-deps.sh
+
+client:
+	scripts/build.sh client
+
+demo:
+	scripts/demo.sh
+
+test:
+	scripts/test.sh
+
+bench:
+	scripts/bench.sh
+
+FORMAT_FILES = $(shell git ls-files '*.cpp' '*.hpp' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
