@@ -7,7 +7,9 @@ const char* PgError::what() const noexcept {
   return data_ != nullptr && data_->message != nullptr ? data_->message : "PostgreSQL error";
 }
 
-int PgError::sqlstate() const noexcept { return data_ != nullptr ? data_->sqlerrcode : 0; }
+int PgError::sqlstate() const noexcept {
+  return data_ != nullptr ? data_->sqlerrcode : 0;
+}
 
 namespace detail {
 

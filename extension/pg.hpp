@@ -61,8 +61,8 @@ extern "C" {
 
 // PG_FUNCTION_INFO_V1 declares its symbols without a language linkage; in C++ they must be
 // extern "C" or the fmgr cannot find them. Use this for every SQL-callable function.
-#define AZORA_SQL_FUNCTION(name)       \
-  extern "C" {                         \
-  PG_FUNCTION_INFO_V1(name);           \
-  }                                    \
+#define AZORA_SQL_FUNCTION(name) \
+  extern "C" {                   \
+  PG_FUNCTION_INFO_V1(name);     \
+  }                              \
   extern "C" Datum name(PG_FUNCTION_ARGS)

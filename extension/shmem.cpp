@@ -50,8 +50,12 @@ void install_shmem_hooks() {
   shmem_startup_hook = startup_shmem;
 }
 
-LWLock* shared_lock(LockId id) { return &locks[static_cast<int>(id)].lock; }
+LWLock* shared_lock(LockId id) {
+  return &locks[static_cast<int>(id)].lock;
+}
 
-bool shmem_ready() { return locks != nullptr; }
+bool shmem_ready() {
+  return locks != nullptr;
+}
 
 }  // namespace azora

@@ -41,4 +41,6 @@ AZORA_SQL_FUNCTION(azora_selftest_raise) {
   PG_RETURN_VOID();
 }
 
-AZORA_SQL_FUNCTION(azora_selftest_unwound) { PG_RETURN_INT64(unwound); }
+AZORA_SQL_FUNCTION(azora_selftest_unwound) {
+  PG_RETURN_INT64(unwound);
+}

@@ -10,6 +10,7 @@ PACKAGES=(
   libpq-dev libpqxx-dev libhiredis-dev redis-server zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
+  libssl-dev nlohmann-json3-dev
   python3
 )
 # Extra packages a later step asks for: AZORA_EXTRA_PACKAGES="a b c".

@@ -1,0 +1,57 @@
+// result.hpp — Result: an owning, move-only view of a libpq PGresult.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <libpq-fe.h>
+
+namespace azora {
+
+class Result {
+ public:
+  Result() = default;
+  explicit Result(PGresult* res) noexcept : res_(res) {}
+  ~Result() { reset(); }
+  Result(Result&& other) noexcept : res_(other.release()) {}
+  Result& operator=(Result&& other) noexcept {
+    if (this != &other) {
+      reset();
+      res_ = other.release();
+    }
+    return *this;
+  }
+  Result(const Result&) = delete;
+  Result& operator=(const Result&) = delete;
+
+  int rows() const noexcept { return res_ ? PQntuples(res_) : 0; }
+  int columns() const noexcept { return res_ ? PQnfields(res_) : 0; }
+  std::string column_name(int col) const;
+  // Index of a column by name, or -1.
+  int column_index(std::string_view name) const;
+  bool is_null(int row, int col) const { return PQgetisnull(res_, row, col) != 0; }
+  // The text value of a field; empty view for NULL (check is_null) — valid while *this lives.
+  std::string_view value(int row, int col) const;
+  // The value, or nullopt for NULL.
+  std::optional<std::string> get(int row, int col) const;
+  // Rows affected by INSERT/UPDATE/DELETE (0 for other statements).
+  long affected_rows() const;
+  ExecStatusType status() const noexcept { return res_ ? PQresultStatus(res_) : PGRES_EMPTY_QUERY; }
+
+  PGresult* native() const noexcept { return res_; }
+  PGresult* release() noexcept {
+    PGresult* r = res_;
+    res_ = nullptr;
+    return r;
+  }
+
+ private:
+  void reset() noexcept {
+    if (res_ != nullptr) PQclear(res_);
+    res_ = nullptr;
+  }
+  PGresult* res_ = nullptr;
+};
+
+}  // namespace azora
