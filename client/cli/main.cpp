@@ -1,43 +1,26 @@
 // main.cpp — the azora-opt command line: talks to a server running the azora_opt extension.
 //
-//   azora-opt [--dsn CONNINFO] COMMAND
-// Commands: version, ping. The connection defaults to libpq's PG* environment variables.
+//   azora-opt [--dsn CONNINFO] COMMAND [ARGS...]
+// The connection defaults to libpq's PG* environment variables. Exit status: 0 ok, 1 error
+// (message, SQLSTATE and hint on stderr), 2 bad usage.
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "azora/connection.hpp"
-#include "azora/version.hpp"
+#include "commands.hpp"
 
 namespace {
 
-int usage(FILE* out) {
+int usage(std::FILE* out) {
+  std::fprintf(out, "usage: azora-opt [--dsn CONNINFO] COMMAND [ARGS...]\ncommands:\n");
+  for (const azora::cli::Command& c : azora::cli::commands()) {
+    std::string head = std::string(c.name) + (*c.args ? " " : "") + c.args;
+    std::fprintf(out, "  %-22s %s\n", head.c_str(), c.help);
+  }
   std::fprintf(out,
-               "usage: azora-opt [--dsn CONNINFO] COMMAND\n"
-               "commands:\n"
-               "  version   client version, and the server's azora_opt version\n"
-               "  ping      connect, run a round trip, print the latency\n"
                "The connection comes from --dsn, or else libpq's PG* environment variables.\n");
   return out == stderr ? 2 : 0;
-}
-
-int cmd_version(azora::Connection& conn) {
-  azora::Result r = conn.exec("SELECT azora_opt.version()");
-  std::printf("azora-opt client %s\nazora_opt extension %s (server %d)\n", azora::kClientVersion,
-              std::string(r.value(0, 0)).c_str(), conn.server_version());
-  return 0;
-}
-
-int cmd_ping(azora::Connection& conn) {
-  auto start = std::chrono::steady_clock::now();
-  azora::Result r = conn.exec_params("SELECT $1::text", {std::string("pong")});
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::steady_clock::now() - start)
-                .count();
-  std::printf("%s from backend %d in %lld us\n", std::string(r.value(0, 0)).c_str(),
-              conn.backend_pid(), static_cast<long long>(us));
-  return 0;
 }
 
 }  // namespace
@@ -55,16 +38,23 @@ int main(int argc, char** argv) {
     }
   }
   if (args.empty()) return usage(stderr);
-  try {
-    azora::Connection conn(dsn);
-    if (args[0] == "version") return cmd_version(conn);
-    if (args[0] == "ping") return cmd_ping(conn);
+  const azora::cli::Command* command = nullptr;
+  for (const azora::cli::Command& c : azora::cli::commands())
+    if (args[0] == c.name) command = &c;
+  if (command == nullptr) {
     std::fprintf(stderr, "azora-opt: unknown command '%s'\n", args[0].c_str());
     return usage(stderr);
+  }
+  try {
+    azora::Connection conn(dsn);
+    return command->run(conn, std::vector<std::string>(args.begin() + 1, args.end()));
   } catch (const azora::SqlError& e) {
     std::fprintf(stderr, "azora-opt: %s (SQLSTATE %s)\n", e.what(), e.sqlstate().c_str());
     if (!e.hint().empty()) std::fprintf(stderr, "hint: %s\n", e.hint().c_str());
     return 1;
+  } catch (const azora::UsageError& e) {
+    std::fprintf(stderr, "azora-opt: %s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "azora-opt: %s\n", e.what());
     return 1;

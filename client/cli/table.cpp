@@ -1,0 +1,70 @@
+// table.cpp — aligned text tables for the CLI (see table.hpp).
+#include "table.hpp"
+
+#include <vector>
+
+namespace azora::cli {
+
+namespace {
+
+// Display width in code points; newlines and tabs become spaces so a row stays on one line.
+std::string one_line(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return out;
+}
+
+size_t width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) n++;
+  return n;
+}
+
+// Cuts to at most `max` code points, never inside a UTF-8 sequence.
+std::string cut(const std::string& s, size_t max) {
+  if (width(s) <= max) return s;
+  size_t points = 0, i = 0;
+  for (; i < s.size(); i++) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (points == max - 1) break;
+      points++;
+    }
+  }
+  return s.substr(0, i) + "…";
+}
+
+}  // namespace
+
+void print_table(const Result& result, std::FILE* out, size_t max_cell_width) {
+  const int cols = result.columns();
+  std::vector<std::vector<std::string>> cells(static_cast<size_t>(result.rows()) + 1);
+  std::vector<size_t> widths(static_cast<size_t>(cols), 0);
+  for (int c = 0; c < cols; c++) cells[0].push_back(result.column_name(c));
+  for (int r = 0; r < result.rows(); r++)
+    for (int c = 0; c < cols; c++)
+      cells[static_cast<size_t>(r) + 1].push_back(
+          result.is_null(r, c) ? "" : cut(one_line(result.value(r, c)), max_cell_width));
+  for (const auto& row : cells)
+    for (int c = 0; c < cols; c++)
+      widths[static_cast<size_t>(c)] =
+          std::max(widths[static_cast<size_t>(c)], width(row[static_cast<size_t>(c)]));
+  for (size_t r = 0; r < cells.size(); r++) {
+    for (int c = 0; c < cols; c++) {
+      const std::string& cell = cells[r][static_cast<size_t>(c)];
+      std::fprintf(out, "%s%s%*s", c ? " | " : " ", cell.c_str(),
+                   static_cast<int>(widths[static_cast<size_t>(c)] - width(cell)), "");
+    }
+    std::fputc('\n', out);
+    if (r == 0) {
+      for (int c = 0; c < cols; c++)
+        std::fprintf(out, "%s%s", c ? "-+-" : "-",
+                     std::string(widths[static_cast<size_t>(c)], '-').c_str());
+      std::fputc('\n', out);
+    }
+  }
+  std::fprintf(out, "(%d row%s)\n", result.rows(), result.rows() == 1 ? "" : "s");
+}
+
+}  // namespace azora::cli

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# cli.sh — the azora-opt command line against the running throwaway cluster: each command's
+# output, exit codes for bad usage (2) and server errors (1, with SQLSTATE and hint).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cli="$root/build/client/azora-opt"
+fail=0
+check() {  # check DESCRIPTION EXPECTED_STATUS PATTERN -- CMD...
+  local what=$1 want=$2 pattern=$3; shift 4
+  local out status
+  out=$("$@" 2>&1); status=$?
+  if [ "$status" -ne "$want" ] || ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL: $what (status $status, want $want; pattern '$pattern')"; echo "$out" | head -20
+    fail=1
+  else
+    echo "ok: $what"
+  fi
+}
+psql -XAtqc 'CREATE EXTENSION IF NOT EXISTS azora_opt'
+check "version" 0 '^azora_opt extension 1\.0\.0 \(server 15[0-9]{4}\)$' -- "$cli" version
+check "ping over the socket" 0 '^pong from backend [0-9]+ in [0-9]+ us$' -- "$cli" ping
+check "ping over TCP with --dsn" 0 '^pong from backend' -- "$cli" --dsn "$AZORA_PG_TCP_CONNINFO" ping
+check "help lists the commands" 0 'top \[N\] \[ORDER_BY\]' -- "$cli" --help
+check "no command is bad usage" 2 '^usage: azora-opt' -- "$cli"
+check "unknown command is bad usage" 2 "unknown command 'frobnicate'" -- "$cli" frobnicate
+check "plan without a queryid is bad usage" 2 'plan needs a queryid' -- "$cli" plan
+check "unreachable server" 1 'could not connect' -- "$cli" --dsn "host=/nonexistent/azora port=1" ping
+exit $fail
