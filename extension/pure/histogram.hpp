@@ -1,0 +1,117 @@
+// histogram.hpp — the latency histogram of one tracked query: log-bucketed, fixed size, mergeable.
+//
+// PostgreSQL-free so GoogleTest can prove its error bound (test/unit/histogram_test.cpp); the
+// extension keeps one Histogram per entry in shared memory, so it is plain data only.
+//
+// Bucket math. With a relative accuracy a, every bucket i >= 1 covers [L*g^(i-1), L*g^i) where
+// g = (1+a)/(1-a) and L = kMinMs. A value reported for bucket i is its "centre"
+// 2*L*g^(i-1)*g/(g+1), which lies within a (relative) of both ends, hence of every value in the
+// bucket. We design with a = 1.9 % so that floating-point rounding at bucket edges still keeps
+// the guaranteed bound under the advertised 2 %. Bucket 0 holds values below kMinMs, the last
+// bucket values of kMaxMs and above; quantiles are clamped to the observed [min, max] (exact
+// values the entry keeps anyway), which can only bring an estimate closer to the truth.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace azora {
+namespace histogram {
+
+constexpr double kDesignAccuracy = 0.019;  // a, used to size buckets
+constexpr double kGuaranteedError = 0.02;  // the bound the tests prove
+constexpr double kMinMs = 0.001;           // 1 microsecond
+constexpr double kMaxMs = 1000000.0;       // 1000 seconds
+// g = (1+a)/(1-a); ln(g) as a literal keeps everything constexpr.
+constexpr double kGamma = (1.0 + kDesignAccuracy) / (1.0 - kDesignAccuracy);
+// ceil(ln(kMaxMs / kMinMs) / ln(kGamma)) = ceil(20.7233 / 0.0380046) = 546, plus under/overflow.
+constexpr int kRangeBuckets = 546;
+constexpr int kBuckets = kRangeBuckets + 2;
+
+// Plain data, zero-initialised means empty.
+struct Histogram {
+  uint32_t counts[kBuckets];
+};
+
+inline double log_gamma() {
+  static const double value = std::log(kGamma);
+  return value;
+}
+
+// The bucket a duration (milliseconds) falls into.
+inline int bucket_of(double ms) {
+  if (!(ms >= kMinMs)) return 0;  // also catches NaN
+  if (ms >= kMaxMs) return kBuckets - 1;
+  int i = static_cast<int>(std::floor(std::log(ms / kMinMs) / log_gamma())) + 1;
+  if (i < 1) i = 1;
+  if (i > kRangeBuckets) i = kRangeBuckets;
+  return i;
+}
+
+// Lower and upper edge of an in-range bucket (1..kRangeBuckets).
+inline double bucket_lower(int i) {
+  return kMinMs * std::pow(kGamma, i - 1);
+}
+inline double bucket_upper(int i) {
+  return kMinMs * std::pow(kGamma, i);
+}
+
+// The value reported for a bucket: its centre for in-range buckets, the range edge otherwise.
+inline double bucket_value(int i) {
+  if (i <= 0) return kMinMs;
+  if (i >= kBuckets - 1) return kMaxMs;
+  return bucket_lower(i) * 2.0 * kGamma / (kGamma + 1.0);
+}
+
+inline void add(Histogram& h, double ms) {
+  uint32_t& c = h.counts[bucket_of(ms)];
+  if (c != UINT32_MAX) c++;  // saturate rather than wrap
+}
+
+// Merging is bucket-wise addition: the merge of two histograms is the histogram of the union.
+inline void merge(Histogram& into, const Histogram& from) {
+  for (int i = 0; i < kBuckets; i++) {
+    uint64_t sum = static_cast<uint64_t>(into.counts[i]) + from.counts[i];
+    into.counts[i] = sum > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(sum);
+  }
+}
+
+inline uint64_t total(const Histogram& h) {
+  uint64_t n = 0;
+  for (int i = 0; i < kBuckets; i++) n += h.counts[i];
+  return n;
+}
+
+// The nearest-rank q-quantile (0 < q <= 1): the value of rank ceil(q*n) in sorted order,
+// estimated within kGuaranteedError (relative) for values in [kMinMs, kMaxMs). The estimate is
+// clamped to [min_ms, max_ms], the exact extremes the caller tracks. NaN when empty.
+inline double quantile(const Histogram& h, double q, double min_ms, double max_ms) {
+  uint64_t n = total(h);
+  if (n == 0) return std::nan("");
+  if (q <= 0) return min_ms;
+  uint64_t rank = static_cast<uint64_t>(std::ceil(q * static_cast<double>(n)));
+  if (rank < 1) rank = 1;
+  if (rank > n) rank = n;
+  uint64_t seen = 0;
+  int i = 0;
+  for (; i < kBuckets; i++) {
+    seen += h.counts[i];
+    if (seen >= rank) break;
+  }
+  double v = bucket_value(i);
+  if (v < min_ms) v = min_ms;
+  if (v > max_ms) v = max_ms;
+  return v;
+}
+
+// How many recorded values are <= le_ms, judged by bucket value (used to re-bucket into
+// Prometheus' coarse `le` boundaries; exact except for the one bucket straddling le_ms).
+inline uint64_t count_at_most(const Histogram& h, double le_ms) {
+  uint64_t n = 0;
+  for (int i = 0; i < kBuckets; i++)
+    if (bucket_value(i) <= le_ms) n += h.counts[i];
+  return n;
+}
+
+}  // namespace histogram
+}  // namespace azora
