@@ -1,6 +1,9 @@
 // connection.cpp — Connection over libpq (see connection.hpp).
 #include "azora/connection.hpp"
 
+#include <poll.h>
+
+#include <cerrno>
 #include <memory>
 
 namespace azora {
@@ -20,15 +23,27 @@ std::string trimmed(const char* message) {
 
 }  // namespace
 
-Connection::Connection(const std::string& conninfo, std::chrono::milliseconds connect_timeout) {
+Connection::Connection(const std::string& conninfo, std::chrono::milliseconds connect_timeout)
+    : Connection(conninfo, connect_timeout, {}) {}
+
+Connection::Connection(const std::string& conninfo, std::chrono::milliseconds connect_timeout,
+                       const std::vector<std::pair<std::string, std::string>>& overrides) {
   // libpq's connect_timeout is whole seconds (minimum 2); round up so we never wait less.
   long secs = static_cast<long>((connect_timeout.count() + 999) / 1000);
   if (secs < 2) secs = 2;
   const std::string timeout = std::to_string(secs);
-  const char* keys[] = {"dbname", "connect_timeout", nullptr};
-  const char* values[] = {conninfo.c_str(), timeout.c_str(), nullptr};
-  // expand_dbname=1: the conninfo string is parsed and its own settings win.
-  conn_ = PQconnectdbParams(keys, values, 1);
+  // connect_timeout comes first so the conninfo's own setting wins; overrides come after the
+  // conninfo (libpq lets later keywords override what the expanded dbname set).
+  std::vector<const char*> keys = {"connect_timeout", "dbname"};
+  std::vector<const char*> values = {timeout.c_str(), conninfo.c_str()};
+  for (const auto& [k, v] : overrides) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  // expand_dbname=1: the conninfo string (or URI) is parsed as a whole set of settings.
+  conn_ = PQconnectdbParams(keys.data(), values.data(), 1);
   if (conn_ == nullptr) throw ConnectionError("out of memory allocating a connection", "08000");
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string msg = trimmed(PQerrorMessage(conn_));
@@ -39,9 +54,13 @@ Connection::Connection(const std::string& conninfo, std::chrono::milliseconds co
   }
 }
 
-Connection::~Connection() { close(); }
+Connection::~Connection() {
+  close();
+}
 
-Connection::Connection(Connection&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
+Connection::Connection(Connection&& other) noexcept : conn_(other.conn_) {
+  other.conn_ = nullptr;
+}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
@@ -72,9 +91,34 @@ Result Connection::check(PGresult* raw) {
                  field(raw, PG_DIAG_MESSAGE_HINT));
 }
 
+// PQexec keeps only the last result; when the server sends a FATAL and then closes the
+// connection, that last one is libpq's own "server closed the connection" without a SQLSTATE.
+// Collecting the results ourselves keeps the first error, with the server's SQLSTATE (57P01).
+Result Connection::collect() {
+  PGresult* first_error = nullptr;
+  PGresult* last = nullptr;
+  while (PGresult* r = PQgetResult(conn_)) {
+    ExecStatusType st = PQresultStatus(r);
+    if ((st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) && first_error == nullptr) {
+      first_error = r;
+      continue;
+    }
+    if (last != nullptr) PQclear(last);
+    last = r;
+    if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) break;
+    if (PQstatus(conn_) != CONNECTION_OK) break;
+  }
+  if (first_error != nullptr) {
+    if (last != nullptr) PQclear(last);
+    return check(first_error);
+  }
+  return check(last);
+}
+
 Result Connection::exec(const std::string& sql) {
   if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
-  return check(PQexec(conn_, sql.c_str()));
+  if (PQsendQuery(conn_, sql.c_str()) == 0) return check(nullptr);
+  return collect();
 }
 
 Result Connection::exec_params(const std::string& sql, const std::vector<Param>& params) {
@@ -82,8 +126,10 @@ Result Connection::exec_params(const std::string& sql, const std::vector<Param>&
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
-  return check(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                            values.data(), nullptr, nullptr, 0));
+  if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                        nullptr, nullptr, 0) == 0)
+    return check(nullptr);
+  return collect();
 }
 
 std::string Connection::quote_identifier(std::string_view name) const {
@@ -104,8 +150,44 @@ bool Connection::ping() noexcept {
   return res.status() == PGRES_EMPTY_QUERY && PQstatus(conn_) == CONNECTION_OK;
 }
 
-int Connection::backend_pid() const noexcept { return conn_ ? PQbackendPID(conn_) : 0; }
+bool Connection::has_pending_input() const noexcept {
+  if (!is_open()) return false;
+  pollfd p{PQsocket(conn_), POLLIN, 0};
+  int n;
+  do n = ::poll(&p, 1, 0);
+  while (n < 0 && errno == EINTR);
+  return n != 0;  // readable, hung up, or an error: all mean "look closer"
+}
 
-int Connection::server_version() const noexcept { return conn_ ? PQserverVersion(conn_) : 0; }
+bool Connection::idle_check() noexcept {
+  if (!is_open()) return false;
+  if (!has_pending_input()) return true;
+  if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) return false;
+  // Drop NOTIFYs nobody asked for; then prove the session is alive.
+  while (PGnotify* n = PQnotifies(conn_)) PQfreemem(n);
+  return ping();
+}
+
+PGTransactionStatusType Connection::transaction_status() const noexcept {
+  return conn_ ? PQtransactionStatus(conn_) : PQTRANS_UNKNOWN;
+}
+
+std::string Connection::host() const {
+  const char* h = conn_ ? PQhost(conn_) : nullptr;
+  return h ? h : "";
+}
+
+std::string Connection::port() const {
+  const char* p = conn_ ? PQport(conn_) : nullptr;
+  return p ? p : "";
+}
+
+int Connection::backend_pid() const noexcept {
+  return conn_ ? PQbackendPID(conn_) : 0;
+}
+
+int Connection::server_version() const noexcept {
+  return conn_ ? PQserverVersion(conn_) : 0;
+}
 
 }  // namespace azora

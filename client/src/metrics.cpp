@@ -226,10 +226,20 @@ Histogram& Registry::histogram(const std::string& name, const std::string& help,
 
 Subscription Registry::gauge_callback(const std::string& name, const std::string& help,
                                       const Labels& labels, std::function<double()> fn) {
+  return add_callback(name, help, kGauge, labels, std::move(fn));
+}
+
+Subscription Registry::counter_callback(const std::string& name, const std::string& help,
+                                        const Labels& labels, std::function<double()> fn) {
+  return add_callback(name, help, kCounter, labels, std::move(fn));
+}
+
+Subscription Registry::add_callback(const std::string& name, const std::string& help, int type,
+                                    const Labels& labels, std::function<double()> fn) {
   check_labels(labels);
-  if (!fn) throw UsageError("gauge_callback needs a function");
+  if (!fn) throw UsageError("a callback metric needs a function");
   std::lock_guard<std::mutex> lock(mu_);
-  Family& f = family(name, help, kGauge, nullptr);
+  Family& f = family(name, help, type, nullptr);
   std::uint64_t id = next_id_++;
   f.callbacks.emplace(id, Family::Callback{labels, std::move(fn)});
   return Subscription(this, id);
@@ -252,21 +262,15 @@ std::string Registry::expose() const {
     out += "# HELP " + name + ' ';
     append_escaped(out, f->help, false);
     out += "\n# TYPE " + name + ' ' + type_name(f->type) + '\n';
-    for (const auto& [labels, c] : f->counters) {
-      out += name;
-      append_labels(out, labels);
-      out += ' ';
-      append_number(out, c->value());
-      out += '\n';
-    }
-    // Plain and callback gauges of one name share the family; order series by labels.
-    std::map<Labels, double> gauge_values;
-    for (const auto& [labels, g] : f->gauges) gauge_values[labels] = g->value();
+    // Plain and callback series of one name share the family; order series by labels.
+    std::map<Labels, double> values;
+    for (const auto& [labels, c] : f->counters) values[labels] = c->value();
+    for (const auto& [labels, g] : f->gauges) values[labels] = g->value();
     for (const auto& [id, cb] : f->callbacks) {
       (void)id;
-      gauge_values[cb.labels] = cb.fn();
+      values[cb.labels] = cb.fn();
     }
-    for (const auto& [labels, v] : gauge_values) {
+    for (const auto& [labels, v] : values) {
       out += name;
       append_labels(out, labels);
       out += ' ';

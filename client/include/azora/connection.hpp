@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <libpq-fe.h>
@@ -25,6 +26,10 @@ class Connection {
   // Throws ConnectionError, or TimeoutError when connect_timeout passes first.
   explicit Connection(const std::string& conninfo,
                       std::chrono::milliseconds connect_timeout = std::chrono::seconds(2));
+  // The same, with libpq keywords that override the conninfo's (e.g. {"target_session_attrs",
+  // "prefer-standby"} to route a multi-host conninfo to a standby).
+  Connection(const std::string& conninfo, std::chrono::milliseconds connect_timeout,
+             const std::vector<std::pair<std::string, std::string>>& overrides);
   ~Connection();
   Connection(Connection&& other) noexcept;
   Connection& operator=(Connection&& other) noexcept;
@@ -43,6 +48,18 @@ class Connection {
   bool is_open() const noexcept;
   // A round trip that proves the server answers; false when the connection is broken.
   bool ping() noexcept;
+  // A check without a round trip, for a connection that sat idle: the server sends nothing to
+  // an idle session unless it is going away (pg_terminate_backend, shutdown: a FATAL then EOF)
+  // or has a NOTIFY/ParameterStatus. So no pending input means alive; pending input is read,
+  // and if the connection survived that, a ping() settles it. False when broken.
+  bool idle_check() noexcept;
+  // Whether the socket has unread input (poll with zero timeout), without reading it.
+  bool has_pending_input() const noexcept;
+  // Where the session stands: PQTRANS_IDLE, PQTRANS_INTRANS, PQTRANS_INERROR, ...
+  PGTransactionStatusType transaction_status() const noexcept;
+  // Host and port this connection went to (the one chosen from a multi-host conninfo).
+  std::string host() const;
+  std::string port() const;
   int backend_pid() const noexcept;
   int server_version() const noexcept;
   PGconn* native() const noexcept { return conn_; }
@@ -50,6 +67,8 @@ class Connection {
  private:
   // Wraps a result; throws SqlError/ConnectionError for a failed one.
   Result check(PGresult* res);
+  // Reads every result of the statement sent last; returns the last or throws the first error.
+  Result collect();
   void close() noexcept;
   PGconn* conn_ = nullptr;
 };

@@ -125,6 +125,9 @@ class Registry {
   // and must not call back into this registry). Unregistered when the Subscription dies.
   [[nodiscard]] Subscription gauge_callback(const std::string& name, const std::string& help,
                                             const Labels& labels, std::function<double()> fn);
+  // The same for a counter kept elsewhere (fn must never go down), e.g. a pool's acquisitions.
+  [[nodiscard]] Subscription counter_callback(const std::string& name, const std::string& help,
+                                              const Labels& labels, std::function<double()> fn);
 
   // The whole registry in the Prometheus text format, families sorted by name.
   std::string expose() const;
@@ -134,6 +137,8 @@ class Registry {
   struct Family;
   Family& family(const std::string& name, const std::string& help, int type,
                  const std::vector<double>* bounds);
+  Subscription add_callback(const std::string& name, const std::string& help, int type,
+                            const Labels& labels, std::function<double()> fn);
   void unregister(std::uint64_t id) noexcept;
 
   mutable std::mutex mu_;

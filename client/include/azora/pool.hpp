@@ -1,0 +1,84 @@
+// pool.hpp — Pool: a thread-safe pool of libpq connections handing out RAII Leases.
+//
+// Owns the connections, their lifecycle (open up to max_size on demand, keep min_size, close
+// the ones idle past idle_timeout or older than max_lifetime), the health check on lease (a dead
+// backend, e.g. one killed by pg_terminate_backend, is detected and replaced), the wait with a
+// timeout when all are in use, and pgbouncer-style statistics. All members are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "azora/lease.hpp"
+#include "azora/metrics.hpp"
+
+namespace azora {
+
+struct PoolOptions {
+  // libpq conninfo or URI; may list several hosts ("host=a,b port=5432,5433").
+  std::string conninfo;
+  // Overrides the conninfo's target_session_attrs when not empty ("read-write", "primary",
+  // "standby", "prefer-standby", ...): how libpq picks among several hosts.
+  std::string target_session_attrs;
+  std::size_t min_size = 5;   // opened by the constructor and kept open
+  std::size_t max_size = 20;  // never more connections than this
+  std::chrono::milliseconds idle_timeout = std::chrono::seconds(30);  // above min_size
+  std::chrono::milliseconds connect_timeout = std::chrono::seconds(2);
+  std::chrono::milliseconds max_lifetime = std::chrono::minutes(30);  // then retired
+  // How long acquire() waits for a free connection when max_size are in use.
+  std::chrono::milliseconds acquire_timeout = std::chrono::seconds(2);
+  // Health check on lease: always the free no-round-trip check (Connection::idle_check); a
+  // connection idle for longer than this also gets a ping round trip first.
+  bool health_check = true;
+  std::chrono::milliseconds ping_after_idle = std::chrono::seconds(10);
+  // How often the background thread prunes and refills the pool and checks idle connections.
+  std::chrono::milliseconds maintenance_interval = std::chrono::seconds(1);
+  // Run on each new connection (e.g. SET statement_timeout); an exception discards it.
+  std::function<void(Connection&)> on_connect;
+  // Name used in errors and as the metrics' pool label; must be unique per registry.
+  std::string name = "default";
+  // When set, the pool exports its stats as azora_pool_* series into this registry.
+  metrics::Registry* registry = nullptr;
+};
+
+// A snapshot, like pgbouncer's SHOW POOLS. total = active + idle (+ connections being opened).
+struct PoolStats {
+  std::size_t total = 0;       // open connections, in use or not
+  std::size_t active = 0;      // leased out
+  std::size_t idle = 0;        // ready in the pool
+  std::size_t waiting = 0;     // acquire() calls blocked right now
+  std::uint64_t acquired = 0;  // leases handed out since start
+  std::uint64_t timeouts = 0;  // acquire() calls that gave up (TimeoutError)
+  std::uint64_t broken = 0;    // connections found dead (health check, return) and dropped
+};
+
+class Pool {
+ public:
+  // Opens min_size connections; throws ConnectionError/TimeoutError when the server is not
+  // reachable, UsageError on inconsistent options.
+  explicit Pool(PoolOptions options);
+  // Closes idle connections; leases still out close theirs when returned.
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // A healthy connection, waiting up to options.acquire_timeout (or `timeout`) for one to be
+  // free. TimeoutError on exhaustion, ConnectionError when a new one cannot be opened.
+  Lease acquire();
+  Lease acquire(std::chrono::milliseconds timeout);
+
+  PoolStats stats() const;
+  const PoolOptions& options() const noexcept;
+
+ private:
+  std::shared_ptr<detail::PoolState> state_;
+  std::vector<metrics::Subscription> exported_;
+  std::thread maintenance_;
+};
+
+}  // namespace azora

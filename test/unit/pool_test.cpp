@@ -1,0 +1,362 @@
+// pool_test.cpp — Pool and Lease against the real throwaway PostgreSQL cluster.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "azora/pool.hpp"
+#include "test_env.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using azora::Connection;
+using azora::Lease;
+using azora::Pool;
+using azora::PoolOptions;
+
+PoolOptions options(std::size_t min, std::size_t max) {
+  PoolOptions o;
+  o.conninfo = azora::test::pg_conninfo();
+  o.min_size = min;
+  o.max_size = max;
+  return o;
+}
+
+// Polls cond for up to 10 s (generous: the machine is shared); true when it became true.
+template <class F>
+bool eventually(F cond) {
+  for (int i = 0; i < 1000; i++) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return cond();
+}
+
+// Kills a backend from another session and waits until it is gone.
+void terminate_backend(int pid) {
+  Connection admin(azora::test::pg_conninfo());
+  admin.exec_params("SELECT pg_terminate_backend($1::int)", {std::to_string(pid)});
+  ASSERT_TRUE(eventually([&] {
+    return admin
+               .exec_params("SELECT 1 FROM pg_stat_activity WHERE pid = $1::int",
+                            {std::to_string(pid)})
+               .rows() == 0;
+  }));
+}
+
+TEST(Pool, OpensMinSizeUpFront) {
+  Pool pool(options(5, 20));
+  azora::PoolStats s = pool.stats();
+  EXPECT_EQ(s.total, 5u);
+  EXPECT_EQ(s.idle, 5u);
+  EXPECT_EQ(s.active, 0u);
+  EXPECT_EQ(s.acquired, 0u);
+  EXPECT_EQ(pool.options().max_size, 20u);
+}
+
+TEST(Pool, DefaultsFollowTheGuide) {
+  PoolOptions o;
+  EXPECT_EQ(o.min_size, 5u);
+  EXPECT_EQ(o.max_size, 20u);
+  EXPECT_EQ(o.idle_timeout, 30s);
+  EXPECT_EQ(o.connect_timeout, 2s);
+}
+
+TEST(Pool, LeaseIsRaiiAndTheConnectionIsReused) {
+  Pool pool(options(1, 2));
+  int pid = 0;
+  {
+    Lease lease = pool.acquire();
+    ASSERT_TRUE(lease);
+    pid = lease->backend_pid();
+    EXPECT_EQ(lease->exec("SELECT 1").value(0, 0), "1");
+    EXPECT_EQ(pool.stats().active, 1u);
+    EXPECT_EQ(pool.stats().idle, 0u);
+  }
+  EXPECT_EQ(pool.stats().active, 0u);
+  EXPECT_EQ(pool.stats().idle, 1u);
+  Lease again = pool.acquire();
+  EXPECT_EQ(again->backend_pid(), pid);
+  EXPECT_EQ(pool.stats().acquired, 2u);
+  again.release();
+  EXPECT_FALSE(again);
+  EXPECT_THROW(again.connection(), azora::UsageError);
+  EXPECT_EQ(pool.stats().idle, 1u);
+}
+
+TEST(Pool, MovedLeaseReturnsOnce) {
+  Pool pool(options(1, 2));
+  Lease a = pool.acquire();
+  Lease b = std::move(a);
+  EXPECT_FALSE(a);
+  EXPECT_TRUE(b);
+  Lease c = pool.acquire();
+  b = std::move(c);  // b's first connection goes back
+  EXPECT_EQ(pool.stats().active, 1u);
+  b.release();
+  EXPECT_EQ(pool.stats().active, 0u);
+  EXPECT_EQ(pool.stats().total, 2u);
+}
+
+TEST(Pool, ExhaustionRaisesTimeoutErrorAfterTheWait) {
+  PoolOptions o = options(1, 3);
+  o.acquire_timeout = 200ms;
+  o.name = "tiny";
+  Pool pool(o);
+  std::vector<Lease> held;
+  for (int i = 0; i < 3; i++) held.push_back(pool.acquire());
+  EXPECT_EQ(pool.stats().total, 3u);
+  try {
+    pool.acquire();
+    FAIL() << "expected TimeoutError";
+  } catch (const azora::TimeoutError& e) {
+    EXPECT_NE(std::string(e.what()).find("pool tiny exhausted"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(pool.acquire(10ms), azora::TimeoutError);
+  EXPECT_EQ(pool.stats().timeouts, 2u);
+  held.pop_back();
+  Lease ok = pool.acquire();
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(pool.stats().total, 3u);
+}
+
+TEST(Pool, AWaiterGetsTheConnectionSomeoneReturns) {
+  PoolOptions o = options(1, 1);
+  o.acquire_timeout = 30s;
+  Pool pool(o);
+  Lease held = pool.acquire();
+  const int pid = held->backend_pid();
+  std::atomic<int> got{0};
+  std::thread waiter([&] {
+    Lease l = pool.acquire();
+    got = l->backend_pid();
+  });
+  ASSERT_TRUE(eventually([&] { return pool.stats().waiting == 1; }));
+  EXPECT_EQ(got.load(), 0);
+  held.release();
+  waiter.join();
+  EXPECT_EQ(got.load(), pid);
+  EXPECT_EQ(pool.stats().waiting, 0u);
+}
+
+TEST(Pool, TerminatedBackendIsDetectedOnLeaseAndReplaced) {
+  PoolOptions o = options(1, 1);
+  o.maintenance_interval = std::chrono::hours(1);  // only the lease-time check may find it
+  Pool pool(o);
+  int pid = 0;
+  {
+    Lease l = pool.acquire();
+    pid = l->backend_pid();
+  }
+  terminate_backend(pid);
+  Lease l = pool.acquire();
+  EXPECT_NE(l->backend_pid(), pid);
+  EXPECT_EQ(l->exec("SELECT 2").value(0, 0), "2");
+  EXPECT_EQ(pool.stats().broken, 1u);
+  EXPECT_EQ(pool.stats().total, 1u);
+}
+
+TEST(Pool, MaintenanceReplacesKilledIdleConnections) {
+  PoolOptions o = options(3, 5);
+  o.maintenance_interval = 20ms;
+  Pool pool(o);
+  std::vector<int> pids;
+  {
+    std::vector<Lease> all;
+    for (int i = 0; i < 3; i++) all.push_back(pool.acquire());
+    for (auto& l : all) pids.push_back(l->backend_pid());
+  }
+  for (int pid : pids) terminate_backend(pid);
+  ASSERT_TRUE(eventually([&] { return pool.stats().broken == 3 && pool.stats().idle == 3; }))
+      << "broken=" << pool.stats().broken << " idle=" << pool.stats().idle;
+  std::vector<Lease> all;
+  for (int i = 0; i < 3; i++) all.push_back(pool.acquire());
+  for (auto& l : all) {
+    EXPECT_EQ(std::count(pids.begin(), pids.end(), l->backend_pid()), 0);
+    EXPECT_EQ(l->exec("SELECT 1").rows(), 1);
+  }
+}
+
+TEST(Pool, ConnectionThatDiesWhileLeasedIsDropped) {
+  Pool pool(options(1, 2));
+  {
+    Lease l = pool.acquire();
+    try {
+      l->exec("SELECT pg_terminate_backend(pg_backend_pid())");
+      FAIL() << "expected ConnectionError";
+    } catch (const azora::ConnectionError& e) {
+      EXPECT_EQ(e.sqlstate(), "57P01");  // admin_shutdown, kept from the server
+    }
+  }
+  EXPECT_EQ(pool.stats().broken, 1u);
+  EXPECT_EQ(pool.stats().total, 0u);
+  Lease l = pool.acquire();
+  EXPECT_EQ(l->exec("SELECT 3").value(0, 0), "3");
+}
+
+TEST(Pool, OpenTransactionIsRolledBackOnReturn) {
+  Pool pool(options(1, 1));
+  {
+    Lease l = pool.acquire();
+    l->exec("CREATE TABLE IF NOT EXISTS pool_rollback_t(x int)");
+    l->exec("TRUNCATE pool_rollback_t");
+    l->exec("BEGIN");
+    l->exec("INSERT INTO pool_rollback_t VALUES (1)");
+    EXPECT_EQ(l->transaction_status(), PQTRANS_INTRANS);
+  }
+  {
+    Lease l = pool.acquire();
+    EXPECT_EQ(l->transaction_status(), PQTRANS_IDLE);
+    EXPECT_EQ(l->exec("SELECT count(*) FROM pool_rollback_t").value(0, 0), "0");
+    l->exec("BEGIN");
+    EXPECT_THROW(l->exec("SELECT 1/0"), azora::SqlError);
+    EXPECT_EQ(l->transaction_status(), PQTRANS_INERROR);
+  }
+  Lease l = pool.acquire();
+  EXPECT_EQ(l->transaction_status(), PQTRANS_IDLE);
+  EXPECT_EQ(pool.stats().broken, 0u);
+  l->exec("DROP TABLE pool_rollback_t");
+}
+
+TEST(Pool, DiscardClosesInsteadOfReturning) {
+  Pool pool(options(1, 2));
+  Lease l = pool.acquire();
+  const int pid = l->backend_pid();
+  l.discard();
+  EXPECT_EQ(pool.stats().total, 0u);
+  EXPECT_EQ(pool.stats().broken, 0u);
+  EXPECT_NE(pool.acquire()->backend_pid(), pid);
+}
+
+TEST(Pool, IdleConnectionsAboveMinAreClosedAfterIdleTimeout) {
+  PoolOptions o = options(1, 4);
+  o.idle_timeout = 50ms;
+  o.maintenance_interval = 20ms;
+  Pool pool(o);
+  {
+    std::vector<Lease> all;
+    for (int i = 0; i < 4; i++) all.push_back(pool.acquire());
+  }
+  EXPECT_TRUE(eventually([&] { return pool.stats().total == 1; })) << pool.stats().total;
+  EXPECT_EQ(pool.stats().idle, 1u);
+}
+
+TEST(Pool, ConnectionsOlderThanMaxLifetimeAreRetired) {
+  PoolOptions o = options(1, 1);
+  o.max_lifetime = 50ms;
+  o.maintenance_interval = std::chrono::hours(1);
+  Pool pool(o);
+  const int first = pool.acquire()->backend_pid();
+  std::this_thread::sleep_for(80ms);
+  const int second = pool.acquire()->backend_pid();
+  EXPECT_NE(first, second);
+  EXPECT_EQ(pool.stats().broken, 0u);  // retired, not broken
+}
+
+TEST(Pool, OnConnectRunsForEveryNewConnection) {
+  PoolOptions o = options(2, 2);
+  std::atomic<int> calls{0};
+  o.on_connect = [&](Connection& c) {
+    c.exec("SET application_name = 'azora_pool_test'");
+    calls++;
+  };
+  Pool pool(o);
+  EXPECT_EQ(calls.load(), 2);
+  EXPECT_EQ(pool.acquire()->exec("SHOW application_name").value(0, 0), "azora_pool_test");
+}
+
+TEST(Pool, UnreachableServerIsAConnectionError) {
+  PoolOptions o;
+  o.conninfo = "host=127.0.0.1 port=1 user=postgres dbname=postgres";
+  EXPECT_THROW(Pool{o}, azora::ConnectionError);
+  o.min_size = 0;
+  Pool lazy(o);
+  EXPECT_THROW(lazy.acquire(), azora::ConnectionError);
+  EXPECT_EQ(lazy.stats().total, 0u);
+  EXPECT_EQ(lazy.stats().active, 0u);
+}
+
+TEST(Pool, InconsistentOptionsAreAUsageError) {
+  EXPECT_THROW(Pool{options(3, 2)}, azora::UsageError);
+  EXPECT_THROW(Pool{options(0, 0)}, azora::UsageError);
+}
+
+TEST(Pool, LeaseMayOutliveThePool) {
+  Lease l;
+  {
+    Pool pool(options(1, 1));
+    l = pool.acquire();
+  }
+  EXPECT_EQ(l->exec("SELECT 4").value(0, 0), "4");
+  l.release();  // closes the connection: the pool is gone
+  EXPECT_FALSE(l);
+}
+
+TEST(Pool, ExportsStatsToTheMetricsRegistry) {
+  azora::metrics::Registry reg;
+  {
+    PoolOptions o = options(2, 4);
+    o.registry = &reg;
+    o.name = "main";
+    Pool pool(o);
+    Lease l = pool.acquire();
+    const std::string text = reg.expose();
+    EXPECT_NE(text.find("azora_pool_connections{pool=\"main\",state=\"active\"} 1\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("azora_pool_connections{pool=\"main\",state=\"idle\"} 1\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("azora_pool_size{pool=\"main\"} 2\n"), std::string::npos);
+    EXPECT_NE(text.find("azora_pool_waiting_clients{pool=\"main\"} 0\n"), std::string::npos);
+    EXPECT_NE(text.find("# TYPE azora_pool_acquired_total counter\n"
+                        "azora_pool_acquired_total{pool=\"main\"} 1\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("azora_pool_timeouts_total{pool=\"main\"} 0\n"), std::string::npos);
+    EXPECT_NE(text.find("azora_pool_broken_total{pool=\"main\"} 0\n"), std::string::npos);
+  }
+  EXPECT_EQ(reg.expose().find("pool=\"main\""), std::string::npos);
+}
+
+TEST(Pool, ThreadsHammeringThePoolNeverShareAConnection) {
+  PoolOptions o = options(2, 4);
+  o.acquire_timeout = 30s;
+  Pool pool(o);
+  std::mutex mu;
+  std::set<int> in_use;
+  std::atomic<int> overlaps{0}, queries{0};
+  constexpr int kThreads = 8, kIterations = 300;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; t++)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kIterations; i++) {
+        Lease l = pool.acquire();
+        const int pid = l->backend_pid();
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!in_use.insert(pid).second) overlaps++;
+        }
+        if ((i + t) % 10 == 0) {
+          if (l->exec("SELECT " + std::to_string(i)).value(0, 0) == std::to_string(i)) queries++;
+        }
+        std::lock_guard<std::mutex> lock(mu);
+        in_use.erase(pid);
+      }
+    });
+  for (auto& th : threads) th.join();
+  azora::PoolStats s = pool.stats();
+  EXPECT_EQ(overlaps.load(), 0);
+  EXPECT_EQ(queries.load(), kThreads * kIterations / 10);
+  EXPECT_EQ(s.acquired, static_cast<std::uint64_t>(kThreads * kIterations));
+  EXPECT_EQ(s.active, 0u);
+  EXPECT_LE(s.total, 4u);
+  EXPECT_EQ(s.idle, s.total);
+  EXPECT_EQ(s.timeouts, 0u);
+  EXPECT_EQ(s.waiting, 0u);
+}
+
+}  // namespace
