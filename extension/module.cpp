@@ -1,6 +1,7 @@
 // module.cpp — the extension's entry point: _PG_init wires GUCs, shared memory and hooks.
 #include "pg.hpp"
 #include "shmem.hpp"
+#include "tracker/tracker.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
@@ -18,6 +19,7 @@ void _PG_init(void) {
                      "the server, then run CREATE EXTENSION azora_opt.")));
   }
   // Each feature defines its GUCs, registers its shared memory and installs its hooks here.
+  azora::tracker::init();
   MarkGUCPrefixReserved("azora_opt");
   azora::install_shmem_hooks();
 }

@@ -30,6 +30,7 @@ extern "C" {
 
 #include "access/hash.h"
 #include "access/htup_details.h"
+#include "access/parallel.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "commands/explain.h"

@@ -1,0 +1,66 @@
+// settings.cpp — defines the tracker's GUCs (see settings.hpp and docs/extension/tracking.md).
+#include "tracker/settings.hpp"
+
+namespace azora::tracker {
+
+int track = kTrackTop;
+bool track_utility = true;
+bool track_planning = false;
+bool capture_plans = true;
+double slow_threshold_ms = 50.0;
+int max_entries = 5000;
+int max_text_bytes = 1024;
+int max_plan_bytes = 2048;
+bool save = true;
+int metrics_top_n = 20;
+
+namespace {
+const struct config_enum_entry track_options[] = {
+    {"none", kTrackNone, false},
+    {"top", kTrackTop, false},
+    {"all", kTrackAll, false},
+    {nullptr, 0, false},
+};
+}  // namespace
+
+void define_settings() {
+  DefineCustomIntVariable("azora_opt.max", "Maximum number of statements tracked by azora_opt.",
+                          "The least-used entries are evicted beyond this.", &max_entries, 5000,
+                          100, INT_MAX / 2, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "azora_opt.max_text_bytes", "Bytes kept of each statement's normalized text.",
+      "Longer texts are truncated with a marker; each entry reserves this much shared memory.",
+      &max_text_bytes, 1024, 64, 1024 * 1024, PGC_POSTMASTER, GUC_UNIT_BYTE, nullptr, nullptr,
+      nullptr);
+  DefineCustomIntVariable(
+      "azora_opt.max_plan_bytes",
+      "Bytes kept of the slowest call's source text and plan, per statement.",
+      "Longer texts are truncated with a marker; each entry reserves this much shared memory.",
+      &max_plan_bytes, 2048, 256, 1024 * 1024, PGC_POSTMASTER, GUC_UNIT_BYTE, nullptr, nullptr,
+      nullptr);
+  DefineCustomEnumVariable("azora_opt.track", "Which statements azora_opt tracks.",
+                           "top: statements issued by clients; all: also nested statements "
+                           "(inside functions); none: nothing.",
+                           &track, kTrackTop, track_options, PGC_SUSET, 0, nullptr, nullptr,
+                           nullptr);
+  DefineCustomBoolVariable("azora_opt.track_utility", "Whether utility commands are tracked.",
+                           nullptr, &track_utility, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomBoolVariable("azora_opt.track_planning", "Whether planning time is tracked.",
+                           "Off by default like pg_stat_statements.track_planning: it costs a "
+                           "second entry update per planned statement.",
+                           &track_planning, false, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomBoolVariable("azora_opt.capture_plans",
+                           "Whether the plan of each statement's slowest call is kept.", nullptr,
+                           &capture_plans, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomRealVariable(
+      "azora_opt.slow_threshold_ms", "Execution time above which a call counts in slow_calls.",
+      nullptr, &slow_threshold_ms, 50.0, 0.0, 1e9, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomBoolVariable("azora_opt.save", "Save statistics across server shutdowns.", nullptr,
+                           &save, true, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("azora_opt.metrics_top_n",
+                          "Statements given a latency histogram in azora_opt.metrics().",
+                          "Bounds the metrics' cardinality: the top N by total execution time.",
+                          &metrics_top_n, 20, 0, 1000, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+}
+
+}  // namespace azora::tracker

@@ -1,0 +1,26 @@
+// settings.hpp — the tracker's GUCs (azora_opt.track, .max, .slow_threshold_ms, ...).
+//
+// Plain globals so the hooks read them without a call; PostgreSQL's GUC machinery writes them.
+#pragma once
+
+#include "pg.hpp"
+
+namespace azora::tracker {
+
+enum TrackLevel { kTrackNone = 0, kTrackTop = 1, kTrackAll = 2 };
+
+extern int track;                 // azora_opt.track: none | top | all
+extern bool track_utility;        // azora_opt.track_utility
+extern bool track_planning;       // azora_opt.track_planning
+extern bool capture_plans;        // azora_opt.capture_plans
+extern double slow_threshold_ms;  // azora_opt.slow_threshold_ms
+extern int max_entries;           // azora_opt.max (postmaster)
+extern int max_text_bytes;        // azora_opt.max_text_bytes (postmaster)
+extern int max_plan_bytes;        // azora_opt.max_plan_bytes (postmaster)
+extern bool save;                 // azora_opt.save
+extern int metrics_top_n;         // azora_opt.metrics_top_n
+
+// Defines every azora_opt tracker GUC; called from _PG_init.
+void define_settings();
+
+}  // namespace azora::tracker

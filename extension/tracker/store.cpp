@@ -1,0 +1,257 @@
+// store.cpp — the tracker's shared hash table: creation, counting, eviction, removal.
+#include "tracker/store.hpp"
+
+#include "shmem.hpp"
+#include "tracker/normalize.hpp"
+#include "tracker/persist.hpp"
+#include "tracker/settings.hpp"
+
+namespace azora::tracker {
+
+SharedState* shared = nullptr;
+HTAB* hash = nullptr;
+
+namespace {
+
+constexpr const char* kTruncatedMarker = "...[truncated]";
+constexpr double kEvictFraction = 0.05;  // share of entries evicted per round
+constexpr int kEvictAtLeast = 10;        // ... but at least this many
+constexpr double kUsageDecay = 0.99;     // per round, for entries that ran
+constexpr double kNeverRunDecay = 0.50;  // per round, for entries only parsed: they go first
+
+LWLock* lock() {
+  return shared_lock(LockId::kTracker);
+}
+
+Size text_area() {
+  return MAXALIGN(max_text_bytes);
+}
+
+int by_usage(const void* a, const void* b) {
+  double ua = (*static_cast<Entry* const*>(a))->counters.usage;
+  double ub = (*static_cast<Entry* const*>(b))->counters.usage;
+  return (ua > ub) - (ua < ub);
+}
+
+// Evicts the least-used entries. Caller holds the lock exclusively.
+void evict_least_used() {
+  long count = hash_get_num_entries(hash);
+  if (count == 0) return;
+  auto* entries = static_cast<Entry**>(palloc(sizeof(Entry*) * count));
+  HASH_SEQ_STATUS seq;
+  hash_seq_init(&seq, hash);
+  long n = 0;
+  while (Entry* e = static_cast<Entry*>(hash_seq_search(&seq))) {
+    entries[n++] = e;
+    bool never_ran = e->counters.calls == 0;
+    e->counters.usage *= never_ran ? kNeverRunDecay : kUsageDecay;
+  }
+  qsort(entries, n, sizeof(Entry*), by_usage);
+  shared->median_usage = n > 0 ? entries[n / 2]->counters.usage : 1.0;
+  long victims =
+      Min(n, Max(static_cast<long>(n * kEvictFraction), static_cast<long>(kEvictAtLeast)));
+  for (long i = 0; i < victims; i++) hash_search(hash, &entries[i]->key, HASH_REMOVE, nullptr);
+  pfree(entries);
+  // Only this backend writes dealloc while holding the lock exclusively.
+  shared->dealloc++;
+}
+
+// Finds or creates the entry. Caller holds the lock exclusively.
+Entry* create_entry(const Key& key, const char* text, int len, bool never_ran) {
+  if (hash_get_num_entries(hash) >= max_entries) evict_least_used();
+  bool found = false;
+  auto* e = static_cast<Entry*>(hash_search(hash, &key, HASH_ENTER, &found));
+  if (found) return e;  // another backend created it meanwhile
+  memset(reinterpret_cast<char*>(e) + sizeof(Key), 0, entry_size() - sizeof(Key));
+  SpinLockInit(&e->mutex);
+  e->counters.usage = never_ran ? shared->median_usage : 1.0;
+  e->counters.first_seen = GetCurrentTimestamp();
+  e->counters.last_seen = e->counters.first_seen;
+  e->encoding = GetDatabaseEncoding();
+  e->text_len = copy_clipped(entry_text(e), max_text_bytes, text, len, e->encoding);
+  return e;
+}
+
+void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* slowest) {
+  SpinLockAcquire(&e->mutex);
+  Counters& c = e->counters;
+  if (kind == Kind::kPlan) {
+    c.plans++;
+    c.total_plan_ms += call.ms;
+  } else {
+    *slowest = c.calls == 0 || call.ms > c.max_exec_ms;
+    c.calls++;
+    c.rows += call.rows;
+    c.total_exec_ms += call.ms;
+    if (c.calls == 1) {
+      c.min_exec_ms = c.max_exec_ms = c.mean_exec_ms = call.ms;
+    } else {
+      double old_mean = c.mean_exec_ms;
+      c.mean_exec_ms += (call.ms - old_mean) / c.calls;
+      c.sum_var_exec_ms += (call.ms - old_mean) * (call.ms - c.mean_exec_ms);
+      if (call.ms < c.min_exec_ms) c.min_exec_ms = call.ms;
+      if (call.ms > c.max_exec_ms) c.max_exec_ms = call.ms;
+    }
+    if (call.ms > slow_threshold_ms) c.slow_calls++;
+    histogram::add(c.exec_hist, call.ms);
+    c.usage += 1.0;
+    if (const BufferUsage* b = call.buffers) {
+      c.shared_blks_hit += b->shared_blks_hit;
+      c.shared_blks_read += b->shared_blks_read;
+      c.shared_blks_dirtied += b->shared_blks_dirtied;
+      c.shared_blks_written += b->shared_blks_written;
+      c.local_blks_hit += b->local_blks_hit;
+      c.local_blks_read += b->local_blks_read;
+      c.local_blks_dirtied += b->local_blks_dirtied;
+      c.local_blks_written += b->local_blks_written;
+      c.temp_blks_read += b->temp_blks_read;
+      c.temp_blks_written += b->temp_blks_written;
+    }
+  }
+  c.last_seen = now;
+  SpinLockRelease(&e->mutex);
+}
+
+}  // namespace
+
+Key make_key(Oid userid, Oid dbid, uint64 queryid, bool toplevel) {
+  Key key;
+  memset(&key, 0, sizeof key);
+  key.userid = userid;
+  key.dbid = dbid;
+  key.queryid = queryid;
+  key.toplevel = toplevel;
+  return key;
+}
+
+Size entry_size() {
+  return MAXALIGN(sizeof(Entry)) + text_area() + MAXALIGN(max_plan_bytes);
+}
+
+char* entry_text(Entry* e) {
+  return reinterpret_cast<char*>(e) + MAXALIGN(sizeof(Entry));
+}
+
+char* entry_plan(Entry* e) {
+  return entry_text(e) + text_area();
+}
+
+bool ready() {
+  return shared != nullptr && hash != nullptr;
+}
+
+int copy_clipped(char* dst, int cap, const char* src, int len, int encoding) {
+  if (len < cap) {
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+    return len;
+  }
+  int marker = static_cast<int>(strlen(kTruncatedMarker));
+  int keep = pg_encoding_mbcliplen(encoding, src, len, cap - 1 - marker);
+  memcpy(dst, src, keep);
+  memcpy(dst + keep, kTruncatedMarker, marker + 1);
+  return keep + marker;
+}
+
+bool record(const char* query, int location, int len, uint64 queryid, bool toplevel, Kind kind,
+            const Call& call, JumbleState* jstate) {
+  if (!ready() || queryid == UINT64CONST(0) || query == nullptr) return false;
+  Key key = make_key(GetUserId(), MyDatabaseId, queryid, toplevel);
+  bool slowest = false;
+  TimestampTz now = GetCurrentTimestamp();
+  LWLockAcquire(lock(), LW_SHARED);
+  auto* e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
+  if (e == nullptr) {
+    LWLockRelease(lock());
+    // Build the text without holding the lock: normalizing re-lexes the statement.
+    const char* stmt = CleanQuerytext(query, &location, &len);
+    const char* text = stmt;
+    char* normalized = nullptr;
+    if (jstate != nullptr && jstate->clocations_count > 0) {
+      normalized = normalize_query(stmt, location, len, jstate, &len);
+      text = normalized;
+    }
+    LWLockAcquire(lock(), LW_EXCLUSIVE);
+    e = create_entry(key, text, len, kind == Kind::kParse);
+    if (normalized != nullptr) pfree(normalized);
+  }
+  if (kind != Kind::kParse) count_call(e, kind, call, now, &slowest);
+  LWLockRelease(lock());
+  return slowest;
+}
+
+void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* source, int source_len,
+                const char* plan, int plan_len) {
+  if (!ready()) return;
+  Key key = make_key(GetUserId(), MyDatabaseId, queryid, toplevel);
+  // Clip into a local buffer first so the spinlock covers a plain memcpy only.
+  int encoding = GetDatabaseEncoding();
+  int cap = max_plan_bytes;
+  auto* buffer = static_cast<char*>(palloc(cap));
+  int s = copy_clipped(buffer, Max(cap / 4, 64), source, source_len, encoding);
+  int p = copy_clipped(buffer + s + 1, cap - s - 1, plan, plan_len, encoding);
+  TimestampTz now = GetCurrentTimestamp();
+  LWLockAcquire(lock(), LW_SHARED);
+  auto* e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
+  if (e != nullptr) {
+    SpinLockAcquire(&e->mutex);
+    // A slower call may have finished meanwhile: then its plan wins.
+    if (e->counters.max_exec_ms == exec_ms && exec_ms >= e->plan.exec_ms) {
+      memcpy(entry_plan(e), buffer, s + 1 + p + 1);
+      e->plan.source_len = s;
+      e->plan.plan_len = p;
+      e->plan.exec_ms = exec_ms;
+      e->plan.captured_at = now;
+    }
+    SpinLockRelease(&e->mutex);
+  }
+  LWLockRelease(lock());
+  pfree(buffer);
+}
+
+int64 remove_entries(Oid userid, Oid dbid, uint64 queryid, bool all) {
+  if (!ready()) return 0;
+  int64 removed = 0;
+  LWLockAcquire(lock(), LW_EXCLUSIVE);
+  HASH_SEQ_STATUS seq;
+  hash_seq_init(&seq, hash);
+  while (Entry* e = static_cast<Entry*>(hash_seq_search(&seq))) {
+    if ((userid == InvalidOid || e->key.userid == userid) &&
+        (dbid == InvalidOid || e->key.dbid == dbid) &&
+        (queryid == UINT64CONST(0) || e->key.queryid == queryid)) {
+      // Removing the element just returned by hash_seq_search is allowed by dynahash.
+      hash_search(hash, &e->key, HASH_REMOVE, nullptr);
+      removed++;
+    }
+  }
+  if (all) {
+    shared->dealloc = 0;
+    shared->stats_reset = GetCurrentTimestamp();
+  }
+  LWLockRelease(lock());
+  return removed;
+}
+
+Size shmem_size() {
+  return add_size(MAXALIGN(sizeof(SharedState)), hash_estimate_size(max_entries, entry_size()));
+}
+
+void shmem_init() {
+  bool found = false;
+  shared =
+      static_cast<SharedState*>(ShmemInitStruct("azora_opt tracker", sizeof(SharedState), &found));
+  if (!found) {
+    shared->dealloc = 0;
+    shared->stats_reset = GetCurrentTimestamp();
+    shared->median_usage = 1.0;
+  }
+  HASHCTL info;
+  memset(&info, 0, sizeof info);
+  info.keysize = sizeof(Key);
+  info.entrysize = entry_size();
+  hash = ShmemInitHash("azora_opt tracker hash", max_entries, max_entries, &info,
+                       HASH_ELEM | HASH_BLOBS);
+  if (!found) load_saved();
+}
+
+}  // namespace azora::tracker

@@ -1,0 +1,115 @@
+// store.hpp — the tracker's shared hash table: one entry per (userid, dbid, queryid, toplevel).
+//
+// Layout. Entries are plain data in a ShmemInitHash table of azora_opt.max entries. Each entry
+// is an Entry followed by two byte areas sized by GUCs at start-up: the statement text
+// (azora_opt.max_text_bytes, written once when the entry is created) and the slowest call's
+// source text + EXPLAIN text (azora_opt.max_plan_bytes, rewritten when a call beats the max).
+//
+// Locking, as in pg_stat_statements: LockId::kTracker shared to find an entry and update its
+// counters under the entry's spinlock; exclusive to create, evict or remove entries. No
+// PostgreSQL call that can raise an error is made while a spinlock is held.
+#pragma once
+
+#include "pure/histogram.hpp"
+#include "pg.hpp"
+
+namespace azora::tracker {
+
+// Padding bytes are part of the hashed key: always build keys with make_key.
+struct Key {
+  Oid userid;
+  Oid dbid;
+  uint64 queryid;
+  bool toplevel;
+};
+
+struct Counters {
+  int64 calls;
+  int64 rows;
+  int64 slow_calls;
+  int64 plans;
+  double total_exec_ms;
+  double min_exec_ms;
+  double max_exec_ms;
+  double mean_exec_ms;
+  double sum_var_exec_ms;  // Welford's running sum of squared deviations
+  double total_plan_ms;
+  int64 shared_blks_hit;
+  int64 shared_blks_read;
+  int64 shared_blks_dirtied;
+  int64 shared_blks_written;
+  int64 local_blks_hit;
+  int64 local_blks_read;
+  int64 local_blks_dirtied;
+  int64 local_blks_written;
+  int64 temp_blks_read;
+  int64 temp_blks_written;
+  double usage;  // eviction weight: grows per call, decays at each eviction round
+  TimestampTz first_seen;
+  TimestampTz last_seen;
+  histogram::Histogram exec_hist;
+};
+
+// The slowest call's plan; its texts live in the entry's plan area.
+struct PlanInfo {
+  double exec_ms;  // that call's execution time; 0 when no plan was captured
+  TimestampTz captured_at;
+  int source_len;  // source text first, then a NUL, then the EXPLAIN text
+  int plan_len;
+};
+
+struct Entry {
+  Key key;  // the hash key: must stay first
+  slock_t mutex;
+  Counters counters;
+  PlanInfo plan;
+  int encoding;
+  int text_len;
+};
+
+struct SharedState {
+  int64 dealloc;  // eviction rounds since the last full reset
+  TimestampTz stats_reset;
+  double median_usage;  // given to entries created before their first call
+};
+
+extern SharedState* shared;
+extern HTAB* hash;
+
+Key make_key(Oid userid, Oid dbid, uint64 queryid, bool toplevel);
+char* entry_text(Entry* e);
+char* entry_plan(Entry* e);
+Size entry_size();
+bool ready();
+
+// What the hooks report.
+enum class Kind { kParse, kPlan, kExec };
+struct Call {
+  double ms = 0;
+  uint64 rows = 0;
+  const BufferUsage* buffers = nullptr;
+};
+
+// Records one event for the statement at query[location, location+len) (PostgreSQL's statement
+// bounds within a multi-statement string). kParse only creates the entry with the normalized
+// text built from jstate. Returns true for kExec when this call is slower than every previous
+// call, i.e. when its plan should be captured.
+bool record(const char* query, int location, int len, uint64 queryid, bool toplevel, Kind kind,
+            const Call& call, JumbleState* jstate);
+
+// Stores the plan of the call that took exec_ms, unless a slower call has been seen meanwhile.
+void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* source, int source_len,
+                const char* plan, int plan_len);
+
+// Removes the matching entries (InvalidOid / 0 = any); a full reset also clears dealloc.
+int64 remove_entries(Oid userid, Oid dbid, uint64 queryid, bool all);
+
+// Copies text of at most len bytes into dst (capacity cap >= 64), truncating at a character
+// boundary with a marker; returns the stored length.
+int copy_clipped(char* dst, int cap, const char* src, int len, int encoding);
+
+// Shared memory sizing and start-up (registered with azora::register_shmem_segment).
+Size shmem_size();
+void shmem_init();
+
+}  // namespace azora::tracker
