@@ -170,13 +170,16 @@ AZORA_SQL_FUNCTION(azora_tracker_info) {
 }
 
 AZORA_SQL_FUNCTION(azora_tracker_reset) {
-  Oid userid = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
-  Oid dbid = PG_ARGISNULL(1) ? InvalidOid : PG_GETARG_OID(1);
-  uint64 queryid = PG_ARGISNULL(2) ? 0 : static_cast<uint64>(PG_GETARG_INT64(2));
-  bool all = PG_ARGISNULL(0) && PG_ARGISNULL(1) && PG_ARGISNULL(2);
+  Filter filter;
+  filter.any_user = PG_ARGISNULL(0);
+  filter.userid = filter.any_user ? InvalidOid : PG_GETARG_OID(0);
+  filter.any_db = PG_ARGISNULL(1);
+  filter.dbid = filter.any_db ? InvalidOid : PG_GETARG_OID(1);
+  filter.any_query = PG_ARGISNULL(2);
+  filter.queryid = filter.any_query ? 0 : static_cast<uint64>(PG_GETARG_INT64(2));
   int64 removed = azora::guarded("azora_opt.reset", [&] {
     require_ready();
-    return remove_entries(userid, dbid, queryid, all);
+    return remove_entries(filter);
   });
   PG_RETURN_INT64(removed);
 }

@@ -209,16 +209,16 @@ void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* sourc
   pfree(buffer);
 }
 
-int64 remove_entries(Oid userid, Oid dbid, uint64 queryid, bool all) {
+int64 remove_entries(const Filter& f) {
+  bool all = f.any_user && f.any_db && f.any_query;
   if (!ready()) return 0;
   int64 removed = 0;
   LWLockAcquire(lock(), LW_EXCLUSIVE);
   HASH_SEQ_STATUS seq;
   hash_seq_init(&seq, hash);
   while (Entry* e = static_cast<Entry*>(hash_seq_search(&seq))) {
-    if ((userid == InvalidOid || e->key.userid == userid) &&
-        (dbid == InvalidOid || e->key.dbid == dbid) &&
-        (queryid == UINT64CONST(0) || e->key.queryid == queryid)) {
+    if ((f.any_user || e->key.userid == f.userid) && (f.any_db || e->key.dbid == f.dbid) &&
+        (f.any_query || e->key.queryid == f.queryid)) {
       // Removing the element just returned by hash_seq_search is allowed by dynahash.
       hash_search(hash, &e->key, HASH_REMOVE, nullptr);
       removed++;

@@ -101,8 +101,19 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
 void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* source, int source_len,
                 const char* plan, int plan_len);
 
-// Removes the matching entries (InvalidOid / 0 = any); a full reset also clears dealloc.
-int64 remove_entries(Oid userid, Oid dbid, uint64 queryid, bool all);
+// What reset() removes: a null argument matches every value.
+struct Filter {
+  bool any_user;
+  Oid userid;
+  bool any_db;
+  Oid dbid;
+  bool any_query;
+  uint64 queryid;
+};
+
+// Removes the matching entries and returns how many; a full reset (all null) also clears
+// dealloc and sets stats_reset.
+int64 remove_entries(const Filter& filter);
 
 // Copies text of at most len bytes into dst (capacity cap >= 64), truncating at a character
 // boundary with a marker; returns the stored length.
