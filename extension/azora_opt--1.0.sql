@@ -51,13 +51,13 @@ GRANT SELECT ON queries TO PUBLIC;
 -- Validates top_queries' order_by (SQLSTATE 22023 with a hint) and returns its index.
 CREATE FUNCTION _top_order(order_by text) RETURNS integer
 AS 'MODULE_PATHNAME', 'azora_tracker_top_order'
-LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- The n statements with the highest order_by: total_time | mean_time | p95 | p99 | calls |
--- slow_calls.
+-- slow_calls. n NULL means all.
 CREATE FUNCTION top_queries(n integer DEFAULT 10, order_by text DEFAULT 'total_time')
 RETURNS SETOF queries
-LANGUAGE plpgsql STABLE STRICT
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

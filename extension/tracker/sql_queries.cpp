@@ -186,14 +186,16 @@ AZORA_SQL_FUNCTION(azora_tracker_reset) {
 
 // top_queries(n, order_by): validates order_by and returns the column to sort on.
 AZORA_SQL_FUNCTION(azora_tracker_top_order) {
-  const char* order_by = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  const char* order_by = PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0));
   static const char* const kOrders[] = {"total_time", "mean_time", "p95",
                                         "p99",        "calls",     "slow_calls"};
   int index = azora::guarded("azora_opt.top_queries", [&] {
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 6 && order_by != nullptr; i++)
       if (strcmp(order_by, kOrders[i]) == 0) return i;
     throw azora::Error(ERRCODE_INVALID_PARAMETER_VALUE,
-                       std::string("invalid order_by \"") + order_by + "\" for top_queries",
+                       order_by == nullptr
+                           ? std::string("order_by of top_queries must not be null")
+                           : std::string("invalid order_by \"") + order_by + "\" for top_queries",
                        "Use one of: total_time, mean_time, p95, p99, calls, slow_calls.");
   });
   PG_RETURN_INT32(index);
