@@ -54,4 +54,11 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+// A pagination cursor that does not decode or whose signature does not match: tampered with,
+// truncated, or made with another key or for another listing.
+class InvalidCursor : public UsageError {
+ public:
+  using UsageError::UsageError;
+};
+
 }  // namespace azora

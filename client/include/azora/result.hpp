@@ -14,10 +14,11 @@ class Result {
   Result() = default;
   explicit Result(PGresult* res) noexcept : res_(res) {}
   ~Result() { reset(); }
-  Result(Result&& other) noexcept : res_(other.release()) {}
+  Result(Result&& other) noexcept : limit_(other.limit_), res_(other.release()) {}
   Result& operator=(Result&& other) noexcept {
     if (this != &other) {
       reset();
+      limit_ = other.limit_;
       res_ = other.release();
     }
     return *this;
@@ -25,7 +26,14 @@ class Result {
   Result(const Result&) = delete;
   Result& operator=(const Result&) = delete;
 
-  int rows() const noexcept { return res_ ? PQntuples(res_) : 0; }
+  int rows() const noexcept {
+    const int n = res_ ? PQntuples(res_) : 0;
+    return limit_ >= 0 && limit_ < n ? limit_ : n;
+  }
+  // Hides the rows from n on (pagination fetches one row ahead to learn whether there is more).
+  void truncate(int n) noexcept {
+    if (n >= 0 && n < rows()) limit_ = n;
+  }
   int columns() const noexcept { return res_ ? PQnfields(res_) : 0; }
   std::string column_name(int col) const;
   // Index of a column by name, or -1.
@@ -43,6 +51,7 @@ class Result {
   PGresult* release() noexcept {
     PGresult* r = res_;
     res_ = nullptr;
+    limit_ = -1;
     return r;
   }
 
@@ -50,7 +59,9 @@ class Result {
   void reset() noexcept {
     if (res_ != nullptr) PQclear(res_);
     res_ = nullptr;
+    limit_ = -1;
   }
+  int limit_ = -1;  // rows() cap set by truncate(), -1 for none
   PGresult* res_ = nullptr;
 };
 

@@ -1,0 +1,81 @@
+// query_timer.hpp — QueryTimer: times queries into metrics by (operation, table) and reports
+// the slow ones.
+//
+// Every timed query lands in azora_db_query_duration_seconds{operation,table}; one slower than
+// the threshold also counts in azora_db_slow_queries_total and goes to the slow-query sink
+// (stderr by default); a failed one counts in azora_db_query_errors_total{...,sqlstate}.
+// Thread-safe: one QueryTimer may serve every thread (the sink must be thread-safe too).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "azora/connection.hpp"
+#include "azora/metrics.hpp"
+
+namespace azora {
+
+struct SlowQuery {
+  std::string operation;
+  std::string table;
+  std::string sql;
+  std::chrono::nanoseconds duration;
+};
+
+struct QueryTimerOptions {
+  metrics::Registry* registry = &metrics::Registry::global();
+  std::chrono::milliseconds slow_threshold = std::chrono::milliseconds(200);
+  // Called for each slow query; empty = one line on stderr.
+  std::function<void(const SlowQuery&)> on_slow;
+};
+
+class QueryTimer {
+ public:
+  QueryTimer() : QueryTimer(QueryTimerOptions{}) {}
+  explicit QueryTimer(QueryTimerOptions options);
+
+  // Runs one statement on conn and records it; errors are recorded and rethrown unchanged.
+  Result exec(Connection& conn, std::string_view operation, std::string_view table,
+              const std::string& sql, const std::vector<Param>& params = {});
+
+  // Times any callable (e.g. a pqxx exec, a pipeline) under (operation, table).
+  template <class F>
+  auto time(std::string_view operation, std::string_view table, std::string_view sql, F&& f)
+      -> decltype(f()) {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      if constexpr (std::is_void_v<decltype(f())>) {
+        f();
+        record(operation, table, sql, std::chrono::steady_clock::now() - start, nullptr);
+      } else {
+        auto result = f();
+        record(operation, table, sql, std::chrono::steady_clock::now() - start, nullptr);
+        return result;
+      }
+    } catch (const SqlError& e) {
+      const std::string state = e.sqlstate();
+      record(operation, table, sql, std::chrono::steady_clock::now() - start, &state);
+      throw;
+    } catch (...) {
+      const std::string state = "unknown";
+      record(operation, table, sql, std::chrono::steady_clock::now() - start, &state);
+      throw;
+    }
+  }
+
+  // Records one measured query; sqlstate is null for a success.
+  void record(std::string_view operation, std::string_view table, std::string_view sql,
+              std::chrono::nanoseconds duration, const std::string* sqlstate);
+
+  const QueryTimerOptions& options() const noexcept { return opts_; }
+
+ private:
+  QueryTimerOptions opts_;
+};
+
+}  // namespace azora
