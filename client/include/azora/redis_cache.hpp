@@ -1,0 +1,138 @@
+// redis_cache.hpp — RedisCache: cache-aside over Redis (the seed guide's cacheManager).
+//
+// Fails open: Redis is an optimisation, never a dependency. When Redis is down, slow or
+// refusing, every call still succeeds — get() misses, get_or_set() runs the loader and returns
+// its value, set()/del() do nothing — the error is counted (stats().errors and the
+// azora_cache_errors_total metric), the broken connection is dropped, and a new one is tried on
+// a later call after an exponential backoff (backoff_min .. backoff_max), so a dead server is
+// neither hammered nor allowed to stall requests beyond the short connect/command timeouts.
+//
+// Single-flight: concurrent get_or_set() misses for one key run the loader once; the others
+// wait for its value (or its exception: then nothing is cached and every caller gets it).
+//
+// Thread-safe: every member may be called from any thread. hiredis contexts are not, so the
+// cache keeps `connections` of them, each behind its own mutex.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "azora/metrics.hpp"
+#include "azora/reconnect_backoff.hpp"
+#include "azora/redis_connection.hpp"
+#include "azora/single_flight.hpp"
+
+namespace azora {
+
+struct RedisCacheOptions {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string password;  // AUTH when not empty
+  int database = 0;      // SELECT when not 0
+  // Short on purpose: a request waits at most about one of these for a dead or hung Redis.
+  std::chrono::milliseconds connect_timeout{200};
+  std::chrono::milliseconds command_timeout{200};
+  // Prepended to every key and pattern, so applications sharing a Redis stay apart.
+  std::string key_prefix = "azora:";
+  // Reconnect backoff after a failed connect: min, doubling up to max.
+  std::chrono::milliseconds backoff_min{100};
+  std::chrono::milliseconds backoff_max{5000};
+  // hiredis contexts (each used by one thread at a time).
+  int connections = 2;
+  // Where hit/miss/error counters go (label cache=<name>); nullptr records nowhere.
+  metrics::Registry* metrics = &metrics::Registry::global();
+  std::string name = "redis";
+};
+
+struct CacheStats {
+  std::uint64_t hits = 0;         // get/get_or_set found the key
+  std::uint64_t misses = 0;       // ... did not
+  std::uint64_t errors = 0;       // Redis operations that failed (each one failed open)
+  std::uint64_t sets = 0;         // values written
+  std::uint64_t deletes = 0;      // keys removed by del()
+  std::uint64_t invalidated = 0;  // keys removed by invalidate_pattern()
+  std::uint64_t loads = 0;        // loader runs
+  std::uint64_t coalesced = 0;    // get_or_set misses that waited for another caller's loader
+  std::uint64_t connects = 0;     // connection attempts (initial and reconnects)
+  // DBSIZE of the selected database at the time of stats() (all keys, not only key_prefix);
+  // -1 when Redis could not be asked.
+  long long dbsize = -1;
+};
+
+class RedisCache {
+ public:
+  using Loader = std::function<std::string()>;
+
+  // Does not connect: the first call does (so constructing with Redis down is fine).
+  // Throws UsageError for invalid options.
+  explicit RedisCache(RedisCacheOptions options);
+  ~RedisCache();
+  RedisCache(const RedisCache&) = delete;
+  RedisCache& operator=(const RedisCache&) = delete;
+
+  // The cached value, or nullopt on a miss or a Redis failure.
+  std::optional<std::string> get(std::string_view key);
+  // Stores value for ttl (> 0, millisecond resolution). Returns false when Redis failed.
+  bool set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl);
+  // Removes key; true when it existed.
+  bool del(std::string_view key);
+
+  // Cache-aside: the cached value, or loader()'s value, cached for ttl. Loader exceptions
+  // propagate (nothing is cached). With Redis down: loader()'s value, uncached.
+  std::string get_or_set(std::string_view key, const Loader& loader, std::chrono::milliseconds ttl);
+  // The same for JSON documents (stored as compact JSON text).
+  nlohmann::json get_or_set_json(std::string_view key,
+                                 const std::function<nlohmann::json()>& loader,
+                                 std::chrono::milliseconds ttl);
+
+  // Write-through: runs write_db (the database update; its exceptions propagate and leave the
+  // cache alone), then caches value under key. If Redis fails after the database write, the
+  // error is counted and the old cached value may be served until its TTL expires.
+  void write_through(std::string_view key, std::string_view value,
+                     const std::function<void()>& write_db, std::chrono::milliseconds ttl);
+
+  // Removes every key matching the glob pattern (key_prefix is prepended) with SCAN + UNLINK in
+  // batches: never KEYS, which blocks the server for the whole keyspace. Returns the number of
+  // keys removed; on a Redis failure midway, the keys removed so far (the error is counted).
+  // Throws UsageError for an empty pattern.
+  std::size_t invalidate_pattern(std::string_view pattern);
+
+  // Whether Redis answers PING now (counts an error when not).
+  bool ping();
+
+  CacheStats stats();
+  const RedisCacheOptions& options() const noexcept { return opts_; }
+
+ private:
+  struct Slot;
+  RedisReply execute(const std::vector<std::string_view>& args);
+  void connect(Slot& slot);
+  void count_error() noexcept;
+  std::string full_key(std::string_view key) const;
+  // GET of a prefixed key; count: record hit/miss; *failed set when Redis failed.
+  std::optional<std::string> get_full(const std::string& full, bool count, bool* failed = nullptr);
+
+  RedisCacheOptions opts_;
+  RedisEndpoint endpoint_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::atomic<std::size_t> next_slot_{0};
+  ReconnectBackoff backoff_;
+  SingleFlight flight_;
+
+  std::atomic<std::uint64_t> hits_{0}, misses_{0}, errors_{0}, sets_{0}, deletes_{0},
+      invalidated_{0}, loads_{0}, connects_{0};
+  metrics::Counter* m_hits_ = nullptr;
+  metrics::Counter* m_misses_ = nullptr;
+  metrics::Counter* m_errors_ = nullptr;
+};
+
+}  // namespace azora
