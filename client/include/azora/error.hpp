@@ -54,6 +54,13 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+// A pipelined statement that the server skipped because an earlier one in the same
+// synchronisation segment failed (libpq's PGRES_PIPELINE_ABORTED).
+class PipelineAborted : public Error {
+ public:
+  using Error::Error;
+};
+
 // A pagination cursor that does not decode or whose signature does not match: tampered with,
 // truncated, or made with another key or for another listing.
 class InvalidCursor : public UsageError {

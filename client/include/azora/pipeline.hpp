@@ -1,0 +1,57 @@
+// pipeline.hpp — Pipeline: N statements sent in libpq pipeline mode, one round trip, results
+// in order, each statement's error reported for that statement.
+//
+// Semantics follow PostgreSQL's pipeline mode (libpq "Pipeline Mode"):
+//  * Sync::each (default): a Sync after every statement. Each statement is its own implicit
+//    transaction; one failing does not affect the others, which all run.
+//  * Sync::once: one Sync at the end. All statements form one implicit transaction: after the
+//    first error the rest are skipped (Status::aborted) and the ones before it are ROLLED BACK
+//    although they report ok. Use it for all-or-nothing batches.
+// A connection lost mid-pipeline throws ConnectionError (which statements ran is unknown).
+// Not thread-safe; runs on one Connection (e.g. a pool Lease's).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "azora/connection.hpp"
+
+namespace azora {
+
+struct PipelineOutcome {
+  enum class Status { ok, error, aborted };
+  Status status = Status::ok;
+  Result result;                  // the rows/command result when ok
+  std::optional<SqlError> error;  // the server's error (with SQLSTATE) when status == error
+
+  bool ok() const noexcept { return status == Status::ok; }
+  // The result, or throws this statement's SqlError / PipelineAborted.
+  Result& value();
+};
+
+class Pipeline {
+ public:
+  enum class Sync { each, once };
+
+  explicit Pipeline(Connection& conn, Sync sync = Sync::each) : conn_(conn), sync_(sync) {}
+
+  // Queues a statement ($1..$n parameters, one statement per entry: no "a; b"). Returns its
+  // index in the outcomes.
+  std::size_t add(std::string sql, std::vector<Param> params = {});
+  std::size_t size() const noexcept { return queue_.size(); }
+
+  // Sends every queued statement in one write, then reads all results; clears the queue.
+  std::vector<PipelineOutcome> run();
+
+ private:
+  struct Statement {
+    std::string sql;
+    std::vector<Param> params;
+  };
+  Connection& conn_;
+  Sync sync_;
+  std::vector<Statement> queue_;
+};
+
+}  // namespace azora
