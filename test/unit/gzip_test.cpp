@@ -5,6 +5,7 @@
 
 #include "azora/accept_encoding.hpp"
 #include "azora/gzip.hpp"
+#include "azora/metrics.hpp"
 #include "azora/response_encoding.hpp"
 
 namespace {
@@ -124,6 +125,30 @@ TEST(EncodeResponse, CompressesOnlyWhenAcceptedAndWorthIt) {
   r = azora::encode_response(big, "application/json", "*", fast);
   EXPECT_EQ(r.encoding, ContentEncoding::gzip);
   EXPECT_EQ(azora::gzip_decompress(r.body), big);
+}
+
+TEST(EncodeResponse, RecordsTheSentSizeInTheRegistry) {
+  azora::metrics::Registry reg;
+  const std::string big = json_body(8000);
+  const auto gz = azora::encode_response(big, "application/json", "gzip", {}, &reg);
+  azora::encode_response("{}", "application/json", "gzip", {}, &reg);
+  azora::encode_response("{}", "application/json", "identity;q=0, *;q=0", {}, &reg);  // 406
+  auto& gzip_h = reg.histogram(azora::metrics::names::kResponseSize, "",
+                               azora::response_size_buckets(), {{"encoding", "gzip"}});
+  auto& plain_h = reg.histogram(azora::metrics::names::kResponseSize, "",
+                                azora::response_size_buckets(), {{"encoding", "identity"}});
+  EXPECT_EQ(gzip_h.count(), 1u);
+  EXPECT_DOUBLE_EQ(gzip_h.sum(), static_cast<double>(gz.body.size()));
+  EXPECT_EQ(plain_h.count(), 1u);
+  EXPECT_DOUBLE_EQ(plain_h.sum(), 2.0);
+  const std::string text = reg.expose();
+  EXPECT_NE(text.find("# TYPE azora_response_size_bytes histogram"), std::string::npos) << text;
+  EXPECT_NE(text.find("azora_response_size_bytes_bucket{encoding=\"identity\",le=\"64\"} 1"),
+            std::string::npos)
+      << text;
+  // nullptr records nothing.
+  azora::encode_response(big, "application/json", "gzip", {}, nullptr);
+  EXPECT_EQ(gzip_h.count(), 1u);
 }
 
 }  // namespace
