@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cluster.sh — runs a command against a throwaway PostgreSQL 15 cluster (and a Redis server).
 #
-#   scripts/cluster.sh [--no-preload] [--no-redis] [--conf 'key = value']... -- COMMAND [ARGS...]
+#   scripts/cluster.sh [--no-preload] [--no-redis] [--standby] [--conf 'key = value']... -- COMMAND [ARGS...]
 #
 # It initdb's a cluster in a fresh temp dir (as the postgres user when run as root: PostgreSQL
 # refuses root), with shared_preload_libraries = 'azora_opt', a unix socket in that dir and a
@@ -17,19 +17,26 @@
 #   AZORA_PG_CTL                      "$AZORA_PG_CTL restart" etc. runs pg_ctl as the right user
 #   AZORA_REDIS_HOST AZORA_REDIS_PORT AZORA_REDIS_CONF (restart: redis-server "$AZORA_REDIS_CONF")
 #   AZORA_TMP                         the temp dir (removed at the end)
+# With --standby, also a streaming replica (scripts/standby.sh: pg_basebackup -R, own port, socket
+# in the same dir), stopped by the same trap:
+#   AZORA_STANDBY_CONNINFO            the standby (unix socket)
+#   AZORA_PG_MULTIHOST_CONNINFO       both, standby listed first: "host=D,D port=STANDBY,PRIMARY"
+#   AZORA_STANDBY_PGDATA              its data directory
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 preload=1
 redis=1
+standby=0
 extra_conf=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-preload) preload=0; shift ;;
     --no-redis) redis=0; shift ;;
+    --standby) standby=1; shift ;;
     --conf) extra_conf+=("$2"); shift 2 ;;
     --) shift; break ;;
-    *) echo "cluster.sh: unknown option $1 (usage: cluster.sh [--no-preload] [--no-redis] [--conf 'k = v'] -- CMD)" >&2; exit 2 ;;
+    *) echo "cluster.sh: unknown option $1 (usage: cluster.sh [--no-preload] [--no-redis] [--standby] [--conf 'k = v'] -- CMD)" >&2; exit 2 ;;
   esac
 done
 [ $# -gt 0 ] || { echo "cluster.sh: no command given" >&2; exit 2; }
@@ -43,6 +50,7 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/azora.XXXXXX")
 chmod 755 "$tmp"
 [ "$(id -u)" -eq 0 ] && chown postgres: "$tmp"
@@ -52,6 +60,10 @@ redis_pid=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
+  # Standbys first (from --standby or started by a test with scripts/standby.sh in $tmp).
+  for sb in "$tmp"/standby*; do
+    [ -f "$sb/postmaster.pid" ] && "$root/scripts/standby.sh" stop "$sb"
+  done
   if [ -f "$pgdata/postmaster.pid" ]; then
     as_owner "$PG_BIN/pg_ctl" -D "$pgdata" -m fast -w -t 30 stop >/dev/null 2>&1 ||
       as_owner "$PG_BIN/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true
@@ -121,6 +133,13 @@ export PGHOST="$tmp" PGPORT="$pgport" PGUSER=postgres PGDATABASE=postgres
 export AZORA_TMP="$tmp" AZORA_PGDATA="$pgdata" AZORA_PG_LOG="$tmp/postgres.log" AZORA_PG_CTL="$tmp/pg_ctl"
 export AZORA_PG_CONNINFO="host=$tmp port=$pgport user=postgres dbname=postgres"
 export AZORA_PG_TCP_CONNINFO="host=127.0.0.1 port=$pgport user=postgres dbname=postgres"
+
+if [ "$standby" = 1 ]; then
+  standby_port=$("$root/scripts/standby.sh" start "$tmp/standby")
+  export AZORA_STANDBY_PGDATA="$tmp/standby"
+  export AZORA_STANDBY_CONNINFO="host=$tmp port=$standby_port user=postgres dbname=postgres"
+  export AZORA_PG_MULTIHOST_CONNINFO="host=$tmp,$tmp port=$standby_port,$pgport user=postgres dbname=postgres"
+fi
 
 if [ "$redis" = 1 ]; then
   for _ in 1 2 3 4 5; do
