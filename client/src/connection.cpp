@@ -58,7 +58,10 @@ Connection::~Connection() {
   close();
 }
 
-Connection::Connection(Connection&& other) noexcept : conn_(other.conn_) {
+Connection::Connection(Connection&& other) noexcept
+    : conn_(other.conn_),
+      prepared_(std::move(other.prepared_)),
+      next_statement_(other.next_statement_) {
   other.conn_ = nullptr;
 }
 
@@ -67,6 +70,8 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     close();
     conn_ = other.conn_;
     other.conn_ = nullptr;
+    prepared_ = std::move(other.prepared_);
+    next_statement_ = other.next_statement_;
   }
   return *this;
 }
@@ -74,6 +79,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
 void Connection::close() noexcept {
   if (conn_ != nullptr) PQfinish(conn_);
   conn_ = nullptr;
+  prepared_.reset();
 }
 
 Result Connection::check(PGresult* raw) {
@@ -130,6 +136,38 @@ Result Connection::exec_params(const std::string& sql, const std::vector<Param>&
                         nullptr, nullptr, 0) == 0)
     return check(nullptr);
   return collect();
+}
+
+Result Connection::exec_prepared(const std::string& sql, const std::vector<Param>& params) {
+  if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
+  if (!prepared_) prepared_ = std::make_unique<std::unordered_map<std::string, std::string>>();
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  for (int attempt = 0;; attempt++) {
+    auto it = prepared_->find(sql);
+    if (it == prepared_->end()) {
+      if (prepared_->size() >= kMaxPrepared) {
+        // Full: drop one (any) statement rather than grow without bound.
+        auto victim = prepared_->begin();
+        exec("DEALLOCATE " + quote_identifier(victim->second));
+        prepared_->erase(victim);
+      }
+      std::string name = "azora_s" + std::to_string(++next_statement_);
+      check(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+      it = prepared_->emplace(sql, std::move(name)).first;
+    }
+    try {
+      if (PQsendQueryPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
+                              values.data(), nullptr, nullptr, 0) == 0)
+        return check(nullptr);
+      return collect();
+    } catch (const SqlError& e) {
+      // Someone ran DEALLOCATE ALL / DISCARD ALL on this session: prepare again, once.
+      if (e.sqlstate() != "26000" || attempt > 0) throw;
+      prepared_->erase(it);
+    }
+  }
 }
 
 std::string Connection::quote_identifier(std::string_view name) const {

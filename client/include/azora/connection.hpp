@@ -4,7 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +43,12 @@ class Connection {
   // Runs one statement with $1..$n parameters sent separately from the text (never spliced in).
   Result exec_params(const std::string& sql, const std::vector<Param>& params);
 
+  // Like exec_params, but the statement is prepared on first use and the prepared one reused
+  // on this connection afterwards, so the server parses and plans it once (planning is often
+  // most of a short indexed query). Keyed by the SQL text; at most kMaxPrepared per connection.
+  Result exec_prepared(const std::string& sql, const std::vector<Param>& params);
+  static constexpr std::size_t kMaxPrepared = 256;
+
   // Quotes an identifier (table, column) for inclusion in SQL text, using the server's rules.
   std::string quote_identifier(std::string_view name) const;
 
@@ -71,6 +79,9 @@ class Connection {
   Result collect();
   void close() noexcept;
   PGconn* conn_ = nullptr;
+  // SQL text -> server-side statement name, for exec_prepared. Lives and dies with conn_.
+  std::unique_ptr<std::unordered_map<std::string, std::string>> prepared_;
+  unsigned long next_statement_ = 0;
 };
 
 }  // namespace azora

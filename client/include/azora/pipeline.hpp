@@ -2,11 +2,13 @@
 // in order, each statement's error reported for that statement.
 //
 // Semantics follow PostgreSQL's pipeline mode (libpq "Pipeline Mode"):
-//  * Sync::each (default): a Sync after every statement. Each statement is its own implicit
-//    transaction; one failing does not affect the others, which all run.
-//  * Sync::once: one Sync at the end. All statements form one implicit transaction: after the
-//    first error the rest are skipped (Status::aborted) and the ones before it are ROLLED BACK
-//    although they report ok. Use it for all-or-nothing batches.
+//  * Sync::once (default): one Sync at the end, as the PostgreSQL docs describe a pipeline.
+//    All statements form one implicit transaction: after the first error the rest are skipped
+//    (Status::aborted) and the ones before it are ROLLED BACK although they report ok. So a
+//    batch is all-or-nothing, and the server flushes its replies once (the fast path).
+//  * Sync::each: a Sync after every statement. Each statement is its own implicit transaction;
+//    one failing does not affect the others, which all run. Still one round trip, but the
+//    server commits and flushes per statement (measurably slower, see docs/benchmarks.md).
 // A connection lost mid-pipeline throws ConnectionError (which statements ran is unknown).
 // Not thread-safe; runs on one Connection (e.g. a pool Lease's).
 #pragma once
@@ -34,7 +36,7 @@ class Pipeline {
  public:
   enum class Sync { each, once };
 
-  explicit Pipeline(Connection& conn, Sync sync = Sync::each) : conn_(conn), sync_(sync) {}
+  explicit Pipeline(Connection& conn, Sync sync = Sync::once) : conn_(conn), sync_(sync) {}
 
   // Queues a statement ($1..$n parameters, one statement per entry: no "a; b"). Returns its
   // index in the outcomes.
