@@ -60,18 +60,23 @@ Kind kind_of(Oid type) {
   }
 }
 
-std::vector<Column> plan(const Result& res, const detail::FieldTree& sel) {
+std::string column_name(const PGresult* res, int c) {
+  const char* name = PQfname(res, c);
+  return name ? name : "";
+}
+
+std::vector<Column> plan(const PGresult* res, const detail::FieldTree& sel) {
   std::vector<Column> cols;
-  const int n = res.columns();
+  const int n = PQnfields(res);
   for (int c = 0; c < n; c++) {
-    const std::string name = res.column_name(c);
+    const std::string name = column_name(res, c);
     const detail::FieldTree* sub = nullptr;
     if (!sel.keeps_all()) {
       auto it = sel.children.find(name);
       if (it == sel.children.end()) continue;
       if (!it->second.keeps_all()) sub = &it->second;
     }
-    Column col{c, kind_of(PQftype(res.native(), c)), {}, sub};
+    Column col{c, kind_of(PQftype(res, c)), {}, sub};
     if (sub != nullptr && col.kind != Kind::json)
       throw UsageError("shaping: field \"" + name +
                        "\" is not a json column, cannot select into it");
@@ -82,7 +87,7 @@ std::vector<Column> plan(const Result& res, const detail::FieldTree& sel) {
   // Every requested column must exist: a typo in an allow-list is a bug, not an empty field.
   for (const auto& [name, child] : sel.children) {
     bool found = false;
-    for (int c = 0; c < n && !found; c++) found = res.column_name(c) == name;
+    for (int c = 0; c < n && !found; c++) found = column_name(res, c) == name;
     if (!found) throw UsageError("shaping: unknown field \"" + name + "\"");
   }
   return cols;
@@ -93,9 +98,10 @@ bool is_special_number(std::string_view v) {
   return v == "NaN" || v == "Infinity" || v == "-Infinity";
 }
 
-void append_value(std::string& out, const Result& res, int row, const Column& col,
+void append_value(std::string& out, const PGresult* res, int row, const Column& col,
                   const Options& opts) {
-  const std::string_view v = res.value(row, col.index);
+  const std::string_view v(PQgetvalue(res, row, col.index),
+                           static_cast<std::size_t>(PQgetlength(res, row, col.index)));
   switch (col.kind) {
     case Kind::boolean:
       out += (v == "t") ? "true" : "false";
@@ -128,18 +134,21 @@ void append_value(std::string& out, const Result& res, int row, const Column& co
 
 }  // namespace
 
-void shape_to_json(const Result& res, const Options& opts, std::string& out) {
-  if (res.native() == nullptr) throw UsageError("shaping: empty Result");
+void shape_to_json(const PGresult* res, const Options& opts, std::string& out) {
+  if (res == nullptr) throw UsageError("shaping: no result");
+  if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_SINGLE_TUPLE)
+    throw UsageError("shaping: the result holds no rows (status " +
+                     std::string(PQresStatus(PQresultStatus(res))) + ")");
   const detail::FieldTree sel = detail::FieldTree::parse(opts.fields);
   const std::vector<Column> cols = plan(res, sel);
-  const int rows = res.rows();
+  const int rows = PQntuples(res);
   out.push_back('[');
   for (int r = 0; r < rows; r++) {
     if (r != 0) out.push_back(',');
     out.push_back('{');
     bool first = true;
     for (const Column& col : cols) {
-      const bool null = res.is_null(r, col.index);
+      const bool null = PQgetisnull(res, r, col.index) != 0;
       if (null && opts.drop_nulls) continue;
       if (!first) out.push_back(',');
       first = false;
@@ -154,15 +163,25 @@ void shape_to_json(const Result& res, const Options& opts, std::string& out) {
   out.push_back(']');
 }
 
-std::string shape_to_json(const Result& res, const Options& opts) {
+std::string shape_to_json(const PGresult* res, const Options& opts) {
   std::string out;
   shape_to_json(res, opts, out);
   return out;
 }
 
-nlohmann::json shape(const Result& res, const Options& opts) {
+nlohmann::json shape(const PGresult* res, const Options& opts) {
   // One code path for both forms: the document is the parse of the text.
   return nlohmann::json::parse(shape_to_json(res, opts));
+}
+
+void shape_to_json(const Result& res, const Options& opts, std::string& out) {
+  shape_to_json(res.native(), opts, out);
+}
+std::string shape_to_json(const Result& res, const Options& opts) {
+  return shape_to_json(res.native(), opts);
+}
+nlohmann::json shape(const Result& res, const Options& opts) {
+  return shape(res.native(), opts);
 }
 
 }  // namespace azora::shaping

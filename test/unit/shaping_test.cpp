@@ -163,6 +163,21 @@ TEST_F(ShapeResult, UnknownFieldsAndPathsIntoScalarsAreUsageErrors) {
   o.fields = {"title.x"};
   EXPECT_THROW(shaping::shape_to_json(rows(), o), azora::UsageError);
   EXPECT_THROW(shaping::shape_to_json(azora::Result{}, {}), azora::UsageError);
+  // A command result has no rows to shape.
+  EXPECT_THROW(shaping::shape_to_json(conn.exec("SET work_mem = '4MB'"), {}), azora::UsageError);
+}
+
+TEST_F(ShapeResult, WorksOnARawPGresultWithoutTakingItOver) {
+  azora::Result r = rows();
+  const PGresult* raw = r.native();
+  shaping::Options o;
+  o.fields = {"id"};
+  EXPECT_EQ(shaping::shape(raw, o), json::parse(R"([{"id": 1}, {"id": 2}, {"id": 3}])"));
+  EXPECT_EQ(shaping::shape_to_json(raw, o), R"([{"id":1},{"id":2},{"id":3}])");
+  std::string buf = "x";
+  shaping::shape_to_json(raw, o, buf);
+  EXPECT_EQ(buf, R"(x[{"id":1},{"id":2},{"id":3}])");
+  EXPECT_EQ(r.rows(), 3);  // still owned and readable
 }
 
 TEST_F(ShapeResult, InvalidUtf8InTextBecomesReplacementCharacters) {

@@ -56,4 +56,10 @@ std::string shape_to_json(const Result& res, const Options& opts);
 // Appends to out (reuse one buffer across requests to avoid reallocation).
 void shape_to_json(const Result& res, const Options& opts, std::string& out);
 
+// The same on a raw libpq result (not taken over: the caller still PQclear()s it). A result
+// without rows (a command, an error) or nullptr throws UsageError.
+nlohmann::json shape(const PGresult* res, const Options& opts);
+std::string shape_to_json(const PGresult* res, const Options& opts);
+void shape_to_json(const PGresult* res, const Options& opts, std::string& out);
+
 }  // namespace azora::shaping
