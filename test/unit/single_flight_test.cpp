@@ -23,7 +23,7 @@ TEST(SingleFlight, ConcurrentCallsShareOneRun) {
   constexpr int kThreads = 8;
   std::atomic<int> runs{0};
   std::vector<std::string> results(kThreads);
-  std::vector<bool> shared(kThreads);
+  std::vector<char> shared(kThreads);  // not vector<bool>: its bits share bytes across threads
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; i++)
     threads.emplace_back([&, i] {
