@@ -31,6 +31,7 @@ extern "C" {
 #include "access/hash.h"
 #include "access/htup_details.h"
 #include "access/parallel.h"
+#include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "commands/explain.h"

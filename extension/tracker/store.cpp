@@ -65,7 +65,7 @@ Entry* create_entry(const Key& key, const char* text, int len, bool never_ran) {
   memset(reinterpret_cast<char*>(e) + sizeof(Key), 0, entry_size() - sizeof(Key));
   SpinLockInit(&e->mutex);
   e->counters.usage = never_ran ? shared->median_usage : 1.0;
-  e->counters.first_seen = GetCurrentTimestamp();
+  e->counters.first_seen = GetCurrentStatementStartTimestamp();
   e->counters.last_seen = e->counters.first_seen;
   e->encoding = GetDatabaseEncoding();
   e->text_len = copy_clipped(entry_text(e), max_text_bytes, text, len, e->encoding);
@@ -158,7 +158,8 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
   if (!ready() || queryid == UINT64CONST(0) || query == nullptr) return false;
   Key key = make_key(GetUserId(), MyDatabaseId, queryid, toplevel);
   bool slowest = false;
-  TimestampTz now = GetCurrentTimestamp();
+  // The statement's start time is already known: no clock read on the hot path.
+  TimestampTz now = GetCurrentStatementStartTimestamp();
   LWLockAcquire(lock(), LW_SHARED);
   auto* e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
   if (e == nullptr) {
@@ -190,7 +191,7 @@ void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* sourc
   auto* buffer = static_cast<char*>(palloc(cap));
   int s = copy_clipped(buffer, Max(cap / 4, 64), source, source_len, encoding);
   int p = copy_clipped(buffer + s + 1, cap - s - 1, plan, plan_len, encoding);
-  TimestampTz now = GetCurrentTimestamp();
+  TimestampTz now = GetCurrentStatementStartTimestamp();
   LWLockAcquire(lock(), LW_SHARED);
   auto* e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
   if (e != nullptr) {
