@@ -38,7 +38,7 @@ for _ in 1 2 3 4 5; do
   echo "port = $port" >>"$data/postgresql.conf"
   if as_owner "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null 2>&1; then
     # Ready for read-only queries; wait until it also streams, so tests see replication.
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 600); do
       s=$(psql -h "$PGHOST" -p "$port" -U postgres -d postgres -Atc \
         "SELECT status FROM pg_stat_wal_receiver" 2>/dev/null || true)
       [ "$s" = streaming ] && { echo "$port"; exit 0; }

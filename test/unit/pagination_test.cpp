@@ -1,6 +1,8 @@
 // pagination_test.cpp — offset and keyset pages against the real server, cursors end to end.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <set>
 
 #include "azora/pagination.hpp"
@@ -16,25 +18,26 @@ using azora::Listing;
 
 class Pagination : public ::testing::Test {
  protected:
+  // Per process: ctest may run several of these suites at once on the same cluster.
+  static std::string table() { return "page_items_" + std::to_string(::getpid()); }
   static void SetUpTestSuite() {
     Connection c(azora::test::pg_conninfo());
-    c.exec(
-        "DROP TABLE IF EXISTS page_items;"
-        "CREATE TABLE page_items(id int PRIMARY KEY, name text NOT NULL, org int NOT NULL,"
-        " secret text);"
-        // 95 rows, names repeat (name, id is the composite key), two orgs.
-        "INSERT INTO page_items SELECT g, 'item' || (g % 7), g % 2, 's' FROM "
-        "generate_series(1, 95) g;"
-        "CREATE INDEX ON page_items(name, id)");
+    const std::string t = table();
+    c.exec("DROP TABLE IF EXISTS " + t + ";" + "CREATE TABLE " + t +
+           "(id int PRIMARY KEY, name text NOT NULL, org int NOT NULL, secret text);"
+           // 95 rows, names repeat (name, id is the composite key), two orgs.
+           "INSERT INTO " +
+           t + " SELECT g, 'item' || (g % 7), g % 2, 's' FROM " + "generate_series(1, 95) g;" +
+           "CREATE INDEX ON " + t + "(name, id)");
   }
   static void TearDownTestSuite() {
     Connection c(azora::test::pg_conninfo());
-    c.exec("DROP TABLE IF EXISTS page_items");
+    c.exec("DROP TABLE IF EXISTS " + table());
   }
 
   Listing listing() const {
     Listing l;
-    l.table = "page_items";
+    l.table = table();
     l.columns = {"id", "name"};
     l.order_by = {"id"};
     return l;
@@ -195,7 +198,7 @@ TEST_F(Pagination, TimedPaginationLandsInTheHistogram) {
   azora::paginate_keyset(conn, listing(), codec, "", 10, &timer);
   EXPECT_EQ(reg.histogram(azora::metrics::names::kQueryDuration, "",
                           azora::metrics::Histogram::latency_buckets(),
-                          {{"operation", "select"}, {"table", "page_items"}})
+                          {{"operation", "select"}, {"table", table()}})
                 .count(),
             3u);
 }

@@ -1,5 +1,6 @@
 // pool_test.cpp — Pool and Lease against the real throwaway PostgreSQL cluster.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -12,6 +13,11 @@
 #include "test_env.hpp"
 
 namespace {
+
+// Per process: ctest may run several suites at once on the same cluster.
+std::string rollback_table() {
+  return "pool_rollback_t_" + std::to_string(::getpid());
+}
 
 using namespace std::chrono_literals;
 using azora::Connection;
@@ -203,16 +209,16 @@ TEST(Pool, OpenTransactionIsRolledBackOnReturn) {
   Pool pool(options(1, 1));
   {
     Lease l = pool.acquire();
-    l->exec("CREATE TABLE IF NOT EXISTS pool_rollback_t(x int)");
-    l->exec("TRUNCATE pool_rollback_t");
+    l->exec("CREATE TABLE IF NOT EXISTS " + rollback_table() + "(x int)");
+    l->exec("TRUNCATE " + rollback_table());
     l->exec("BEGIN");
-    l->exec("INSERT INTO pool_rollback_t VALUES (1)");
+    l->exec("INSERT INTO " + rollback_table() + " VALUES (1)");
     EXPECT_EQ(l->transaction_status(), PQTRANS_INTRANS);
   }
   {
     Lease l = pool.acquire();
     EXPECT_EQ(l->transaction_status(), PQTRANS_IDLE);
-    EXPECT_EQ(l->exec("SELECT count(*) FROM pool_rollback_t").value(0, 0), "0");
+    EXPECT_EQ(l->exec("SELECT count(*) FROM " + rollback_table()).value(0, 0), "0");
     l->exec("BEGIN");
     EXPECT_THROW(l->exec("SELECT 1/0"), azora::SqlError);
     EXPECT_EQ(l->transaction_status(), PQTRANS_INERROR);
@@ -220,7 +226,7 @@ TEST(Pool, OpenTransactionIsRolledBackOnReturn) {
   Lease l = pool.acquire();
   EXPECT_EQ(l->transaction_status(), PQTRANS_IDLE);
   EXPECT_EQ(pool.stats().broken, 0u);
-  l->exec("DROP TABLE pool_rollback_t");
+  l->exec("DROP TABLE " + rollback_table());
 }
 
 TEST(Pool, DiscardClosesInsteadOfReturning) {

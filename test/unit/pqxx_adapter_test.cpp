@@ -1,11 +1,17 @@
 // pqxx_adapter_test.cpp — libpqxx code running on pooled connections.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "azora/pool.hpp"
 #include "azora/pqxx_adapter.hpp"
 #include "test_env.hpp"
 
 namespace {
+
+// Per process: ctest may run several suites at once on the same cluster.
+std::string rollback_table() {
+  return "pqxx_rb_" + std::to_string(::getpid());
+}
 
 azora::PoolOptions one_connection() {
   azora::PoolOptions o;
@@ -35,15 +41,15 @@ TEST(PqxxAdapter, UncommittedWorkRollsBackAndTheLeaseIsReusable) {
   azora::Pool pool(one_connection());
   {
     azora::Lease lease = pool.acquire();
-    lease->exec("CREATE TABLE IF NOT EXISTS pqxx_rb(x int)");
-    lease->exec("TRUNCATE pqxx_rb");
+    lease->exec("CREATE TABLE IF NOT EXISTS " + rollback_table() + "(x int)");
+    lease->exec("TRUNCATE " + rollback_table());
     azora::PqxxWork w(lease, "named");
-    w->exec("INSERT INTO pqxx_rb VALUES (1)");
+    w->exec("INSERT INTO " + rollback_table() + " VALUES (1)");
   }  // no commit
   azora::Lease lease = pool.acquire();
-  EXPECT_EQ(lease->exec("SELECT count(*) FROM pqxx_rb").value(0, 0), "0");
+  EXPECT_EQ(lease->exec("SELECT count(*) FROM " + rollback_table()).value(0, 0), "0");
   EXPECT_EQ(lease->transaction_status(), PQTRANS_IDLE);
-  lease->exec("DROP TABLE pqxx_rb");
+  lease->exec("DROP TABLE " + rollback_table());
   EXPECT_EQ(pool.stats().broken, 0u);
 }
 

@@ -4,9 +4,11 @@
 // plain cluster (ctest, make test) it starts its own replica of the running primary with
 // scripts/standby.sh in the cluster's temp dir and stops it at the end. Never skipped.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -14,6 +16,11 @@
 #include "test_env.hpp"
 
 namespace {
+
+// Per process: ctest may run several suites at once on the same cluster.
+std::string routing_table() {
+  return "routing_t_" + std::to_string(::getpid());
+}
 
 using namespace std::chrono_literals;
 
@@ -24,7 +31,18 @@ std::string repo_root() {
 
 class Routing : public ::testing::Test {
  protected:
+  // A failure here must fail every test (gtest would report a failed SetUpTestSuite as
+  // skipped tests), so it is recorded and asserted in SetUp().
   static void SetUpTestSuite() {
+    try {
+      find_or_start_standby();
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
+    }
+  }
+  void SetUp() override { ASSERT_EQ(setup_error_, "") << "no standby"; }
+
+  static void find_or_start_standby() {
     if (const char* sb = std::getenv("AZORA_STANDBY_CONNINFO"); sb != nullptr && *sb != '\0') {
       standby_ = sb;
       multihost_ = azora::test::require_env("AZORA_PG_MULTIHOST_CONNINFO");
@@ -34,11 +52,11 @@ class Routing : public ::testing::Test {
     own_dir_ = tmp + "/standby-routing-test-" + std::to_string(::getpid());
     const std::string cmd = repo_root() + "/scripts/standby.sh start " + own_dir_;
     FILE* out = ::popen(cmd.c_str(), "r");
-    ASSERT_NE(out, nullptr);
+    if (out == nullptr) throw std::runtime_error("cannot run " + cmd);
     char buf[64] = {};
     const bool got = std::fgets(buf, sizeof buf, out) != nullptr;
-    ASSERT_EQ(::pclose(out), 0) << cmd;
-    ASSERT_TRUE(got);
+    if (::pclose(out) != 0 || !got || std::atoi(buf) <= 0)
+      throw std::runtime_error(cmd + " failed (its stderr is above)");
     const std::string port = std::to_string(std::atoi(buf));
     const std::string host = azora::test::require_env("PGHOST");
     const std::string primary_port = azora::test::require_env("PGPORT");
@@ -64,7 +82,7 @@ class Routing : public ::testing::Test {
     return l->exec("SELECT pg_is_in_recovery()").value(0, 0) == "t";
   }
 
-  static inline std::string standby_, multihost_, own_dir_;
+  static inline std::string standby_, multihost_, own_dir_, setup_error_;
 };
 
 TEST_F(Routing, TheStandbyIsAStandby) {
@@ -80,18 +98,19 @@ TEST_F(Routing, WritesGoToThePrimaryAndReadsToTheStandby) {
   EXPECT_FALSE(in_recovery(w));
   EXPECT_TRUE(in_recovery(r));
   EXPECT_NE(w->port(), r->port());
-  w->exec("CREATE TABLE IF NOT EXISTS routing_t(x int)");
-  w->exec("INSERT INTO routing_t VALUES (42)");
+  w->exec("CREATE TABLE IF NOT EXISTS " + routing_table() + "(x int)");
+  w->exec("INSERT INTO " + routing_table() + " VALUES (42)");
   // Replication is asynchronous: the standby sees the row shortly.
   bool replicated = false;
   for (int i = 0; i < 500 && !replicated; i++) {
     replicated =
-        r->exec("SELECT count(*) FROM pg_class WHERE relname = 'routing_t'").value(0, 0) == "1" &&
-        r->exec("SELECT count(*) FROM routing_t WHERE x = 42").value(0, 0) != "0";
+        r->exec("SELECT count(*) FROM pg_class WHERE relname = '" + routing_table() + "'")
+                .value(0, 0) == "1" &&
+        r->exec("SELECT count(*) FROM " + routing_table() + " WHERE x = 42").value(0, 0) != "0";
     if (!replicated) std::this_thread::sleep_for(10ms);
   }
   EXPECT_TRUE(replicated);
-  w->exec("DROP TABLE routing_t");
+  w->exec("DROP TABLE " + routing_table());
 }
 
 TEST_F(Routing, AWriteOnAReadLeaseFailsAsReadOnly) {
