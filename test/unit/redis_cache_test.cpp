@@ -258,4 +258,54 @@ TEST(RedisCache, RecordsHitsMissesAndErrorsInTheRegistry) {
   EXPECT_NE(text.find("azora_cache_errors_total{cache=\"courses\"} 0"), std::string::npos);
 }
 
+TEST(RedisCache, SelectsTheDatabaseAndFailsOpenWhenAuthIsRefused) {
+  auto opts = cache_options();
+  opts.database = 3;
+  RedisCache cache(opts);
+  ASSERT_TRUE(cache.set("k", "in-db-3", 60s));
+  auto a = admin();
+  EXPECT_TRUE(a.command({"GET", opts.key_prefix + "k"}).is_nil());  // not in database 0
+  a.command({"SELECT", "3"});
+  EXPECT_EQ(a.command({"GET", opts.key_prefix + "k"}).str(), "in-db-3");
+  cache.del("k");
+
+  // This Redis has no password: AUTH is refused, so every call fails open.
+  auto bad = cache_options();
+  bad.password = "secret";
+  RedisCache refused(bad);
+  EXPECT_EQ(refused.get_or_set(
+                "k", [] { return std::string("db"); }, 60s),
+            "db");
+  EXPECT_GE(refused.stats().errors, 1u);
+  try {
+    azora::RedisEndpoint ep = azora::test::redis_endpoint();
+    ep.password = "secret";
+    azora::RedisConnection c(ep);
+    FAIL() << "expected RedisError";
+  } catch (const azora::RedisError& e) {
+    EXPECT_FALSE(e.connection_lost());  // the server answered: a command error
+  }
+}
+
+TEST(RedisConnection, ReportsCommandErrorsAndKeepsTheConnection) {
+  azora::RedisConnection c(azora::test::redis_endpoint());
+  try {
+    c.command({"NOSUCHCOMMAND", "x"});
+    FAIL() << "expected RedisError";
+  } catch (const azora::RedisError& e) {
+    EXPECT_FALSE(e.connection_lost());
+    EXPECT_NE(std::string(e.what()).find("NOSUCHCOMMAND"), std::string::npos);
+  }
+  EXPECT_FALSE(c.broken());
+  EXPECT_EQ(c.command({"PING"}).str(), "PONG");
+  azora::RedisEndpoint nowhere = azora::test::redis_endpoint();
+  nowhere.port = 1;
+  try {
+    azora::RedisConnection dead(nowhere);
+    FAIL() << "expected RedisError";
+  } catch (const azora::RedisError& e) {
+    EXPECT_TRUE(e.connection_lost());
+  }
+}
+
 }  // namespace
