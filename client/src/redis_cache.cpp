@@ -19,6 +19,10 @@ constexpr const char* kScanCount = "500";
 struct RedisCache::Slot {
   std::mutex mu;
   std::unique_ptr<RedisConnection> conn;
+  // Whether conn has had a reply yet. A hung server still accepts TCP connections (the kernel
+  // completes the handshake), so a connect alone proves nothing: only a reply resets the backoff,
+  // and a fresh connection that fails before its first reply counts as a failed attempt.
+  bool proven = false;
 };
 
 RedisCache::RedisCache(RedisCacheOptions options)
@@ -68,22 +72,35 @@ void RedisCache::connect(Slot& slot) {
     backoff_.failed();
     throw;
   }
-  backoff_.succeeded();
+  slot.proven = false;
 }
 
 RedisReply RedisCache::execute(const std::vector<std::string_view>& args) {
   Slot& slot = *slots_[next_slot_.fetch_add(1, std::memory_order_relaxed) % slots_.size()];
   std::lock_guard<std::mutex> lk(slot.mu);
-  // A connection that broke (server restarted, connection killed) is replaced on the next call
-  // at once; only a failed connect arms the backoff.
+  // A proven connection that broke (server restarted, connection killed) is replaced on the next
+  // call at once; a failed connect, or a new connection failing before its first reply, arms the
+  // backoff.
   if (!slot.conn || slot.conn->broken()) {
     slot.conn.reset();
     connect(slot);
   }
   try {
-    return slot.conn->command(args);
-  } catch (const RedisError&) {
-    if (slot.conn->broken()) slot.conn.reset();
+    RedisReply reply = slot.conn->command(args);
+    if (!slot.proven) {
+      slot.proven = true;
+      backoff_.succeeded();
+    }
+    return reply;
+  } catch (const RedisError& e) {
+    if (!e.connection_lost() && !slot.proven) {
+      slot.proven = true;  // an error reply is still a reply
+      backoff_.succeeded();
+    }
+    if (slot.conn->broken()) {
+      if (!slot.proven) backoff_.failed();
+      slot.conn.reset();
+    }
     throw;
   }
 }

@@ -111,7 +111,15 @@ TEST_F(RedisFailover, HungRedisTimesOutAndFailsOpen) {
   auto opts = cache_options();
   opts.command_timeout = 100ms;
   RedisCache cache(opts);
+  // A second cache that, once it has seen the hang, waits an hour before trying again.
+  auto patient_opts = opts;
+  patient_opts.key_prefix += "patient:";
+  patient_opts.connections = 1;
+  patient_opts.backoff_min = 1h;
+  patient_opts.backoff_max = 1h;
+  RedisCache patient(patient_opts);
   ASSERT_TRUE(cache.set("k", "cached", 60s));
+  ASSERT_TRUE(patient.ping());
   const pid_t pid = azora::test::redis_pid();
   ASSERT_EQ(::kill(pid, SIGSTOP), 0);  // the server still accepts TCP, but never answers
   int loads = 0;
@@ -125,6 +133,14 @@ TEST_F(RedisFailover, HungRedisTimesOutAndFailsOpen) {
             "db");
   EXPECT_EQ(loads, 1);
   EXPECT_GE(cache.stats().errors, 1u);
+  // The first call times out on its old connection, reconnects (the kernel accepts) and times
+  // out again: that new connection never answered, so the backoff starts and the remaining
+  // calls fail fast instead of each waiting for a timeout.
+  for (int i = 0; i < 20; i++)
+    EXPECT_EQ(patient.get_or_set(
+                  "p", [] { return std::string("db"); }, 60s),
+              "db");
+  EXPECT_EQ(patient.stats().connects, 2u);
   ASSERT_EQ(::kill(pid, SIGCONT), 0);
   // Hits resume once it answers again: the timed-out connections were dropped and replaced.
   // (The SET of "db" that timed out was still in the socket buffer: the resumed server may

@@ -6,6 +6,9 @@
 // azora_cache_errors_total metric), the broken connection is dropped, and a new one is tried on
 // a later call after an exponential backoff (backoff_min .. backoff_max), so a dead server is
 // neither hammered nor allowed to stall requests beyond the short connect/command timeouts.
+// A connection that worked and then broke is replaced at once; the backoff starts when a
+// connect fails, or when a new connection fails before its first reply (a hung server still
+// accepts TCP connections).
 //
 // Single-flight: concurrent get_or_set() misses for one key run the loader once; the others
 // wait for its value (or its exception: then nothing is cached and every caller gets it).
