@@ -35,20 +35,32 @@ int top(Connection& conn, const std::vector<std::string>& args) {
   std::string n = args.size() > 0 ? args[0] : "10";
   std::string order = args.size() > 1 ? args[1] : "total_time";
   print_table(
-      conn.exec_params("SELECT * FROM azora_opt.top_queries($1::int, $2::text)", {n, order}),
+      conn.exec_params("SELECT queryid, calls, round(total_exec_time::numeric, 2) AS total_ms, "
+                       "round(mean_exec_time::numeric, 3) AS mean_ms, "
+                       "round(p95_exec_time::numeric, 3) AS p95_ms, "
+                       "round(p99_exec_time::numeric, 3) AS p99_ms, slow_calls, query "
+                       "FROM azora_opt.top_queries($1::int, $2::text)",
+                       {n, order}),
       stdout);
   return 0;
 }
 
+// plan QUERYID: the slowest call's source text and plan, for each role/database that ran it.
 int plan(Connection& conn, const std::vector<std::string>& args) {
   if (args.empty()) throw UsageError("plan needs a queryid (see: azora-opt top)");
-  Result r = conn.exec_params("SELECT * FROM azora_opt.query_plan($1::bigint)", {args[0]});
+  Result r = conn.exec_params(
+      "SELECT round(exec_time::numeric, 3) AS exec_ms, captured_at, source_text, plan "
+      "FROM azora_opt.query_plan($1::bigint)",
+      {args[0]});
   if (r.rows() == 0) {
     std::printf("no plan recorded for queryid %s\n", args[0].c_str());
     return 1;
   }
-  for (int c = 0; c < r.columns(); c++)
-    std::printf("%s:\n%s\n\n", r.column_name(c).c_str(), std::string(r.value(0, c)).c_str());
+  for (int row = 0; row < r.rows(); row++) {
+    std::printf("slowest call: %s ms at %s\n%s\n\n%s\n", std::string(r.value(row, 0)).c_str(),
+                std::string(r.value(row, 1)).c_str(), std::string(r.value(row, 2)).c_str(),
+                std::string(r.value(row, 3)).c_str());
+  }
   return 0;
 }
 

@@ -35,6 +35,22 @@ std::string cut(const std::string& s, size_t max) {
   return s.substr(0, i) + "…";
 }
 
+// Numbers are right-aligned, as psql does: int2/4/8, oid, float4/8, numeric.
+bool is_numeric_column(const Result& result, int col) {
+  switch (PQftype(result.native(), col)) {
+    case 20:
+    case 21:
+    case 23:
+    case 26:
+    case 700:
+    case 701:
+    case 1700:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 void print_table(const Result& result, std::FILE* out, size_t max_cell_width) {
@@ -53,8 +69,12 @@ void print_table(const Result& result, std::FILE* out, size_t max_cell_width) {
   for (size_t r = 0; r < cells.size(); r++) {
     for (int c = 0; c < cols; c++) {
       const std::string& cell = cells[r][static_cast<size_t>(c)];
-      std::fprintf(out, "%s%s%*s", c ? " | " : " ", cell.c_str(),
-                   static_cast<int>(widths[static_cast<size_t>(c)] - width(cell)), "");
+      int pad = static_cast<int>(widths[static_cast<size_t>(c)] - width(cell));
+      if (r > 0 && is_numeric_column(result, c)) {
+        std::fprintf(out, "%s%*s%s", c ? " | " : " ", pad, "", cell.c_str());
+      } else {
+        std::fprintf(out, "%s%s%*s", c ? " | " : " ", cell.c_str(), pad, "");
+      }
     }
     std::fputc('\n', out);
     if (r == 0) {

@@ -25,4 +25,14 @@ check "no command is bad usage" 2 '^usage: azora-opt' -- "$cli"
 check "unknown command is bad usage" 2 "unknown command 'frobnicate'" -- "$cli" frobnicate
 check "plan without a queryid is bad usage" 2 'plan needs a queryid' -- "$cli" plan
 check "unreachable server" 1 'could not connect' -- "$cli" --dsn "host=/nonexistent/azora port=1" ping
+# Tracking commands over a known workload.
+"$cli" reset >/dev/null
+for i in 1 2 3; do psql -XAtqc "SELECT count(*) FROM generate_series(1, $i * 1000) AS g WHERE g % 7 = 0" >/dev/null; done
+qid=$(psql -XAtc "SELECT queryid FROM azora_opt.queries WHERE query LIKE 'SELECT count(*) FROM generate_series%'")
+check "top shows the statement with its calls" 0 "^ *-?[0-9]+ \\| +3 \\| .*SELECT count\\(\\*\\) FROM generate_series\\(\\\$1, \\\$2 \\* \\\$3\\)" -- "$cli" top 5 calls
+check "top rejects an unknown order with 22023 and a hint" 1 'SQLSTATE 22023' -- "$cli" top 5 latency
+check "plan of the slowest call" 0 'Function Scan on generate_series' -- "$cli" plan "$qid"
+check "plan of an unknown queryid" 1 'no plan recorded' -- "$cli" plan 42
+check "metrics is Prometheus text" 0 '^# TYPE azora_db_query_duration_seconds histogram' -- "$cli" metrics
+check "info" 0 'entries' -- "$cli" info
 exit $fail
