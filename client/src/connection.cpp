@@ -138,6 +138,26 @@ Result Connection::exec_params(const std::string& sql, const std::vector<Param>&
   return collect();
 }
 
+const std::string* Connection::find_prepared(const std::string& sql) const {
+  if (!prepared_) return nullptr;
+  auto it = prepared_->find(sql);
+  return it == prepared_->end() ? nullptr : &it->second;
+}
+
+std::string Connection::new_statement_name() {
+  if (prepared_ && prepared_->size() >= kMaxPrepared) return "";
+  return "azora_s" + std::to_string(++next_statement_);
+}
+
+void Connection::remember_prepared(const std::string& sql, std::string name) {
+  if (!prepared_) prepared_ = std::make_unique<std::unordered_map<std::string, std::string>>();
+  (*prepared_)[sql] = std::move(name);
+}
+
+void Connection::forget_prepared(const std::string& sql) {
+  if (prepared_) prepared_->erase(sql);
+}
+
 Result Connection::exec_prepared(const std::string& sql, const std::vector<Param>& params) {
   if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
   if (!prepared_) prepared_ = std::make_unique<std::unordered_map<std::string, std::string>>();
@@ -153,7 +173,7 @@ Result Connection::exec_prepared(const std::string& sql, const std::vector<Param
         exec("DEALLOCATE " + quote_identifier(victim->second));
         prepared_->erase(victim);
       }
-      std::string name = "azora_s" + std::to_string(++next_statement_);
+      std::string name = new_statement_name();
       check(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
       it = prepared_->emplace(sql, std::move(name)).first;
     }

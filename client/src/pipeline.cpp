@@ -4,6 +4,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <unordered_map>
 
 namespace azora {
 
@@ -71,55 +72,115 @@ std::vector<PipelineOutcome> Pipeline::run() {
   if (batch.empty()) return out;
   PGconn* c = conn_.native();
   if (!conn_.is_open()) throw ConnectionError("connection is closed", "08003");
+
+  // A statement text used twice or more in the batch (or already prepared on this connection)
+  // runs as a prepared statement: the server parses and plans it once instead of N times. Its
+  // Parse goes into the pipeline just before its first use. One-off statements stay unnamed.
+  std::unordered_map<std::string, int> uses;
+  for (const Statement& s : batch) uses[s.sql]++;
+  struct Plan {
+    std::string name;      // "" = unnamed statement
+    bool prepare = false;  // this entry sends the Parse for name
+  };
+  std::vector<Plan> plans(batch.size());
+  std::unordered_map<std::string, std::string> fresh;  // prepared by this batch: sql -> name
+  for (std::size_t i = 0; i < batch.size(); i++) {
+    const std::string& sql = batch[i].sql;
+    if (const std::string* known = conn_.find_prepared(sql)) {
+      plans[i].name = *known;
+    } else if (auto f = fresh.find(sql); f != fresh.end()) {
+      plans[i].name = f->second;
+    } else if (uses[sql] > 1) {
+      std::string name = conn_.new_statement_name();  // "" when the cache is full
+      if (!name.empty()) {
+        plans[i] = Plan{name, true};
+        fresh.emplace(sql, std::move(name));
+      }
+    }
+  }
+
   if (PQenterPipelineMode(c) == 0)
     throw UsageError("cannot enter pipeline mode: " + trimmed(PQerrorMessage(c)));
   ModeGuard guard{c};
   if (PQsetnonblocking(c, 1) != 0) lost(c, nullptr);
 
   std::vector<const char*> values;
-  for (const Statement& s : batch) {
+  for (std::size_t i = 0; i < batch.size(); i++) {
+    const Statement& s = batch[i];
     values.clear();
     for (const Param& p : s.params) values.push_back(p ? p->c_str() : nullptr);
-    if (PQsendQueryParams(c, s.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                          nullptr, nullptr, 0) == 0)
+    const int n = static_cast<int>(values.size());
+    if (plans[i].prepare && PQsendPrepare(c, plans[i].name.c_str(), s.sql.c_str(), 0, nullptr) == 0)
       lost(c, nullptr);
+    const int sent =
+        plans[i].name.empty()
+            ? PQsendQueryParams(c, s.sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0)
+            : PQsendQueryPrepared(c, plans[i].name.c_str(), n, values.data(), nullptr, nullptr, 0);
+    if (sent == 0) lost(c, nullptr);
     if (sync_ == Sync::each && PQpipelineSync(c) == 0) lost(c, nullptr);
   }
   if (sync_ == Sync::once && PQpipelineSync(c) == 0) lost(c, nullptr);
   flush_all(c);
   PQsetnonblocking(c, 0);  // reading may block: PQgetResult waits for the server
 
-  auto read_sync = [c] {
-    Result sync(PQgetResult(c));
-    if (sync.status() != PGRES_PIPELINE_SYNC) lost(c, sync.native());
-  };
-  out.reserve(batch.size());
-  for (std::size_t i = 0; i < batch.size(); i++) {
+  // One result and its terminating NULL; throws ConnectionError when the connection is gone.
+  auto next = [c] {
     Result r(PQgetResult(c));
     if (r.native() == nullptr || PQstatus(c) != CONNECTION_OK) lost(c, r.native());
-    PipelineOutcome o;
-    switch (r.status()) {
-      case PGRES_PIPELINE_ABORTED:
-        o.status = PipelineOutcome::Status::aborted;
-        break;
-      case PGRES_FATAL_ERROR:
-      case PGRES_BAD_RESPONSE:
-      case PGRES_NONFATAL_ERROR: {
-        o.status = PipelineOutcome::Status::error;
-        std::string state = field(r.native(), PG_DIAG_SQLSTATE);
-        o.error.emplace(trimmed(PQresultErrorMessage(r.native())), state.empty() ? "XX000" : state,
-                        field(r.native(), PG_DIAG_MESSAGE_DETAIL),
-                        field(r.native(), PG_DIAG_MESSAGE_HINT));
-        break;
-      }
-      default:
-        o.result = std::move(r);
-    }
-    // Each statement's results end with a NULL.
     PGresult* end = PQgetResult(c);
     if (end != nullptr) {
       Result extra(end);
       lost(c, extra.native());
+    }
+    return r;
+  };
+  auto read_sync = [c] {
+    Result sync(PQgetResult(c));
+    if (sync.status() != PGRES_PIPELINE_SYNC) lost(c, sync.native());
+  };
+  auto error_of = [](const Result& r) {
+    std::string state = field(r.native(), PG_DIAG_SQLSTATE);
+    return SqlError(trimmed(PQresultErrorMessage(r.native())), state.empty() ? "XX000" : state,
+                    field(r.native(), PG_DIAG_MESSAGE_DETAIL),
+                    field(r.native(), PG_DIAG_MESSAGE_HINT));
+  };
+  auto failed = [](ExecStatusType st) {
+    return st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR;
+  };
+
+  // The error of a Parse that failed, by statement name: its uses report it instead of the
+  // server's "prepared statement does not exist".
+  std::unordered_map<std::string, SqlError> parse_errors;
+  out.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); i++) {
+    bool parse_failed = false;  // this entry's own Parse failed: the statement did not run
+    if (plans[i].prepare) {
+      Result prepared = next();
+      if (prepared.status() == PGRES_COMMAND_OK) {
+        conn_.remember_prepared(batch[i].sql, plans[i].name);
+      } else if (failed(prepared.status())) {
+        parse_errors.emplace(plans[i].name, error_of(prepared));
+        parse_failed = true;
+      }
+    }
+    Result r = next();
+    PipelineOutcome o;
+    auto parse_error =
+        plans[i].name.empty() ? parse_errors.end() : parse_errors.find(plans[i].name);
+    if (parse_failed) {
+      // The query after a failed Parse is skipped (same segment): report the Parse's error.
+      o.status = PipelineOutcome::Status::error;
+      o.error.emplace(parse_error->second);
+    } else if (r.status() == PGRES_PIPELINE_ABORTED) {
+      o.status = PipelineOutcome::Status::aborted;
+    } else if (failed(r.status())) {
+      o.status = PipelineOutcome::Status::error;
+      o.error.emplace(parse_error != parse_errors.end() ? parse_error->second : error_of(r));
+      // A cached statement the session no longer has (DEALLOCATE ALL, DISCARD ALL): forget it
+      // so the next run prepares it again.
+      if (o.error->sqlstate() == "26000") conn_.forget_prepared(batch[i].sql);
+    } else {
+      o.result = std::move(r);
     }
     out.push_back(std::move(o));
     if (sync_ == Sync::each) read_sync();

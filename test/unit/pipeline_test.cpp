@@ -142,4 +142,60 @@ TEST(Pipeline, RunsOnAPoolLeaseAndTheLeaseGoesBackClean) {
   EXPECT_EQ(pool.acquire()->exec("SELECT 5").value(0, 0), "5");
 }
 
+TEST(Pipeline, RepeatedStatementsArePreparedOnceAndReused) {
+  Connection conn(azora::test::pg_conninfo());
+  auto prepared = [&] {
+    return conn.exec("SELECT count(*) FROM pg_prepared_statements").value(0, 0);
+  };
+  Pipeline p(conn);
+  for (int i = 0; i < 10; i++) p.add("SELECT $1::int + 1", {std::to_string(i)});
+  p.add("SELECT 'one-off'");
+  auto out = p.run();
+  for (int i = 0; i < 10; i++) EXPECT_EQ(out[i].value().value(0, 0), std::to_string(i + 1));
+  EXPECT_EQ(out[10].value().value(0, 0), "one-off");
+  EXPECT_EQ(prepared(), "1");           // the repeated text only
+  p.add("SELECT $1::int + 1", {"41"});  // a later batch reuses it, as does exec_prepared
+  EXPECT_EQ(p.run()[0].value().value(0, 0), "42");
+  EXPECT_EQ(conn.exec_prepared("SELECT $1::int + 1", {"1"}).value(0, 0), "2");
+  EXPECT_EQ(prepared(), "1");
+}
+
+TEST(Pipeline, AFailedPrepareIsReportedForEveryUse) {
+  for (auto sync : {Pipeline::Sync::each, Pipeline::Sync::once}) {
+    Connection conn(azora::test::pg_conninfo());
+    Pipeline p(conn, sync);
+    p.add("SELECT 1");
+    p.add("SELEKT $1::int", {"1"});
+    p.add("SELEKT $1::int", {"2"});
+    auto out = p.run();
+    EXPECT_TRUE(out[0].ok());
+    ASSERT_EQ(out[1].status, Status::error);
+    EXPECT_EQ(out[1].error->sqlstate(), "42601");
+    if (sync == Pipeline::Sync::each) {
+      ASSERT_EQ(out[2].status, Status::error);
+      EXPECT_EQ(out[2].error->sqlstate(), "42601");  // not "prepared statement does not exist"
+    } else {
+      EXPECT_EQ(out[2].status, Status::aborted);
+    }
+    EXPECT_EQ(conn.exec("SELECT count(*) FROM pg_prepared_statements").value(0, 0), "0");
+  }
+}
+
+TEST(Pipeline, StatementsDeallocatedBehindItsBackArePreparedAgain) {
+  Connection conn(azora::test::pg_conninfo());
+  Pipeline p(conn);
+  p.add("SELECT $1::int", {"1"});
+  p.add("SELECT $1::int", {"2"});
+  p.run();
+  conn.exec("DEALLOCATE ALL");
+  p.add("SELECT $1::int", {"3"});
+  auto out = p.run();
+  ASSERT_EQ(out[0].status, Status::error);  // reported once, with the server's SQLSTATE
+  EXPECT_EQ(out[0].error->sqlstate(), "26000");
+  p.add("SELECT $1::int", {"4"});
+  p.add("SELECT $1::int", {"5"});
+  out = p.run();
+  EXPECT_EQ(out[1].value().value(0, 0), "5");
+}
+
 }  // namespace

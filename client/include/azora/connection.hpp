@@ -48,6 +48,12 @@ class Connection {
   // most of a short indexed query). Keyed by the SQL text; at most kMaxPrepared per connection.
   Result exec_prepared(const std::string& sql, const std::vector<Param>& params);
   static constexpr std::size_t kMaxPrepared = 256;
+  // The statement cache itself, for Pipeline (which prepares inside the pipeline): the name sql
+  // is prepared under, or nullptr; a fresh name, or "" when the cache is full; record/forget.
+  const std::string* find_prepared(const std::string& sql) const;
+  std::string new_statement_name();
+  void remember_prepared(const std::string& sql, std::string name);
+  void forget_prepared(const std::string& sql);
 
   // Quotes an identifier (table, column) for inclusion in SQL text, using the server's rules.
   std::string quote_identifier(std::string_view name) const;

@@ -9,6 +9,8 @@
 //  * Sync::each: a Sync after every statement. Each statement is its own implicit transaction;
 //    one failing does not affect the others, which all run. Still one round trip, but the
 //    server commits and flushes per statement (measurably slower, see docs/benchmarks.md).
+// A statement text used more than once in a batch is prepared in the pipeline and cached on the
+// connection (see Connection::exec_prepared); one-off texts are sent unnamed.
 // A connection lost mid-pipeline throws ConnectionError (which statements ran is unknown).
 // Not thread-safe; runs on one Connection (e.g. a pool Lease's).
 #pragma once
