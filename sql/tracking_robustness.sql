@@ -47,6 +47,23 @@ WHERE query LIKE '%rob\_%' AND query NOT LIKE 'CREATE%' AND query NOT LIKE 'INSE
   AND query NOT LIKE '%1 / (v%'
 ORDER BY query COLLATE "C", toplevel;
 
+-- A utility statement inside a function that fails once is counted again when it next
+-- succeeds (its cached plan keeps its query id).
+CREATE FUNCTION rob_util() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  CREATE TEMP TABLE rob_tmp (x int);
+END $$;
+SET azora_opt.track = 'all';
+SELECT rob_util();
+SELECT rob_util();
+DROP TABLE rob_tmp;
+SELECT rob_util();
+RESET azora_opt.track;
+DROP TABLE rob_tmp;
+SELECT query, calls, toplevel FROM azora_opt.queries
+WHERE query LIKE 'CREATE TEMP TABLE rob\_tmp%' OR query LIKE 'SELECT rob\_util()'
+ORDER BY query COLLATE "C";
+
 -- Parallel query: the leader counts one call; workers add nothing of their own.
 CREATE TABLE rob_big AS SELECT g AS id, g % 10 AS k FROM generate_series(1, 20000) g;
 ANALYZE rob_big;
@@ -118,4 +135,5 @@ SELECT count(*) >= 0 AS table_readable FROM azora_opt.queries;
 DROP FUNCTION rob_outer(int);
 DROP FUNCTION rob_middle(int);
 DROP FUNCTION rob_inner(int);
+DROP FUNCTION rob_util();
 DROP TABLE rob_t, rob_big;

@@ -194,10 +194,14 @@ void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tre
   instr_time start;
   instr_time duration;
   INSTR_TIME_SET_CURRENT(start);
-  call_utility_nested(pstmt, text, read_only_tree, context, params, env, dest, qc);
+  // Restored even on error: the statement may be cached (in a PL/pgSQL function) and run again.
+  PG_TRY();
+  { call_utility_nested(pstmt, text, read_only_tree, context, params, env, dest, qc); }
+  PG_FINALLY();
+  { pstmt->queryId = queryid; }
+  PG_END_TRY();
   INSTR_TIME_SET_CURRENT(duration);
   INSTR_TIME_SUBTRACT(duration, start);
-  pstmt->queryId = queryid;
 
   BufferUsage buffers;
   memset(&buffers, 0, sizeof buffers);
