@@ -145,7 +145,7 @@ TEST(Pipeline, RunsOnAPoolLeaseAndTheLeaseGoesBackClean) {
 TEST(Pipeline, RepeatedStatementsArePreparedOnceAndReused) {
   Connection conn(azora::test::pg_conninfo());
   auto prepared = [&] {
-    return conn.exec("SELECT count(*) FROM pg_prepared_statements").value(0, 0);
+    return std::string(conn.exec("SELECT count(*) FROM pg_prepared_statements").value(0, 0));
   };
   Pipeline p(conn);
   for (int i = 0; i < 10; i++) p.add("SELECT $1::int + 1", {std::to_string(i)});
