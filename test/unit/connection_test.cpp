@@ -81,8 +81,7 @@ TEST(Connection, RefusedConnectionIsAConnectionError) {
 TEST(Connection, TerminatedBackendIsDetected) {
   Connection victim(azora::test::pg_conninfo());
   Connection admin(azora::test::pg_conninfo());
-  admin.exec_params("SELECT pg_terminate_backend($1::int)",
-                    {std::to_string(victim.backend_pid())});
+  admin.exec_params("SELECT pg_terminate_backend($1::int)", {std::to_string(victim.backend_pid())});
   try {
     victim.exec("SELECT 1");
     FAIL() << "expected ConnectionError";

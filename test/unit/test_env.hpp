@@ -16,9 +16,17 @@ inline std::string require_env(const char* name) {
   return v;
 }
 
-inline std::string pg_conninfo() { return require_env("AZORA_PG_CONNINFO"); }
-inline std::string pg_tcp_conninfo() { return require_env("AZORA_PG_TCP_CONNINFO"); }
-inline std::string redis_host() { return require_env("AZORA_REDIS_HOST"); }
-inline int redis_port() { return std::stoi(require_env("AZORA_REDIS_PORT")); }
+inline std::string pg_conninfo() {
+  return require_env("AZORA_PG_CONNINFO");
+}
+inline std::string pg_tcp_conninfo() {
+  return require_env("AZORA_PG_TCP_CONNINFO");
+}
+inline std::string redis_host() {
+  return require_env("AZORA_REDIS_HOST");
+}
+inline int redis_port() {
+  return std::stoi(require_env("AZORA_REDIS_PORT"));
+}
 
 }  // namespace azora::test
