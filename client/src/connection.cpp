@@ -60,6 +60,7 @@ Connection::~Connection() {
 
 Connection::Connection(Connection&& other) noexcept
     : conn_(other.conn_),
+      observer_(std::move(other.observer_)),
       prepared_(std::move(other.prepared_)),
       next_statement_(other.next_statement_) {
   other.conn_ = nullptr;
@@ -72,6 +73,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     other.conn_ = nullptr;
     prepared_ = std::move(other.prepared_);
     next_statement_ = other.next_statement_;
+    observer_ = std::move(other.observer_);
   }
   return *this;
 }
@@ -121,13 +123,50 @@ Result Connection::collect() {
   return check(last);
 }
 
+namespace {
+
+// Runs a statement and reports it to the observer, failures included (then rethrown as is).
+template <class F>
+Result observed(const QueryObserver& observer, const std::string& sql, F&& run) {
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    Result r = run();
+    observer(sql, std::chrono::steady_clock::now() - start, nullptr);
+    return r;
+  } catch (const SqlError& e) {
+    observer(sql, std::chrono::steady_clock::now() - start, &e.sqlstate());
+    throw;
+  }
+}
+
+}  // namespace
+
+QueryObserver Connection::set_query_observer(QueryObserver observer) {
+  return std::exchange(observer_, std::move(observer));
+}
+
 Result Connection::exec(const std::string& sql) {
+  if (!observer_) return run_exec(sql);
+  return observed(observer_, sql, [&] { return run_exec(sql); });
+}
+
+Result Connection::exec_params(const std::string& sql, const std::vector<Param>& params) {
+  if (!observer_) return run_params(sql, params);
+  return observed(observer_, sql, [&] { return run_params(sql, params); });
+}
+
+Result Connection::exec_prepared(const std::string& sql, const std::vector<Param>& params) {
+  if (!observer_) return run_prepared(sql, params);
+  return observed(observer_, sql, [&] { return run_prepared(sql, params); });
+}
+
+Result Connection::run_exec(const std::string& sql) {
   if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
   if (PQsendQuery(conn_, sql.c_str()) == 0) return check(nullptr);
   return collect();
 }
 
-Result Connection::exec_params(const std::string& sql, const std::vector<Param>& params) {
+Result Connection::run_params(const std::string& sql, const std::vector<Param>& params) {
   if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
   std::vector<const char*> values;
   values.reserve(params.size());
@@ -158,7 +197,7 @@ void Connection::forget_prepared(const std::string& sql) {
   if (prepared_) prepared_->erase(sql);
 }
 
-Result Connection::exec_prepared(const std::string& sql, const std::vector<Param>& params) {
+Result Connection::run_prepared(const std::string& sql, const std::vector<Param>& params) {
   if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
   if (!prepared_) prepared_ = std::make_unique<std::unordered_map<std::string, std::string>>();
   std::vector<const char*> values;
@@ -170,7 +209,7 @@ Result Connection::exec_prepared(const std::string& sql, const std::vector<Param
       if (prepared_->size() >= kMaxPrepared) {
         // Full: drop one (any) statement rather than grow without bound.
         auto victim = prepared_->begin();
-        exec("DEALLOCATE " + quote_identifier(victim->second));
+        run_exec("DEALLOCATE " + quote_identifier(victim->second));
         prepared_->erase(victim);
       }
       std::string name = new_statement_name();

@@ -44,8 +44,10 @@ std::string order_clause(const Connection& conn, const Listing& l) {
 Result run(Connection& conn, QueryTimer* timer, const Listing& l, const std::string& sql,
            const std::vector<Param>& params) {
   // Prepared once per connection: a page query's planning costs more than its execution.
-  if (timer != nullptr)
+  if (timer != nullptr) {
+    ObserverPause pause(conn);  // timed here, under the listing's table
     return timer->time("select", l.table, sql, [&] { return conn.exec_prepared(sql, params); });
+  }
   return conn.exec_prepared(sql, params);
 }
 

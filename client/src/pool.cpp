@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "azora/query_timer.hpp"
 #include "pool_state.hpp"
 
 namespace azora {
@@ -15,6 +16,7 @@ std::unique_ptr<PoolSlot> PoolState::open_slot() const {
     overrides.emplace_back("target_session_attrs", opts.target_session_attrs);
   auto slot =
       std::make_unique<PoolSlot>(Connection(opts.conninfo, opts.connect_timeout, overrides));
+  if (opts.timer != nullptr) slot->conn.set_query_observer(opts.timer->observer());
   if (opts.on_connect) opts.on_connect(slot->conn);
   return slot;
 }

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "azora/sql_classify.hpp"
+
 namespace azora {
 
 QueryTimer::QueryTimer(QueryTimerOptions options) : opts_(std::move(options)) {
@@ -11,8 +13,17 @@ QueryTimer::QueryTimer(QueryTimerOptions options) : opts_(std::move(options)) {
 
 Result QueryTimer::exec(Connection& conn, std::string_view operation, std::string_view table,
                         const std::string& sql, const std::vector<Param>& params) {
+  ObserverPause pause(conn);
   return time(operation, table, sql,
               [&] { return params.empty() ? conn.exec(sql) : conn.exec_params(sql, params); });
+}
+
+QueryObserver QueryTimer::observer() {
+  return [this](const std::string& sql, std::chrono::nanoseconds duration,
+                const std::string* sqlstate) {
+    SqlShape shape = classify_sql(sql);
+    record(shape.operation, shape.table, sql, duration, sqlstate);
+  };
 }
 
 void QueryTimer::record(std::string_view operation, std::string_view table, std::string_view sql,

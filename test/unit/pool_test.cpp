@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "azora/pool.hpp"
+#include "azora/query_timer.hpp"
 #include "test_env.hpp"
 
 namespace {
@@ -363,6 +364,49 @@ TEST(Pool, ThreadsHammeringThePoolNeverShareAConnection) {
   EXPECT_EQ(s.idle, s.total);
   EXPECT_EQ(s.timeouts, 0u);
   EXPECT_EQ(s.waiting, 0u);
+}
+
+TEST(Pool, TimesEveryQueryByOperationAndTable) {
+  azora::metrics::Registry registry;
+  azora::QueryTimerOptions topts;
+  topts.registry = &registry;
+  topts.slow_threshold = std::chrono::hours(1);
+  azora::QueryTimer timer(topts);
+  PoolOptions o = options(1, 2);
+  o.timer = &timer;
+  Pool pool(o);
+  const std::string table = "pool_timed_t_" + std::to_string(::getpid());
+  {
+    Lease lease = pool.acquire();
+    lease->exec("DROP TABLE IF EXISTS " + table);
+    lease->exec("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+    lease->exec_params("INSERT INTO " + table + " VALUES ($1)", {std::string("1")});
+    lease->exec_prepared("SELECT id FROM " + table + " WHERE id = $1", {std::string("1")});
+    lease->exec_prepared("SELECT id FROM " + table + " WHERE id = $1", {std::string("2")});
+    EXPECT_THROW(lease->exec_params("INSERT INTO " + table + " VALUES ($1)", {std::string("1")}),
+                 azora::SqlError);
+    // Timed explicitly under its own labels: counted once, not also by the pool's observer.
+    timer.exec(*lease, "count", "courses_alias", "SELECT count(*) FROM " + table);
+    lease->exec("DROP TABLE " + table);
+  }
+  auto count = [&](const std::string& op, const std::string& tbl) {
+    return registry
+        .histogram(azora::metrics::names::kQueryDuration, "",
+                   azora::metrics::Histogram::latency_buckets(),
+                   {{"operation", op}, {"table", tbl}})
+        .count();
+  };
+  EXPECT_EQ(count("select", table), 2u);
+  EXPECT_EQ(count("insert", table), 2u);  // the failed one is timed too
+  EXPECT_EQ(count("create", "none"), 1u);
+  EXPECT_EQ(count("count", "courses_alias"), 1u);
+  EXPECT_EQ(count("select", "none"), 0u);
+  const std::string text = registry.expose();
+  EXPECT_NE(
+      text.find("azora_db_query_errors_total{operation=\"insert\",sqlstate=\"23505\",table=\"" +
+                table + "\"} 1"),
+      std::string::npos)
+      << text;
 }
 
 }  // namespace

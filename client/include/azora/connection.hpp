@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -21,6 +22,12 @@ namespace azora {
 
 // A statement parameter: a text value, or std::nullopt for NULL.
 using Param = std::optional<std::string>;
+
+// Sees each statement run through exec, exec_params or exec_prepared once it finished: its SQL
+// text, how long it took, and its SQLSTATE when it failed (nullptr on success). A Pool with a
+// QueryTimer installs one on every connection so that every query is timed.
+using QueryObserver = std::function<void(const std::string& sql, std::chrono::nanoseconds duration,
+                                         const std::string* sqlstate)>;
 
 class Connection {
  public:
@@ -55,6 +62,10 @@ class Connection {
   void remember_prepared(const std::string& sql, std::string name);
   void forget_prepared(const std::string& sql);
 
+  // Installs the observer (an empty function removes it); returns the previous one.
+  QueryObserver set_query_observer(QueryObserver observer);
+  bool has_query_observer() const noexcept { return static_cast<bool>(observer_); }
+
   // Quotes an identifier (table, column) for inclusion in SQL text, using the server's rules.
   std::string quote_identifier(std::string_view name) const;
 
@@ -84,7 +95,12 @@ class Connection {
   // Reads every result of the statement sent last; returns the last or throws the first error.
   Result collect();
   void close() noexcept;
+  // The statements themselves, unobserved.
+  Result run_exec(const std::string& sql);
+  Result run_params(const std::string& sql, const std::vector<Param>& params);
+  Result run_prepared(const std::string& sql, const std::vector<Param>& params);
   PGconn* conn_ = nullptr;
+  QueryObserver observer_;
   // SQL text -> server-side statement name, for exec_prepared. Lives and dies with conn_.
   std::unique_ptr<std::unordered_map<std::string, std::string>> prepared_;
   unsigned long next_statement_ = 0;

@@ -19,6 +19,8 @@
 
 namespace azora {
 
+class QueryTimer;
+
 struct PoolOptions {
   // libpq conninfo or URI; may list several hosts ("host=a,b port=5432,5433").
   std::string conninfo;
@@ -44,6 +46,11 @@ struct PoolOptions {
   std::string name = "default";
   // When set, the pool exports its stats as azora_pool_* series into this registry.
   metrics::Registry* registry = nullptr;
+  // When set, every statement run through exec/exec_params/exec_prepared on a pooled
+  // connection is timed into it, labelled by the operation and table read from its SQL
+  // (classify_sql). The timer must outlive the pool. (Statements sent through the libpqxx
+  // adapter or a Pipeline are not seen: time those with QueryTimer::time.)
+  QueryTimer* timer = nullptr;
 };
 
 // A snapshot, like pgbouncer's SHOW POOLS. total = active + idle (+ connections being opened).

@@ -34,12 +34,27 @@ struct QueryTimerOptions {
   std::function<void(const SlowQuery&)> on_slow;
 };
 
+// Suspends a connection's observer while it lives, so a query that is timed explicitly (with
+// its own operation and table labels) is not also counted by the observer.
+class ObserverPause {
+ public:
+  explicit ObserverPause(Connection& conn) : conn_(conn), saved_(conn.set_query_observer({})) {}
+  ~ObserverPause() { conn_.set_query_observer(std::move(saved_)); }
+  ObserverPause(const ObserverPause&) = delete;
+  ObserverPause& operator=(const ObserverPause&) = delete;
+
+ private:
+  Connection& conn_;
+  QueryObserver saved_;
+};
+
 class QueryTimer {
  public:
   QueryTimer() : QueryTimer(QueryTimerOptions{}) {}
   explicit QueryTimer(QueryTimerOptions options);
 
   // Runs one statement on conn and records it; errors are recorded and rethrown unchanged.
+  // conn's own observer, if any, is paused meanwhile (no double count).
   Result exec(Connection& conn, std::string_view operation, std::string_view table,
               const std::string& sql, const std::vector<Param>& params = {});
 
@@ -67,6 +82,10 @@ class QueryTimer {
       throw;
     }
   }
+
+  // An observer for Connection::set_query_observer (PoolOptions::timer installs it): records
+  // each statement under the operation and table read from its text (classify_sql).
+  QueryObserver observer();
 
   // Records one measured query; sqlstate is null for a success.
   void record(std::string_view operation, std::string_view table, std::string_view sql,
