@@ -21,6 +21,9 @@ void copy_text(char* dst, size_t size, const char* src) {
 }  // namespace
 
 void capture_current_exception(Failure& failure) noexcept {
+  failure.pg_error = nullptr;
+  failure.sqlstate = ERRCODE_INTERNAL_ERROR;
+  failure.message[0] = failure.hint[0] = failure.detail[0] = '\0';
   try {
     throw;
   } catch (const PgError& e) {

@@ -53,12 +53,14 @@ class PgError : public std::exception {
 namespace detail {
 
 // What guarded() keeps of a caught exception: plain data only, so raising it later owns nothing.
+// The buffers are left uninitialised on purpose: guarded() runs in every hook call, and only
+// capture_current_exception() (the failure path) fills them.
 struct Failure {
-  ErrorData* pg_error = nullptr;  // set when a PgError was caught
-  int sqlstate = 0;
-  char message[1024] = {};
-  char hint[512] = {};
-  char detail[512] = {};
+  ErrorData* pg_error;  // set when a PgError was caught
+  int sqlstate;
+  char message[1024];
+  char hint[512];
+  char detail[512];
 };
 
 // Classifies the exception being handled (call only inside a catch block).
@@ -76,7 +78,7 @@ ErrorData* pg_try(void (*fn)(void*), void* arg);
 // error, std::bad_alloc becomes out_of_memory, anything else internal_error naming `where`.
 template <typename F>
 auto guarded(const char* where, F&& body) -> decltype(body()) {
-  detail::Failure failure;
+  detail::Failure failure;  // filled only if body throws
   try {
     return body();
   } catch (...) {

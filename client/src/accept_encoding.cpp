@@ -1,18 +1,14 @@
 // accept_encoding.cpp — Accept-Encoding parsing and negotiation (see accept_encoding.hpp).
 #include "azora/accept_encoding.hpp"
 
+#include "text_trim.hpp"
+
 #include <cctype>
 #include <optional>
 
 namespace azora {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -52,7 +48,7 @@ std::vector<EncodingPreference> parse_accept_encoding(std::string_view header) {
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
 
     const std::size_t semi = element.find(';');
-    const std::string_view coding = trim(element.substr(0, semi));
+    const std::string_view coding = detail::trim_blanks(element.substr(0, semi));
     if (coding.empty()) continue;
     bool ok = true;
     for (char c : coding) ok = ok && is_token_char(c);
@@ -64,12 +60,12 @@ std::vector<EncodingPreference> parse_accept_encoding(std::string_view header) {
         semi == std::string_view::npos ? std::string_view{} : element.substr(semi + 1);
     while (ok && !params.empty()) {
       const std::size_t next = params.find(';');
-      const std::string_view param = trim(params.substr(0, next));
+      const std::string_view param = detail::trim_blanks(params.substr(0, next));
       params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
       const std::size_t eq = param.find('=');
       if (eq == std::string_view::npos) continue;
-      if (lower(trim(param.substr(0, eq))) != "q") continue;
-      const auto q = parse_qvalue(trim(param.substr(eq + 1)));
+      if (lower(detail::trim_blanks(param.substr(0, eq))) != "q") continue;
+      const auto q = parse_qvalue(detail::trim_blanks(param.substr(eq + 1)));
       if (q)
         pref.q = *q;
       else

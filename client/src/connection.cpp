@@ -1,6 +1,8 @@
 // connection.cpp — Connection over libpq (see connection.hpp).
 #include "azora/connection.hpp"
 
+#include "pq_error_text.hpp"
+
 #include <poll.h>
 
 #include <cerrno>
@@ -8,20 +10,7 @@
 
 namespace azora {
 
-namespace {
-
-std::string field(const PGresult* res, int code) {
-  const char* v = res ? PQresultErrorField(res, code) : nullptr;
-  return v ? v : "";
-}
-
-std::string trimmed(const char* message) {
-  std::string s = message ? message : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Connection::Connection(const std::string& conninfo, std::chrono::milliseconds connect_timeout)
     : Connection(conninfo, connect_timeout, {}) {}
@@ -46,7 +35,7 @@ Connection::Connection(const std::string& conninfo, std::chrono::milliseconds co
   conn_ = PQconnectdbParams(keys.data(), values.data(), 1);
   if (conn_ == nullptr) throw ConnectionError("out of memory allocating a connection", "08000");
   if (PQstatus(conn_) != CONNECTION_OK) {
-    std::string msg = trimmed(PQerrorMessage(conn_));
+    std::string msg = detail::trimmed_message(PQerrorMessage(conn_));
     close();
     if (msg.find("timeout expired") != std::string::npos)
       throw TimeoutError("connection timed out: " + msg);
@@ -90,13 +79,15 @@ Result Connection::check(PGresult* raw) {
   if (raw != nullptr && st != PGRES_FATAL_ERROR && st != PGRES_BAD_RESPONSE &&
       st != PGRES_NONFATAL_ERROR)
     return res;
-  std::string message = raw ? trimmed(PQresultErrorMessage(raw)) : trimmed(PQerrorMessage(conn_));
-  std::string sqlstate = field(raw, PG_DIAG_SQLSTATE);
+  std::string message = raw ? detail::trimmed_message(PQresultErrorMessage(raw))
+                            : detail::trimmed_message(PQerrorMessage(conn_));
+  std::string sqlstate = detail::error_field(raw, PG_DIAG_SQLSTATE);
   if (PQstatus(conn_) != CONNECTION_OK) {
     throw ConnectionError("connection lost: " + message, sqlstate.empty() ? "08006" : sqlstate);
   }
-  throw SqlError(message, sqlstate.empty() ? "XX000" : sqlstate, field(raw, PG_DIAG_MESSAGE_DETAIL),
-                 field(raw, PG_DIAG_MESSAGE_HINT));
+  throw SqlError(message, sqlstate.empty() ? "XX000" : sqlstate,
+                 detail::error_field(raw, PG_DIAG_MESSAGE_DETAIL),
+                 detail::error_field(raw, PG_DIAG_MESSAGE_HINT));
 }
 
 // PQexec keeps only the last result; when the server sends a FATAL and then closes the
@@ -233,7 +224,8 @@ std::string Connection::quote_identifier(std::string_view name) const {
   if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
   std::unique_ptr<char, decltype(&PQfreemem)> quoted(
       PQescapeIdentifier(conn_, name.data(), name.size()), &PQfreemem);
-  if (!quoted) throw UsageError("cannot quote identifier: " + trimmed(PQerrorMessage(conn_)));
+  if (!quoted)
+    throw UsageError("cannot quote identifier: " + detail::trimmed_message(PQerrorMessage(conn_)));
   return quoted.get();
 }
 

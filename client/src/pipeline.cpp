@@ -1,6 +1,8 @@
 // pipeline.cpp — libpq pipeline mode: send all, flush once, read in order (see pipeline.hpp).
 #include "azora/pipeline.hpp"
 
+#include "pq_error_text.hpp"
+
 #include <poll.h>
 
 #include <cerrno>
@@ -10,20 +12,10 @@ namespace azora {
 
 namespace {
 
-std::string field(const PGresult* res, int code) {
-  const char* v = res ? PQresultErrorField(res, code) : nullptr;
-  return v ? v : "";
-}
-
-std::string trimmed(const char* message) {
-  std::string s = message ? message : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 [[noreturn]] void lost(PGconn* c, const PGresult* res) {
-  std::string state = field(res, PG_DIAG_SQLSTATE);
-  std::string msg = res ? trimmed(PQresultErrorMessage(res)) : trimmed(PQerrorMessage(c));
+  std::string state = detail::error_field(res, PG_DIAG_SQLSTATE);
+  std::string msg = res ? detail::trimmed_message(PQresultErrorMessage(res))
+                        : detail::trimmed_message(PQerrorMessage(c));
   throw ConnectionError("connection lost during pipeline: " + msg, state.empty() ? "08006" : state);
 }
 
@@ -100,7 +92,7 @@ std::vector<PipelineOutcome> Pipeline::run() {
   }
 
   if (PQenterPipelineMode(c) == 0)
-    throw UsageError("cannot enter pipeline mode: " + trimmed(PQerrorMessage(c)));
+    throw UsageError("cannot enter pipeline mode: " + detail::trimmed_message(PQerrorMessage(c)));
   ModeGuard guard{c};
   if (PQsetnonblocking(c, 1) != 0) lost(c, nullptr);
 
@@ -139,10 +131,11 @@ std::vector<PipelineOutcome> Pipeline::run() {
     if (sync.status() != PGRES_PIPELINE_SYNC) lost(c, sync.native());
   };
   auto error_of = [](const Result& r) {
-    std::string state = field(r.native(), PG_DIAG_SQLSTATE);
-    return SqlError(trimmed(PQresultErrorMessage(r.native())), state.empty() ? "XX000" : state,
-                    field(r.native(), PG_DIAG_MESSAGE_DETAIL),
-                    field(r.native(), PG_DIAG_MESSAGE_HINT));
+    std::string state = detail::error_field(r.native(), PG_DIAG_SQLSTATE);
+    return SqlError(detail::trimmed_message(PQresultErrorMessage(r.native())),
+                    state.empty() ? "XX000" : state,
+                    detail::error_field(r.native(), PG_DIAG_MESSAGE_DETAIL),
+                    detail::error_field(r.native(), PG_DIAG_MESSAGE_HINT));
   };
   auto failed = [](ExecStatusType st) {
     return st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR;

@@ -1,17 +1,11 @@
 // projection.cpp — field allow-list and quoted SELECT lists (see projection.hpp).
 #include "azora/projection.hpp"
 
+#include "text_trim.hpp"
+
 #include <algorithm>
 
 namespace azora {
-
-namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-}  // namespace
 
 Projection::Projection(std::vector<std::string> allowed) : allowed_(std::move(allowed)) {
   if (allowed_.empty()) throw UsageError("a projection needs at least one allowed field");
@@ -24,14 +18,14 @@ Projection::Projection(std::vector<std::string> allowed) : allowed_(std::move(al
 
 std::vector<std::string> Projection::select(std::string_view fields) const {
   std::vector<std::string> names;
-  while (!trim(fields).empty()) {
+  while (!detail::trim_blanks(fields).empty()) {
     const std::size_t comma = fields.find(',');
-    const std::string_view name = trim(fields.substr(0, comma));
+    const std::string_view name = detail::trim_blanks(fields.substr(0, comma));
     if (name.empty()) throw UsageError("empty field name in the field list");
     names.emplace_back(name);
     if (comma == std::string_view::npos) break;
     fields.remove_prefix(comma + 1);
-    if (trim(fields).empty()) throw UsageError("empty field name in the field list");
+    if (detail::trim_blanks(fields).empty()) throw UsageError("empty field name in the field list");
   }
   return select(names);
 }
