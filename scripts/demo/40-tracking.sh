@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Where it is slow: 20 s of endpoint traffic, then what azora_opt tracked (top, plan, metrics)
+# Where it is slow: 10 s of endpoint traffic, then what azora_opt tracked (top, plan, metrics)
 set -euo pipefail
 source scripts/demo/lib.sh
 "$AZORA_CLI" reset >/dev/null
