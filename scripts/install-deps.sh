@@ -11,6 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   libssl-dev nlohmann-json3-dev
+  prometheus sqlsmith
   python3 bc
 )
 # Extra packages a later step asks for: AZORA_EXTRA_PACKAGES="a b c".

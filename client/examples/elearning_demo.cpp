@@ -4,7 +4,9 @@
 // page shaped and gzipped; and the metrics all of it produced. Used by `make demo`
 // (scripts/demo/50-client-library.sh) on the tables of scripts/elearning.sql.
 //
-//   azora-demo   (reads AZORA_PG_CONNINFO, AZORA_REDIS_HOST, AZORA_REDIS_PORT)
+//   azora-demo [--prometheus]   (reads AZORA_PG_CONNINFO, AZORA_REDIS_HOST, AZORA_REDIS_PORT)
+// --prometheus prints the whole metrics registry in exposition format at the end instead of
+// the excerpt (test/sh/metrics_format.sh checks it with promtool).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -52,7 +54,8 @@ void line(const char* what, double us) {
 
 }  // namespace
 
-int main() try {
+int main(int argc, char** argv) try {
+  const bool prometheus = argc > 1 && std::string(argv[1]) == "--prometheus";
   azora::metrics::Registry registry;
   azora::QueryTimerOptions timer_options;
   timer_options.registry = &registry;
@@ -169,8 +172,12 @@ int main() try {
               azora::human_size(gz.body.size()).c_str(), gz.content_encoding());
 
   // 5. What the timer saw: every statement above, labelled without the code naming them.
-  std::printf("  metrics recorded (azora_db_query_duration_seconds_count):\n");
   std::string text = registry.expose();
+  if (prometheus) {
+    std::printf("---- prometheus\n%s", text.c_str());
+    return 0;
+  }
+  std::printf("  metrics recorded (azora_db_query_duration_seconds_count):\n");
   size_t pos = 0;
   while ((pos = text.find("azora_db_query_duration_seconds_count{", pos)) != std::string::npos) {
     size_t end = text.find('\n', pos);
