@@ -13,7 +13,7 @@ OBJS        = $(EXT_SOURCES:.cpp=.o)
 DATA        = extension/azora_opt.control $(wildcard extension/azora_opt--*.sql)
 
 PG_CPPFLAGS = -I$(CURDIR)/extension
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -fno-omit-frame-pointer
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -fno-omit-frame-pointer
 SHLIB_LINK  = -lstdc++
 
 # pg_regress tests: one file per feature in sql/, expected output in expected/.

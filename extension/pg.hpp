@@ -23,8 +23,11 @@
 #include <utility>
 #include <vector>
 
-// s_lock.h and atomics use the C `register` keyword, which C++17 removed.
+// s_lock.h and atomics use the C `register` keyword, which C++17 removed; some inline
+// functions in ilist.h and bufpage.h leave parameters unused. Both only inside these headers.
 #define register
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
 extern "C" {
 #include "postgres.h"
 
@@ -59,12 +62,14 @@ extern "C" {
 #include "utils/queryjumble.h"
 #include "utils/timestamp.h"
 }
+#pragma GCC diagnostic pop
 #undef register
 
+// fcinfo is [[maybe_unused]]: functions without arguments never read it.
 // PG_FUNCTION_INFO_V1 declares its symbols without a language linkage; in C++ they must be
 // extern "C" or the fmgr cannot find them. Use this for every SQL-callable function.
 #define AZORA_SQL_FUNCTION(name) \
   extern "C" {                   \
   PG_FUNCTION_INFO_V1(name);     \
   }                              \
-  extern "C" Datum name(PG_FUNCTION_ARGS)
+  extern "C" Datum name([[maybe_unused]] FunctionCallInfo fcinfo)
