@@ -1,7 +1,7 @@
 // accept_encoding.cpp — Accept-Encoding parsing and negotiation (see accept_encoding.hpp).
 #include "azora/accept_encoding.hpp"
 
-#include "text_trim.hpp"
+#include "ascii_text.hpp"
 
 #include <cctype>
 #include <optional>
@@ -9,12 +9,6 @@
 namespace azora {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // RFC 9110 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")].
 std::optional<double> parse_qvalue(std::string_view v) {
@@ -54,7 +48,7 @@ std::vector<EncodingPreference> parse_accept_encoding(std::string_view header) {
     for (char c : coding) ok = ok && is_token_char(c);
     if (!ok) continue;
 
-    EncodingPreference pref{lower(coding), 1.0};
+    EncodingPreference pref{detail::lower_ascii(coding), 1.0};
     // Parameters: only q matters; a malformed q discards the element (safer than guessing).
     std::string_view params =
         semi == std::string_view::npos ? std::string_view{} : element.substr(semi + 1);
@@ -64,7 +58,7 @@ std::vector<EncodingPreference> parse_accept_encoding(std::string_view header) {
       params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
       const std::size_t eq = param.find('=');
       if (eq == std::string_view::npos) continue;
-      if (lower(detail::trim_blanks(param.substr(0, eq))) != "q") continue;
+      if (detail::lower_ascii(detail::trim_blanks(param.substr(0, eq))) != "q") continue;
       const auto q = parse_qvalue(detail::trim_blanks(param.substr(eq + 1)));
       if (q)
         pref.q = *q;

@@ -1,6 +1,8 @@
 // gzip.cpp — zlib gzip streams and the compress-or-not policy (see gzip.hpp).
 #include "azora/gzip.hpp"
 
+#include "ascii_text.hpp"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -47,13 +49,9 @@ class Inflater {
   z_stream zs_{};
 };
 
+// "Application/JSON; charset=utf-8" -> "application/json".
 std::string lower_media_type(std::string_view ct) {
-  ct = ct.substr(0, ct.find(';'));
-  while (!ct.empty() && (ct.front() == ' ' || ct.front() == '\t')) ct.remove_prefix(1);
-  while (!ct.empty() && (ct.back() == ' ' || ct.back() == '\t')) ct.remove_suffix(1);
-  std::string out(ct);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return detail::lower_ascii(detail::trim_blanks(ct.substr(0, ct.find(';'))));
 }
 
 bool starts_with(std::string_view s, std::string_view prefix) {

@@ -92,6 +92,7 @@ void PoolState::give_back(std::unique_ptr<PoolSlot> slot, bool discard) noexcept
       case PQTRANS_INTRANS:
       case PQTRANS_INERROR:
         try {
+          ObserverPause housekeeping(slot->conn);  // not the application's query
           slot->conn.exec("ROLLBACK");
         } catch (...) {
           keep = false;

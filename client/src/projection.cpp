@@ -1,7 +1,7 @@
 // projection.cpp — field allow-list and quoted SELECT lists (see projection.hpp).
 #include "azora/projection.hpp"
 
-#include "text_trim.hpp"
+#include "ascii_text.hpp"
 
 #include <algorithm>
 
