@@ -23,9 +23,9 @@ record() {  # record NAME STATUS
 }
 
 echo "== format"
-bad=$(git ls-files '*.cpp' '*.hpp' '*.h' | xargs -r clang-format --dry-run --Werror 2>&1 | grep -c 'error:' || true)
-[ "$bad" -eq 0 ] || git ls-files '*.cpp' '*.hpp' '*.h' | xargs -r clang-format --dry-run --Werror 2>&1 | grep 'error:' | head -20
-record "format (clang-format)" "$bad"
+format_errors=$(git ls-files '*.cpp' '*.hpp' '*.h' | xargs -r clang-format --dry-run --Werror 2>&1 | grep 'error:')
+[ -z "$format_errors" ] || head -20 <<<"$format_errors"
+record "format (clang-format)" "$([ -z "$format_errors" ] && echo 0 || echo 1)"
 
 echo "== regress and isolation"
 scripts/regress.sh >"$log/regress.log" 2>&1
