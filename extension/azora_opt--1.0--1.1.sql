@@ -1,0 +1,12 @@
+-- azora_opt--1.0--1.1.sql — what 1.1 adds to 1.0. A fresh CREATE EXTENSION runs
+-- azora_opt--1.0.sql and then this file (PostgreSQL follows the update chain), so a fresh install
+-- and ALTER EXTENSION azora_opt UPDATE from 1.0 create exactly the same objects (sql/upgrade.sql
+-- checks that). Each feature owns one section below and only appends to it.
+
+\echo Use "ALTER EXTENSION azora_opt UPDATE TO '1.1'" to load this file. \quit
+
+-- ===== Slow-query tracking (docs/extension/tracking.md) =====================================
+
+-- ===== Result cache (docs/extension/cache.md) ===============================================
+
+-- ===== Index advisor (docs/extension/advisor.md) ============================================
