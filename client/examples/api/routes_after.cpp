@@ -1,0 +1,108 @@
+// routes_after.cpp — after mode: the seed guide's "After" code done right. One page per query
+// (LIMIT size + 1, so hasMore needs no COUNT), only the columns the endpoint shows (and
+// ?fields= narrows the course list further, through an allow-list), shaped (nulls dropped,
+// long strings cut), whole bodies cached with the seed's TTLs, and the course caches
+// invalidated by the write endpoint. gzip is negotiated by the ApiServer.
+#include <string>
+
+#include "api_error.hpp"
+#include "azora/cache_keys.hpp"
+#include "azora/projection.hpp"
+#include "params.hpp"
+#include "routes.hpp"
+#include "routes_common.hpp"
+#include "sql.hpp"
+
+namespace azora::example {
+
+namespace {
+
+// The course list's columns a client may ask for with ?fields=.
+const Projection kCourseListFields({"id", "title", "category", "price_cents", "rating",
+                                    "instructor_name"});
+
+// {"data": rows (at most kPageSize), "page", "pageSize", "hasMore"}; rows holds one extra row
+// when there is a next page.
+std::string envelope(nlohmann::json rows, int page) {
+  const bool has_more = rows.size() > static_cast<std::size_t>(kPageSize);
+  if (has_more) rows.erase(rows.size() - 1);
+  routes::check_page_exists(rows.empty(), page);
+  return nlohmann::json{
+      {"data", std::move(rows)}, {"page", page}, {"pageSize", kPageSize}, {"hasMore", has_more}}
+      .dump();
+}
+
+std::vector<Param> page_params(int page) {
+  return {std::to_string(kPageSize + 1),
+          std::to_string(static_cast<long long>(page - 1) * kPageSize)};
+}
+
+// ?fields=a,b checked against the allow-list (400 invalid_fields), and the cache-key suffix that
+// keeps each selection apart ("" without ?fields).
+std::vector<std::string> course_list_fields(const httplib::Request& req, std::string* key_suffix) {
+  if (!req.has_param("fields")) return kCourseListFields.allowed();
+  try {
+    std::vector<std::string> cols = kCourseListFields.select(req.get_param_value("fields"));
+    std::string joined;
+    for (const auto& c : cols) joined += (joined.empty() ? "" : ",") + c;
+    *key_suffix = ":fields=" + keys::escape_component(joined);
+    return cols;
+  } catch (const UsageError& e) {
+    throw ApiError(400, "invalid_fields", e.what());
+  }
+}
+
+}  // namespace
+
+void add_after_routes(ApiServer& server, RowSource& rows, ResponseCache& cache) {
+  server.get(routes::kCourses, routes::kCourses, [&](const httplib::Request& req) {
+    const int page = page_param(req);
+    std::string suffix;
+    const auto fields = course_list_fields(req, &suffix);
+    const std::string key = keys::course_list(page, kPageSize) + suffix;
+    return Reply{200, cache.get_or_build(CacheSlot::course_list, key, [&] {
+                   const auto opts = shaping::preset(shaping::Preset::standard, fields);
+                   return envelope(
+                       rows.rows(RowQuery{sql::kAfterCourseList, page_params(page)}, opts), page);
+                 })};
+  });
+  server.get(routes::kCourse, routes::kCoursePattern, [&](const httplib::Request& req) {
+    const std::int64_t id = id_param(req.matches[1]);
+    return Reply{200, cache.get_or_build(CacheSlot::course, keys::course(id), [&] {
+                   const auto opts = shaping::preset(shaping::Preset::standard);
+                   return routes::single_row(
+                       rows.rows(RowQuery{sql::kAfterCourse, {std::to_string(id)}}, opts),
+                       "not_found", "course " + std::to_string(id));
+                 })};
+  });
+  server.get(routes::kWallet, routes::kWallet, [&](const httplib::Request& req) {
+    const std::int64_t user = user_header(req);
+    return Reply{200, cache.get_or_build(CacheSlot::wallet, keys::wallet_balance(user), [&] {
+                   const auto opts = shaping::preset(shaping::Preset::standard);
+                   return routes::single_row(
+                       rows.rows(RowQuery{sql::kAfterWallet, {std::to_string(user)}}, opts),
+                       "user_not_found", "wallet of user " + std::to_string(user));
+                 })};
+  });
+  server.get(routes::kJobs, routes::kJobs, [&](const httplib::Request& req) {
+    const std::string category = category_param(req);
+    const int page = page_param(req);
+    return Reply{200,
+                 cache.get_or_build(CacheSlot::jobs, keys::jobs_by_category(category, page), [&] {
+                   std::vector<Param> params = page_params(page);
+                   params.insert(params.begin(), category);
+                   const auto opts = shaping::preset(shaping::Preset::standard);
+                   return envelope(rows.rows(RowQuery{sql::kAfterJobs, params}, opts), page);
+                 })};
+  });
+  server.post(routes::kCourse, routes::kCoursePattern, [&](const httplib::Request& req) {
+    std::int64_t id = 0;
+    Reply reply = routes::update_course(rows, req, &id);
+    // After the commit (the UPDATE is its own transaction): the course and every list page.
+    cache.invalidate(CacheSlot::course, keys::course(id));
+    cache.invalidate_pattern(CacheSlot::course_list, keys::all_course_lists());
+    return reply;
+  });
+}
+
+}  // namespace azora::example
