@@ -12,7 +12,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libssl-dev nlohmann-json3-dev
   prometheus sqlsmith libcpp-httplib-dev wrk
-  python3 bc
+  python3 python3-yaml bc
 )
 # Extra packages a later step asks for: AZORA_EXTRA_PACKAGES="a b c".
 if [ -n "${AZORA_EXTRA_PACKAGES:-}" ]; then
