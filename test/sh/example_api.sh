@@ -194,7 +194,9 @@ err "after: nothing acceptable" 406 not_acceptable GET /api/courses -H 'Accept-E
 # Cached: a direct UPDATE (no POST, so no invalidation) is not seen; POST invalidates.
 expect "after: detail cached" 200 "d['title'] == 'Course 11'" GET /api/courses/11
 expect "after: list page cached" 200 "d['data'][10]['title'] == 'Course 11'" GET /api/courses
+expect "after: list page 3 cached" 200 "d['data'][9]['title'] == 'Course 50'" GET '/api/courses?page=3'
 q -c "UPDATE courses SET title = 'Direct 11' WHERE id = 11"
+q -c "UPDATE courses SET title = 'Direct 50' WHERE id = 50"
 hits=$(metric 'azora_cache_hits_total{cache="course"}')
 expect "after: served from Redis (direct UPDATE not seen)" 200 "d['title'] == 'Course 11'" GET /api/courses/11
 hits_after=$(metric 'azora_cache_hits_total{cache="course"}')
@@ -204,8 +206,12 @@ expect "after: list served from Redis" 200 "d['data'][10]['title'] == 'Course 11
 expect "after: update" 200 "d == {'id': 11, 'title': 'After 11', 'price_cents': 1234}" POST /api/courses/11 -d '{"title": "After 11", "price_cents": 1234}'
 expect "after: POST invalidated the detail" 200 "d['title'] == 'After 11' and d['price_cents'] == 1234" GET /api/courses/11
 expect "after: POST invalidated the list pages" 200 "d['data'][10]['title'] == 'After 11'" GET /api/courses
+expect "after: other list pages kept (page 3 still from Redis)" 200 "d['data'][9]['title'] == 'Course 50'" GET '/api/courses?page=3'
+expect "after: update of the last course of page 2" 200 "d['id'] == 40" POST /api/courses/40 -d '{"title": "After 40"}'
+expect "after: ... invalidated page 2" 200 "d['data'][-1]['title'] == 'After 40'" GET '/api/courses?page=2'
+expect "after: ... and not page 3" 200 "d['data'][9]['title'] == 'Course 50'" GET '/api/courses?page=3'
 expect "after: other cached data kept (wallet)" 200 "d['balance'] == 14.0" GET /api/wallet/balance -H 'X-User-Id: 42'
-q -c "UPDATE courses SET title = 'Course 11', price_cents = 1100 WHERE id = 11"
+q -c "UPDATE courses SET title = 'Course ' || id, price_cents = (id % 50) * 100 WHERE id IN (11, 40, 50)"
 wrk_check after
 # Redis dies: every read still answers 200, uncached (a direct UPDATE shows at once).
 errors_before=$(metric 'azora_cache_errors_total')

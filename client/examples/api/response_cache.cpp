@@ -66,8 +66,4 @@ void RedisResponseCache::invalidate(CacheSlot slot, const std::string& key) {
   cache(slot).del(key);
 }
 
-void RedisResponseCache::invalidate_pattern(CacheSlot slot, const std::string& pattern) {
-  cache(slot).invalidate_pattern(pattern);
-}
-
 }  // namespace azora::example

@@ -27,7 +27,6 @@ class ResponseCache {
   // (a 404, a database error) propagate and nothing is stored.
   virtual std::string get_or_build(CacheSlot slot, const std::string& key, const Build& build) = 0;
   virtual void invalidate(CacheSlot slot, const std::string& key) = 0;
-  virtual void invalidate_pattern(CacheSlot slot, const std::string& pattern) = 0;
 };
 
 class NoCache : public ResponseCache {
@@ -36,7 +35,6 @@ class NoCache : public ResponseCache {
     return build();
   }
   void invalidate(CacheSlot, const std::string&) override {}
-  void invalidate_pattern(CacheSlot, const std::string&) override {}
 };
 
 class RedisResponseCache : public ResponseCache {
@@ -44,7 +42,6 @@ class RedisResponseCache : public ResponseCache {
   RedisResponseCache(const std::string& host, int port, metrics::Registry& registry);
   std::string get_or_build(CacheSlot slot, const std::string& key, const Build& build) override;
   void invalidate(CacheSlot slot, const std::string& key) override;
-  void invalidate_pattern(CacheSlot slot, const std::string& pattern) override;
 
  private:
   RedisCache& cache(CacheSlot slot);

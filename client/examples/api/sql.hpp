@@ -29,6 +29,10 @@ inline constexpr const char* kAfterJobs =
     "SELECT id, title, company, salary, remote, created_at FROM jobs WHERE category = $1 "
     "ORDER BY id LIMIT $2 OFFSET $3";
 
+// After mode, after a write: the course's rank in the list order, which says the one list page
+// that shows it (the list is ordered by id; updates change neither ids nor membership).
+inline constexpr const char* kCourseRank = "SELECT count(*) AS rank FROM courses WHERE id <= $1";
+
 // Both modes: the write endpoint. NULL keeps a column as it is.
 inline constexpr const char* kUpdateCourse =
     "UPDATE courses SET title = COALESCE($1, title), "
