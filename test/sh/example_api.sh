@@ -32,11 +32,11 @@ stop_api() {
   fi
 }
 trap stop_api EXIT
-start_api() {  # start_api MODE: sets base
+start_api() {  # start_api MODE [FLAGS...]: sets base
   local port
   for _ in 1 2 3; do
     port=$(free_port)
-    "$api" --mode "$1" --listen "127.0.0.1:$port" --threads 8 >"$AZORA_TMP/api-$1.log" 2>&1 &
+    "$api" --mode "$@" --listen "127.0.0.1:$port" --threads 8 >"$AZORA_TMP/api-$1.log" 2>&1 &
     api_pid=$!
     for _ in $(seq 1 100); do
       curl -s -o /dev/null "http://127.0.0.1:$port/metrics" && { base="http://127.0.0.1:$port"; return 0; }
@@ -240,6 +240,17 @@ grep -q '^http_request_duration_seconds_count{method="GET",route="/api/courses",
 kill -0 "$api_pid" 2>/dev/null && ok "the API is still running" || bad "the API died"
 stop_api
 grep -qi 'terminate\|segfault\|abort' "$AZORA_TMP/api-after.log" && bad "crash in the log: $(cat "$AZORA_TMP/api-after.log")"
+
+# ---- after mode without a cache (--cache none): shaped and gzipped, straight from PostgreSQL
+start_api after --cache none
+expect "after, --cache none: course" 200 "d['title'] == 'Course 13'" GET /api/courses/13
+q -c "UPDATE courses SET title = 'Direct 13' WHERE id = 13"
+expect "after, --cache none: a direct UPDATE shows at once" 200 "d['title'] == 'Direct 13'" GET /api/courses/13
+q -c "UPDATE courses SET title = 'Course 13' WHERE id = 13"
+call GET /api/courses -H 'Accept-Encoding: gzip' >/dev/null
+grep -qi '^content-encoding: gzip' "$hdrs" && ok "after, --cache none: gzip" || bad "after, --cache none: no gzip"
+[ "$(metric 'azora_cache_hits_total')" = 0 ] && ok "after, --cache none: no cache lookups" || bad "cache used"
+stop_api
 
 # ---- command line
 "$api" >/dev/null 2>&1; [ $? -eq 1 ] && ok "no --mode: exit 1" || bad "no --mode"
