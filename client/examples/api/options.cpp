@@ -3,6 +3,8 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <initializer_list>
+#include <utility>
 #include <stdexcept>
 #include <string_view>
 
@@ -28,6 +30,19 @@ void parse_listen(std::string_view text, Options& o) {
   }
   o.host = std::string(text.substr(0, colon));
   o.port = parse_int(text.substr(colon + 1), 1, 65535, "--listen port");
+}
+
+// The value of `flag` among `choices` (name -> value); invalid_argument listing them otherwise.
+template <class T>
+T choose(const char* flag, std::string_view value,
+         std::initializer_list<std::pair<const char*, T>> choices) {
+  std::string names;
+  for (const auto& [name, v] : choices) {
+    if (value == name) return v;
+    names += names.empty() ? name : std::string(" or ") + name;
+  }
+  throw std::invalid_argument(std::string(flag) + " must be " + names + ", not '" +
+                              std::string(value) + "'");
 }
 
 }  // namespace
@@ -65,14 +80,7 @@ Options parse_options(int argc, char** argv, bool* help) {
       throw std::invalid_argument("unknown option or missing value: " + std::string(arg));
     const std::string_view value = argv[++i];
     if (arg == "--mode") {
-      if (value == "before") {
-        o.mode = Mode::before;
-      } else if (value == "after") {
-        o.mode = Mode::after;
-      } else {
-        throw std::invalid_argument("--mode must be before or after, not '" + std::string(value) +
-                                    "'");
-      }
+      o.mode = choose<Mode>("--mode", value, {{"before", Mode::before}, {"after", Mode::after}});
       mode_given = true;
     } else if (arg == "--listen") {
       parse_listen(value, o);
@@ -81,14 +89,9 @@ Options parse_options(int argc, char** argv, bool* help) {
     } else if (arg == "--dsn") {
       o.dsn = std::string(value);
     } else if (arg == "--cache") {
-      if (value == "redis") {
-        o.cache = CacheKind::redis;
-      } else if (value == "none") {
-        o.cache = CacheKind::none;
-      } else {
-        throw std::invalid_argument("--cache must be redis or none, not '" + std::string(value) +
-                                    "' (server: not available yet)");
-      }
+      // "server" (azora_opt.cached_json) comes with issue 8's cache.
+      o.cache = choose<CacheKind>("--cache", value,
+                                  {{"redis", CacheKind::redis}, {"none", CacheKind::none}});
     } else {
       throw std::invalid_argument("unknown option " + std::string(arg));
     }

@@ -22,6 +22,13 @@ std::optional<std::int64_t> positive(const std::string& text, std::int64_t max) 
   return v;
 }
 
+// A positive 64-bit id, or a 400 with `code` saying that `what` must be one.
+std::int64_t positive_id(const std::string& text, const char* code, const char* what) {
+  const auto v = positive(text, std::numeric_limits<std::int64_t>::max());
+  if (!v) throw ApiError(400, code, std::string(what) + " must be a positive integer");
+  return *v;
+}
+
 }  // namespace
 
 int page_param(const httplib::Request& req) {
@@ -37,17 +44,13 @@ int page_param(const httplib::Request& req) {
 }
 
 std::int64_t id_param(const std::string& text) {
-  const auto v = positive(text, std::numeric_limits<std::int64_t>::max());
-  if (!v) throw ApiError(400, "invalid_id", "id must be a positive integer");
-  return *v;
+  return positive_id(text, "invalid_id", "id");
 }
 
 std::int64_t user_header(const httplib::Request& req) {
   const std::string text = req.get_header_value("X-User-Id");
   if (text.empty()) throw ApiError(400, "missing_user", "the X-User-Id header is required");
-  const auto v = positive(text, std::numeric_limits<std::int64_t>::max());
-  if (!v) throw ApiError(400, "invalid_user", "X-User-Id must be a positive integer");
-  return *v;
+  return positive_id(text, "invalid_user", "X-User-Id");
 }
 
 std::string category_param(const httplib::Request& req) {

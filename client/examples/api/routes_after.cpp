@@ -48,6 +48,16 @@ std::vector<std::string> course_list_fields(const httplib::Request& req) {
   }
 }
 
+// One object from the cache, or the query's only row, shaped and stored (404 `code` when
+// there is none, and nothing is stored).
+Reply cached_row(RowSource& rows, ResponseCache& cache, CacheSlot slot, const std::string& key,
+                 const RowQuery& q, const char* code, const std::string& what) {
+  return Reply{200, cache.get_or_build(slot, key, [&] {
+                 return routes::single_row(rows.rows(q, shaping::preset(shaping::Preset::standard)),
+                                           code, what);
+               })};
+}
+
 }  // namespace
 
 void add_after_routes(ApiServer& server, RowSource& rows, ResponseCache& cache) {
@@ -66,21 +76,15 @@ void add_after_routes(ApiServer& server, RowSource& rows, ResponseCache& cache) 
   });
   server.get(routes::kCourse, routes::kCoursePattern, [&](const httplib::Request& req) {
     const std::int64_t id = id_param(req.matches[1]);
-    return Reply{200, cache.get_or_build(CacheSlot::course, keys::course(id), [&] {
-                   const auto opts = shaping::preset(shaping::Preset::standard);
-                   return routes::single_row(
-                       rows.rows(RowQuery{sql::kAfterCourse, {std::to_string(id)}}, opts),
-                       "not_found", "course " + std::to_string(id));
-                 })};
+    return cached_row(rows, cache, CacheSlot::course, keys::course(id),
+                      RowQuery{sql::kAfterCourse, {std::to_string(id)}}, "not_found",
+                      "course " + std::to_string(id));
   });
   server.get(routes::kWallet, routes::kWallet, [&](const httplib::Request& req) {
     const std::int64_t user = user_header(req);
-    return Reply{200, cache.get_or_build(CacheSlot::wallet, keys::wallet_balance(user), [&] {
-                   const auto opts = shaping::preset(shaping::Preset::standard);
-                   return routes::single_row(
-                       rows.rows(RowQuery{sql::kAfterWallet, {std::to_string(user)}}, opts),
-                       "user_not_found", "wallet of user " + std::to_string(user));
-                 })};
+    return cached_row(rows, cache, CacheSlot::wallet, keys::wallet_balance(user),
+                      RowQuery{sql::kAfterWallet, {std::to_string(user)}}, "user_not_found",
+                      "wallet of user " + std::to_string(user));
   });
   server.get(routes::kJobs, routes::kJobs, [&](const httplib::Request& req) {
     const std::string category = category_param(req);
