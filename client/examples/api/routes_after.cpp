@@ -61,7 +61,7 @@ Reply cached_row(RowSource& rows, ResponseCache& cache, CacheSlot slot, const st
 }  // namespace
 
 void add_after_routes(ApiServer& server, RowSource& rows, ResponseCache& cache) {
-  server.get(routes::kCourses, routes::kCourses, [&](const httplib::Request& req) {
+  server.get(routes::kCourses, routes::kCourses, [&rows, &cache](const httplib::Request& req) {
     const int page = page_param(req);
     const auto fields = course_list_fields(req);
     const auto build = [&] {
@@ -74,19 +74,19 @@ void add_after_routes(ApiServer& server, RowSource& rows, ResponseCache& cache) 
     return Reply{
         200, cache.get_or_build(CacheSlot::course_list, keys::course_list(page, kPageSize), build)};
   });
-  server.get(routes::kCourse, routes::kCoursePattern, [&](const httplib::Request& req) {
+  server.get(routes::kCourse, routes::kCoursePattern, [&rows, &cache](const httplib::Request& req) {
     const std::int64_t id = id_param(req.matches[1]);
     return cached_row(rows, cache, CacheSlot::course, keys::course(id),
                       RowQuery{sql::kAfterCourse, {std::to_string(id)}}, "not_found",
                       "course " + std::to_string(id));
   });
-  server.get(routes::kWallet, routes::kWallet, [&](const httplib::Request& req) {
+  server.get(routes::kWallet, routes::kWallet, [&rows, &cache](const httplib::Request& req) {
     const std::int64_t user = user_header(req);
     return cached_row(rows, cache, CacheSlot::wallet, keys::wallet_balance(user),
                       RowQuery{sql::kAfterWallet, {std::to_string(user)}}, "user_not_found",
                       "wallet of user " + std::to_string(user));
   });
-  server.get(routes::kJobs, routes::kJobs, [&](const httplib::Request& req) {
+  server.get(routes::kJobs, routes::kJobs, [&rows, &cache](const httplib::Request& req) {
     const std::string category = category_param(req);
     const int page = page_param(req);
     return Reply{200,
@@ -97,23 +97,24 @@ void add_after_routes(ApiServer& server, RowSource& rows, ResponseCache& cache) 
                    return envelope(rows.rows(RowQuery{sql::kAfterJobs, params}, opts), page);
                  })};
   });
-  server.post(routes::kCourse, routes::kCoursePattern, [&](const httplib::Request& req) {
-    std::int64_t id = 0;
-    Reply reply = routes::update_course(rows, req, &id);
-    // After the commit (the UPDATE is its own transaction): the course, and the one list page
-    // that shows it. Exact DELs, not the seed's "courses:list:*" pattern: that one SCANs the
-    // keyspace and empties every page on every write, which under a 2 % write mix keeps the
-    // list cache nearly empty. (A reader that loaded the old row before the commit and stores
-    // it after these DELs leaves it stale until its TTL: cache-aside's known race.)
-    const nlohmann::json rank = rows.rows(RowQuery{sql::kCourseRank, {std::to_string(id)}},
-                                          shaping::preset(shaping::Preset::full));
-    const long long position = rank.at(0).at("rank").get<long long>();
-    cache.invalidate(CacheSlot::course, keys::course(id));
-    cache.invalidate(
-        CacheSlot::course_list,
-        keys::course_list(static_cast<int>((position - 1) / kPageSize + 1), kPageSize));
-    return reply;
-  });
+  server.post(
+      routes::kCourse, routes::kCoursePattern, [&rows, &cache](const httplib::Request& req) {
+        std::int64_t id = 0;
+        Reply reply = routes::update_course(rows, req, &id);
+        // After the commit (the UPDATE is its own transaction): the course, and the one list page
+        // that shows it. Exact DELs, not the seed's "courses:list:*" pattern: that one SCANs the
+        // keyspace and empties every page on every write, which under a 2 % write mix keeps the
+        // list cache nearly empty. (A reader that loaded the old row before the commit and stores
+        // it after these DELs leaves it stale until its TTL: cache-aside's known race.)
+        const nlohmann::json rank = rows.rows(RowQuery{sql::kCourseRank, {std::to_string(id)}},
+                                              shaping::preset(shaping::Preset::full));
+        const long long position = rank.at(0).at("rank").get<long long>();
+        cache.invalidate(CacheSlot::course, keys::course(id));
+        cache.invalidate(
+            CacheSlot::course_list,
+            keys::course_list(static_cast<int>((position - 1) / kPageSize + 1), kPageSize));
+        return reply;
+      });
 }
 
 }  // namespace azora::example
