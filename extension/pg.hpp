@@ -49,6 +49,7 @@ extern "C" {
 #include "parser/analyze.h"
 #include "parser/scanner.h"
 #include "pgstat.h"
+#include "port/pg_crc32c.h"
 #include "storage/fd.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"

@@ -124,3 +124,15 @@ Size shmem_size();
 void shmem_init();
 
 }  // namespace azora::tracker
+
+// Shared memory and the statistics file hold these as raw bytes.
+static_assert(std::is_trivially_copyable_v<azora::tracker::Key> &&
+              std::is_standard_layout_v<azora::tracker::Key>);
+static_assert(std::is_trivially_copyable_v<azora::tracker::Counters> &&
+              std::is_standard_layout_v<azora::tracker::Counters>);
+static_assert(std::is_trivially_copyable_v<azora::tracker::PlanInfo> &&
+              std::is_standard_layout_v<azora::tracker::PlanInfo>);
+static_assert(std::is_trivially_copyable_v<azora::tracker::Entry> &&
+              std::is_standard_layout_v<azora::tracker::Entry>);
+static_assert(std::is_trivially_copyable_v<azora::tracker::SharedState> &&
+              std::is_standard_layout_v<azora::tracker::SharedState>);
