@@ -1,9 +1,10 @@
 // persist.cpp — the tracker's statistics file (see persist.hpp).
 //
 // The file is a StatHeader (format version, PostgreSQL major version, layout, CRC-32C) and the
-// raw entries (plain data). Loading checks the header, then every entry (persist_check.hpp), then
-// the checksum; a file failing any check is logged with the reason and ignored as a whole: the
-// entries already inserted are removed again, so nothing of it is ever used.
+// raw entries (plain data), their captured plans blanked unless azora_opt.save_plans is on. Loading
+// checks the header, then every entry (persist_check.hpp), then the checksum; a file failing any
+// check is logged with the reason and ignored as a whole: the entries already inserted are removed
+// again, so nothing of it is ever used.
 #include "tracker/persist.hpp"
 
 #include <sys/stat.h>
@@ -17,6 +18,18 @@ namespace {
 
 constexpr const char* kFile = "pg_stat/azora_opt.stat";
 constexpr const char* kTempFile = "pg_stat/azora_opt.stat.tmp";
+
+// The bytes saved for e: e itself, or (azora_opt.save_plans = off) a copy in scratch without the
+// captured plan, whose source text and plan hold the call's constants.
+const void* saved_image(Entry* e, char* scratch, Size size) {
+  if (scratch == nullptr) return e;
+  memcpy(scratch, e, size);
+  auto* copy = reinterpret_cast<Entry*>(scratch);
+  memset(&copy->plan, 0, sizeof copy->plan);
+  char* area = entry_plan(copy);
+  memset(area, 0, size - (area - scratch));
+  return scratch;
+}
 
 // on_shmem_exit callback in the postmaster: writes every entry. Runs without other backends,
 // so no lock is needed; any failure only loses the statistics, never the shutdown.
@@ -38,10 +51,18 @@ void save_at_exit(int code, Datum) {
   HASH_SEQ_STATUS seq;
   hash_seq_init(&seq, hash);
   Size size = entry_size();
-  while (Entry* e = static_cast<Entry*>(hash_seq_search(&seq))) {
-    if (ok && fwrite(e, size, 1, file) != 1) ok = false;
-    COMP_CRC32C(crc, e, size);
+  char* scratch = nullptr;
+  if (!save_plans) {
+    // No error may be raised at exit: without memory for the copy, save nothing.
+    scratch = static_cast<char*>(palloc_extended(size, MCXT_ALLOC_NO_OOM));
+    if (scratch == nullptr) ok = false;
   }
+  while (Entry* e = static_cast<Entry*>(hash_seq_search(&seq))) {
+    const void* image = saved_image(e, scratch, size);
+    if (ok && fwrite(image, size, 1, file) != 1) ok = false;
+    COMP_CRC32C(crc, image, size);
+  }
+  if (scratch != nullptr) pfree(scratch);
   FIN_CRC32C(crc);
   h.crc = crc;
   if (ok) ok = fseek(file, 0, SEEK_SET) == 0 && fwrite(&h, sizeof h, 1, file) == 1;
