@@ -5,18 +5,22 @@
 #
 # Cases: the file truncated (in the header, in the last entry), a byte flipped in a text_len field
 # and in the text (with the stale checksum, and with the checksum recomputed so that the entry
-# checks themselves are exercised), an unknown encoding, a counter inconsistent with the
-# histogram, a negative counter, another format version, another PostgreSQL major version.
+# checks themselves are exercised), a plan length beyond its area, an unknown encoding, a counter
+# inconsistent with the histogram, a negative counter, another format version, another
+# PostgreSQL major version.
 #
 # The patcher below knows of the file only what persist.cpp documents as stable: the header
 # starts with uint32 magic, format_version, pg_major, crc32c (the CRC-32C of the whole file with
 # the crc field zeroed). Entry fields are found by value next to a known statement text (its
-# text_len and encoding precede the text area; calls and rows are two adjacent int64s), so a
+# text_len and encoding precede the text area, the plan's source_len and plan_len precede those;
+# calls and rows are two adjacent int64s), so a
 # layout change makes this test fail loudly rather than patch the wrong bytes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "${1:-}" != inner ]; then
-  exec "$root/scripts/cluster.sh" --no-redis -- bash "$0" inner
+  # Plans captured and saved, so the plan area is checked too.
+  exec "$root/scripts/cluster.sh" --no-redis --conf "azora_opt.plan_min_ms = 0" \
+    --conf "azora_opt.save_plans = on" -- bash "$0" inner
 fi
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -37,6 +41,7 @@ snapshot="SELECT queryid, query, calls, rows, total_exec_time, p50_exec_time, p9
 before=$(q -c "$snapshot")
 before_reset=$(q -c "SELECT stats_reset FROM azora_opt.info()")
 echo "$before" | grep -q '|7|7|' || fail "workload not counted: $before"
+echo "$before" | grep -q '|t$' || fail "no plan captured: $before"
 
 # A real saved file: stop cleanly (save is on by default), keep a copy.
 $AZORA_PG_CTL stop >/dev/null
@@ -47,7 +52,7 @@ echo "saved file: $(stat -c %s "$work/good.stat") bytes"
 # patch.py OUT MUTATION...: writes good.stat with the mutations applied to OUT. Mutations:
 #   truncate:N (keep N bytes; negative: drop -N), u32:OFFSET:VALUE (header field),
 #   textlen-xor:BYTE:MASK, encoding:VALUE, text-xor:INDEX:MASK, calls:VALUE, rows:VALUE,
-#   crc (recompute the checksum; apply last).
+#   planlen:VALUE, crc (recompute the checksum; apply last).
 patch() {
   python3 - "$work/good.stat" "$@" <<'EOF'
 import struct, sys
@@ -90,6 +95,12 @@ for m in muts:
         data[t + int(args[0])] ^= int(args[1], 0)
     elif kind == 'calls':
         struct.pack_into('<q', data, calls_offset(), int(args[0]))
+    elif kind == 'planlen':
+        # PlanInfo ends with source_len, plan_len just before encoding: both must look sane.
+        src, pl = struct.unpack_from('<ii', data, tl - 12)
+        if not (0 < src < 1024 and 0 < pl < 2048):
+            sys.exit("patch: plan lengths not found before encoding (layout changed?)")
+        struct.pack_into('<i', data, tl - 8, int(args[0]))
     elif kind == 'rows':
         struct.pack_into('<q', data, calls_offset() + 8, int(args[0]))
     elif kind == 'crc':
@@ -152,6 +163,7 @@ case_ text-byte-flipped 'checksum' text-xor:2:0x01
 case_ text-invalid-utf8-crc 'not valid' text-xor:2:0x80 crc
 case_ encoding-crc 'encoding' encoding:999 crc
 case_ calls-vs-histogram-crc 'histogram' calls:8 crc
+case_ plan-length-crc 'plan text lengths' planlen:4000 crc
 case_ negative-rows-crc 'negative|out of range' rows:-1 crc
 case_ other-format-version 'format version' u32:4:999 crc
 case_ other-format-version-stale-crc 'format version|checksum' u32:4:1
