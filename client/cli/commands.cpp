@@ -114,6 +114,22 @@ const std::vector<Command>& commands() {
        "breakdown.\n",
        report},
       {"plan", "QUERYID", "the plan and text of that query's slowest call", "", plan},
+      {"advise", "[--budget SIZE] [--apply]", "indexes the tracked workload needs (index advisor)",
+       "  --budget SIZE  total size the new indexes may take, e.g. 500MB (default: no limit)\n"
+       "  --apply        create them, one CREATE INDEX CONCURRENTLY at a time, with each build's\n"
+       "                 time, then re-plan the affected tracked queries\n",
+       advise},
+      {"indexes", "--unused|--redundant", "existing indexes that are dead weight, with DROPs",
+       "  --unused     never scanned since the statistics reset (unique, primary-key and\n"
+       "               constraint indexes excluded)\n"
+       "  --redundant  duplicates, and btrees whose keys are a leading prefix of another's\n",
+       indexes},
+      {"cache", "stats|entries|invalidate PATTERN|flush", "the server-side result cache",
+       "  stats               hits, misses, hit rate, memory, evictions, invalidations\n"
+       "  entries             every cached key: size, age, TTL left, hits, source relations\n"
+       "  invalidate PATTERN  drop the keys matching a glob (* ? and \\ escapes)\n"
+       "  flush               drop everything (revoked from PUBLIC)\n",
+       cache},
       {"metrics", "", "Prometheus exposition text of azora_opt.metrics()", "", metrics},
       {"info", "", "tracker state: entries, evictions, last reset, plan captures", "", info},
       {"reset", "", "forget all query statistics (needs the right to call azora_opt.reset)", "",

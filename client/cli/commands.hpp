@@ -23,5 +23,8 @@ const std::vector<Command>& commands();
 // Commands defined in their own files.
 int report(Context& ctx);
 int exporter(Context& ctx);
+int advise(Context& ctx);
+int indexes(Context& ctx);
+int cache(Context& ctx);
 
 }  // namespace azora::cli
