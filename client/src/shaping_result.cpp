@@ -65,9 +65,9 @@ std::string column_name(const PGresult* res, int c) {
   return name ? name : "";
 }
 
-std::vector<Column> plan(const PGresult* res, const detail::FieldTree& sel) {
+// n: the columns to show (a Result may hide trailing ones).
+std::vector<Column> plan(const PGresult* res, int n, const detail::FieldTree& sel) {
   std::vector<Column> cols;
-  const int n = PQnfields(res);
   for (int c = 0; c < n; c++) {
     const std::string name = column_name(res, c);
     const detail::FieldTree* sub = nullptr;
@@ -132,16 +132,19 @@ void append_value(std::string& out, const PGresult* res, int row, const Column& 
   azora::detail::append_json_string(out, t);
 }
 
-}  // namespace
-
-void shape_to_json(const PGresult* res, const Options& opts, std::string& out) {
+void check_rows(const PGresult* res) {
   if (res == nullptr) throw UsageError("shaping: no result");
   if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_SINGLE_TUPLE)
     throw UsageError("shaping: the result holds no rows (status " +
                      std::string(PQresStatus(PQresultStatus(res))) + ")");
+}
+
+// The first `rows` rows and `ncols` columns of res: a Result passes what it shows (rows() and
+// columns()), so pagination's look-ahead row never reaches the client.
+void write_rows(const PGresult* res, int rows, int ncols, const Options& opts, std::string& out) {
+  check_rows(res);
   const detail::FieldTree sel = detail::FieldTree::parse(opts.fields);
-  const std::vector<Column> cols = plan(res, sel);
-  const int rows = PQntuples(res);
+  const std::vector<Column> cols = plan(res, ncols, sel);
   out.push_back('[');
   for (int r = 0; r < rows; r++) {
     if (r != 0) out.push_back(',');
@@ -163,6 +166,12 @@ void shape_to_json(const PGresult* res, const Options& opts, std::string& out) {
   out.push_back(']');
 }
 
+}  // namespace
+
+void shape_to_json(const PGresult* res, const Options& opts, std::string& out) {
+  write_rows(res, PQntuples(res), PQnfields(res), opts, out);  // both 0 for nullptr
+}
+
 std::string shape_to_json(const PGresult* res, const Options& opts) {
   std::string out;
   shape_to_json(res, opts, out);
@@ -174,14 +183,17 @@ nlohmann::json shape(const PGresult* res, const Options& opts) {
   return nlohmann::json::parse(shape_to_json(res, opts));
 }
 
+// A Result is shaped as it shows itself: rows() and columns(), not the whole PGresult.
 void shape_to_json(const Result& res, const Options& opts, std::string& out) {
-  shape_to_json(res.native(), opts, out);
+  write_rows(res.native(), res.rows(), res.columns(), opts, out);
 }
 std::string shape_to_json(const Result& res, const Options& opts) {
-  return shape_to_json(res.native(), opts);
+  std::string out;
+  shape_to_json(res, opts, out);
+  return out;
 }
 nlohmann::json shape(const Result& res, const Options& opts) {
-  return shape(res.native(), opts);
+  return nlohmann::json::parse(shape_to_json(res, opts));
 }
 
 }  // namespace azora::shaping

@@ -8,6 +8,7 @@
 #include "azora/pagination.hpp"
 #include "azora/projection.hpp"
 #include "azora/query_timer.hpp"
+#include "azora/shaping.hpp"
 #include "test_env.hpp"
 
 namespace {
@@ -186,6 +187,28 @@ TEST_F(Pagination, ProjectionFeedsTheListingAndIdentifiersAreQuoted) {
   } catch (const azora::SqlError& e) {
     EXPECT_EQ(e.sqlstate(), "42P01");
   }
+}
+
+// The ids in a shaped page, read back from the JSON text and from the document form.
+std::vector<int> shaped_ids(const azora::Result& r) {
+  std::vector<int> from_text, from_doc;
+  for (const auto& row : nlohmann::json::parse(azora::shaping::shape_to_json(r, {})))
+    from_text.push_back(row.at("id").get<int>());
+  for (const auto& row : azora::shaping::shape(r, {})) from_doc.push_back(row.at("id").get<int>());
+  EXPECT_EQ(from_text, from_doc);
+  return from_text;
+}
+
+TEST_F(Pagination, ShapedPagesHoldOnlyThePageNotTheLookAheadRow) {
+  azora::OffsetPage o = azora::paginate_offset(conn, listing(), 2, 10);
+  ASSERT_TRUE(o.has_more);
+  EXPECT_EQ(shaped_ids(o.data), (std::vector<int>{11, 12, 13, 14, 15, 16, 17, 18, 19, 20}));
+
+  azora::KeysetPage first = azora::paginate_keyset(conn, listing(), codec, "", 4);
+  ASSERT_TRUE(first.has_more);
+  EXPECT_EQ(shaped_ids(first.data), (std::vector<int>{1, 2, 3, 4}));
+  azora::KeysetPage second = azora::paginate_keyset(conn, listing(), codec, first.next_cursor, 4);
+  EXPECT_EQ(shaped_ids(second.data), (std::vector<int>{5, 6, 7, 8}));
 }
 
 TEST_F(Pagination, TimedPaginationLandsInTheHistogram) {

@@ -45,7 +45,8 @@ Preset parse_preset(std::string_view name);
 // as one value.
 nlohmann::json shape(const nlohmann::json& doc, const Options& opts);
 
-// The rows of res as a JSON array of objects (column name -> value), shaped. Column types map
+// The rows of res as a JSON array of objects (column name -> value), shaped. Only what res
+// shows: rows() rows and columns() columns (a paginated page without its look-ahead row). Column types map
 // to JSON: bool -> true/false, integer/float/numeric -> number (NaN/Infinity stay strings),
 // json/jsonb -> embedded document, everything else -> string. NULL -> null (or dropped).
 nlohmann::json shape(const Result& res, const Options& opts);
