@@ -30,7 +30,8 @@ enum : Oid {
   kJsonb = 3802,
 };
 
-enum class Kind { text, boolean, integer, floating, json };
+// int8 and numeric are kinds of their own: BigNumbers::string writes them as strings.
+enum class Kind { text, boolean, integer, big_integer, floating, exact, json };
 
 struct Column {
   int index;
@@ -45,13 +46,15 @@ Kind kind_of(Oid type) {
       return Kind::boolean;
     case kInt2:
     case kInt4:
-    case kInt8:
     case kOid:
       return Kind::integer;
+    case kInt8:
+      return Kind::big_integer;
     case kFloat4:
     case kFloat8:
-    case kNumeric:
       return Kind::floating;
+    case kNumeric:
+      return Kind::exact;
     case kJson:
     case kJsonb:
       return Kind::json;
@@ -105,6 +108,15 @@ void append_value(std::string& out, const PGresult* res, int row, const Column& 
   switch (col.kind) {
     case Kind::boolean:
       out += (v == "t") ? "true" : "false";
+      return;
+    case Kind::big_integer:
+    case Kind::exact:
+      // A number written as a string is never cut by max_string_length: it is one value.
+      if (opts.big_numbers == BigNumbers::string || is_special_number(v)) {
+        azora::detail::append_json_string(out, v);
+        return;
+      }
+      out.append(v.data(), v.size());
       return;
     case Kind::integer:
       out.append(v.data(), v.size());
