@@ -132,6 +132,10 @@ class Registry {
   // The whole registry in the Prometheus text format, families sorted by name.
   std::string expose() const;
 
+  // Distinct for every Registry constructed in the process, so a cache of metric handles can
+  // tell a registry from a later one at the same address.
+  std::uint64_t id() const noexcept { return id_; }
+
  private:
   friend class Subscription;
   struct Family;
@@ -141,6 +145,7 @@ class Registry {
                             const Labels& labels, std::function<double()> fn);
   void unregister(std::uint64_t id) noexcept;
 
+  const std::uint64_t id_;
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Family>> families_;
   std::uint64_t next_id_ = 1;
