@@ -27,6 +27,7 @@ inline constexpr const char* kSlowQueries = "azora_db_slow_queries_total";      
 inline constexpr const char* kQueryErrors = "azora_db_query_errors_total";        // counter
 inline constexpr const char* kCacheHits = "azora_cache_hits_total";               // counter
 inline constexpr const char* kCacheMisses = "azora_cache_misses_total";           // counter
+inline constexpr const char* kCacheErrors = "azora_cache_errors_total";           // counter
 inline constexpr const char* kResponseSize = "azora_response_size_bytes";         // histogram
 }  // namespace names
 
