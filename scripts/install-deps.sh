@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   libssl-dev nlohmann-json3-dev
-  prometheus sqlsmith libcpp-httplib-dev wrk
+  prometheus sqlsmith libcpp-httplib-dev wrk postgresql-15-hypopg
   python3 python3-yaml bc
 )
 # Extra packages a later step asks for: AZORA_EXTRA_PACKAGES="a b c".

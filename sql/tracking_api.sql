@@ -110,6 +110,13 @@ SELECT plan_capture_failures - :api_failures_before AS new_failures FROM azora_o
 SELECT query, has_plan FROM azora_opt.queries
 WHERE query LIKE 'INSERT INTO api\_t VALUES%' OR query LIKE '%id = $1 AND v >= $2'
 ORDER BY query COLLATE "C";
+-- query_histograms: one row per entry with calls; its buckets hold exactly its calls, and its
+-- bucket indexes are valid and increasing.
+SELECT count(*) = (SELECT count(*) FROM azora_opt.queries WHERE calls > 0) AS one_row_per_entry,
+       bool_and((SELECT sum(c) FROM unnest(h.bucket_count) c) = h.calls) AS buckets_hold_calls,
+       bool_and(h.bucket_index = (SELECT array_agg(i ORDER BY i) FROM unnest(h.bucket_index) i)
+                AND h.bucket_index[1] >= 0 AND h.bucket_index[cardinality(h.bucket_index)] < 548) AS indexes_valid
+FROM azora_opt.query_histograms() h;
 -- Utilities have no plan.
 SELECT has_plan FROM azora_opt.queries WHERE query LIKE 'CREATE TABLE api\_t%';
 

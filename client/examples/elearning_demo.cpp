@@ -72,11 +72,14 @@ int main(int argc, char** argv) try {
               ps.idle);
 
   // 1. The course list, page 50 of 20: OFFSET reads and throws away 980 rows; keyset seeks.
+  // The seed's course list: each course with its instructor (a join; "id" needs qualifying).
   azora::Listing courses;
-  courses.table = "courses";
-  courses.columns = {"id", "title", "category", "price_cents"};
+  courses.table = "course_list";
+  courses.from = "courses c JOIN users u ON u.id = c.instructor_id";
+  courses.expressions = {{"id", "c.id"}, {"instructor", "u.name"}};
+  courses.columns = {"id", "title", "category", "price_cents", "instructor"};
   courses.order_by = {"id"};
-  courses.filter = "published";
+  courses.filter = "c.published";
   azora::CursorCodec codec("demo-secret-key-0123456789");
   std::string cursor;
   for (int page = 1; page < 50; page++)

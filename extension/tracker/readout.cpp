@@ -1,7 +1,17 @@
 // readout.cpp — visibility rules and derived figures for the SQL functions (see readout.hpp).
 #include "tracker/readout.hpp"
 
+#include "boundary.hpp"
+
 namespace azora::tracker {
+
+void require_ready() {
+  if (!ready()) {
+    throw Error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "azora_opt must be loaded via shared_preload_libraries",
+                "Add 'azora_opt' to shared_preload_libraries and restart the server.");
+  }
+}
 
 bool can_read_all_texts() {
   return superuser() || has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS);

@@ -19,6 +19,9 @@ bool text_visible(const Key& key, bool read_all);
 // (pg_read_all_stats does not suffice).
 bool literals_visible(const Key& key);
 
+// Throws a clear error when the tracker's shared memory is missing (not preloaded).
+void require_ready();
+
 constexpr const char* kHiddenText = "<insufficient privilege>";
 
 // Estimated q-quantile of the entry's execution time (ms); false when it has no calls.

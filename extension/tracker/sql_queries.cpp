@@ -10,14 +10,6 @@
 namespace azora::tracker {
 namespace {
 
-void require_ready() {
-  if (!ready()) {
-    throw Error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-                "azora_opt must be loaded via shared_preload_libraries",
-                "Add 'azora_opt' to shared_preload_libraries and restart the server.");
-  }
-}
-
 constexpr int kQueryColumns = 31;
 
 struct RowContext {

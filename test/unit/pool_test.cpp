@@ -66,12 +66,26 @@ TEST(Pool, OpensMinSizeUpFront) {
   EXPECT_EQ(pool.options().max_size, 20u);
 }
 
+// The seed guide's pool: at least 5 and at most 20 connections. Counted by the server (its
+// backends with this pool's application_name), not read back from PoolOptions.
 TEST(Pool, DefaultsFollowTheGuide) {
-  PoolOptions o;
-  EXPECT_EQ(o.min_size, 5u);
-  EXPECT_EQ(o.max_size, 20u);
-  EXPECT_EQ(o.idle_timeout, 30s);
-  EXPECT_EQ(o.connect_timeout, 2s);
+  const std::string app = "pool_defaults_" + std::to_string(::getpid());
+  PoolOptions o;  // only the conninfo set: every size and timeout is the default
+  o.conninfo = azora::test::pg_conninfo() + " application_name=" + app;
+  Connection admin(azora::test::pg_conninfo());
+  const auto backends = [&] {
+    return std::stoi(std::string(
+        admin
+            .exec_params("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", {app})
+            .value(0, 0)));
+  };
+  Pool pool(o);
+  EXPECT_TRUE(eventually([&] { return backends() == 5; })) << backends();
+  std::vector<Lease> leases;
+  for (int i = 0; i < 20; i++) leases.push_back(pool.acquire());
+  EXPECT_EQ(backends(), 20);
+  EXPECT_THROW(pool.acquire(), azora::TimeoutError);  // the 21st waits, then gives up
+  EXPECT_EQ(backends(), 20);
 }
 
 TEST(Pool, LeaseIsRaiiAndTheConnectionIsReused) {
