@@ -3,9 +3,9 @@
 # names: `promtool check rules` and `promtool test rules` (each alert fires on a synthetic
 # series and stays quiet on a healthy one), the Grafana dashboard parses, and every metric name
 # in the rules' and the dashboard's PromQL is a recording rule of the rules file, a series of
-# the real /metrics of the example API (after a wrk run) or of the real azora_opt.metrics(), or
-# listed in docs/monitoring/pending-metrics.txt (names of code not landed yet; a pending name
-# that is emitted now is an error too). Starts its own cluster.
+# the real /metrics of the example API (after a wrk run) or of the real azora_opt.metrics() as
+# `azora-opt exporter` serves it, or listed in docs/monitoring/pending-metrics.txt (names of
+# code not landed yet; a pending name that is emitted now is an error too). Own cluster.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mon="$root/docs/monitoring"
@@ -25,7 +25,14 @@ trap 'kill $api_pid 2>/dev/null; wait $api_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/metrics" && break; sleep 0.1; done
 wrk -t1 -c4 -d1s -s "$root/test/bench/api_mix.lua" "http://127.0.0.1:$port" | grep '^api_mix:'
 curl -s "http://127.0.0.1:$port/metrics" >"$AZORA_TMP/api.prom"
-psql -X -At -c "SELECT azora_opt.metrics()" >"$AZORA_TMP/extension.prom"
+# azora_opt.metrics() as Prometheus gets it: through `azora-opt exporter` (which adds azora_opt_up).
+exporter_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+"$root/build/client/azora-opt" -d "$AZORA_PG_CONNINFO" exporter --listen "127.0.0.1:$exporter_port" \
+  >"$AZORA_TMP/exporter.log" 2>&1 &
+exporter_pid=$!
+for _ in $(seq 1 100); do curl -s -o "$AZORA_TMP/extension.prom" "http://127.0.0.1:$exporter_port/metrics" && break; sleep 0.1; done
+kill $exporter_pid; wait $exporter_pid 2>/dev/null || true
+grep -q '^azora_opt_up 1$' "$AZORA_TMP/extension.prom" || { echo "FAIL: exporter: $(cat "$AZORA_TMP/exporter.log")"; exit 1; }
 
 python3 - "$mon" "$AZORA_TMP/api.prom" "$AZORA_TMP/extension.prom" <<'PY'
 import json, re, sys, yaml

@@ -23,18 +23,18 @@ const char* name_of(CacheSlot slot) {
 
 }  // namespace
 
-// The seed guide's table (course list 5 min, course detail 1 h, wallet balance 1 min, job list
-// 5 min), spelled with the generic tiers because the library's per-endpoint presets differ.
+// The seed guide's table: course list 5 min, course detail 1 h, wallet balance 1 min, job
+// list 5 min.
 std::chrono::seconds ttl_of(CacheSlot slot) {
   switch (slot) {
     case CacheSlot::course_list:
-      return ttl::kMedium;
+      return ttl::kCourseList;
     case CacheSlot::course:
-      return ttl::kLong;
+      return ttl::kCourseDetail;
     case CacheSlot::wallet:
-      return ttl::kShort;
+      return ttl::kWalletBalance;
     case CacheSlot::jobs:
-      return ttl::kMedium;
+      return ttl::kJobList;
   }
   return ttl::kShort;
 }
