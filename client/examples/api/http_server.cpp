@@ -64,6 +64,7 @@ ApiServer::ApiServer(bool negotiate_gzip, int threads, metrics::Registry& regist
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     const std::string code = res.status == 404 ? "not_found" : "http_" + std::to_string(res.status);
     res.set_content(error_body(code, "no route for " + req.method + " " + req.path), kJson);
+    // httplib gives no start time here; these answers do no work, so they count as 0 s.
     observe(req.method, "unmatched", res.status, 0.0);
     return httplib::Server::HandlerResponse::Handled;
   };
