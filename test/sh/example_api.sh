@@ -111,10 +111,15 @@ common_checks() {
   err "$mode: jobs without a category" 400 missing_category GET '/api/jobs?page=1'
   err "$mode: jobs page past the end" 404 page_out_of_range GET '/api/jobs?category=data&page=500'
   err "$mode: jobs with a bad page" 400 invalid_page GET '/api/jobs?category=data&page=x'
+  err "$mode: jobs with a category that is not UTF-8" 400 invalid_category GET '/api/jobs?category=%FF%FE'
+  err "$mode: jobs with a NUL in the category" 400 invalid_category GET '/api/jobs?category=da%00ta'
+  err "$mode: jobs with a category over 64 bytes" 400 invalid_category GET "/api/jobs?category=$(printf 'x%.0s' $(seq 1 65))"
   err "$mode: update with a non-JSON body" 400 invalid_body POST /api/courses/3 -d 'title=x'
   err "$mode: update with an empty object" 400 invalid_body POST /api/courses/3 -d '{}'
   err "$mode: update with an unknown field" 400 invalid_body POST /api/courses/3 -d '{"owner": 1}'
   err "$mode: update with a bad price" 400 invalid_body POST /api/courses/3 -d '{"price_cents": "free"}'
+  err "$mode: update with a NUL in the title" 400 invalid_body POST /api/courses/3 -d '{"title": "a\u0000b"}'
+  err "$mode: update with a lone surrogate" 400 invalid_body POST /api/courses/3 -d '{"title": "\ud800"}'
   err "$mode: update of an unknown course" 404 not_found POST /api/courses/999999 -d '{"title": "x"}'
   err "$mode: update with a bad id" 400 invalid_id POST /api/courses/x -d '{"title": "x"}'
   err "$mode: unknown path" 404 not_found GET /api/nothing

@@ -1,12 +1,14 @@
 // params.cpp — validation of request parameters (see params.hpp).
 #include "params.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
 #include <nlohmann/json.hpp>
 
 #include "api_error.hpp"
+#include "azora/utf8.hpp"
 
 namespace azora::example {
 
@@ -27,6 +29,14 @@ std::int64_t positive_id(const std::string& text, const char* code, const char* 
   const auto v = positive(text, std::numeric_limits<std::int64_t>::max());
   if (!v) throw ApiError(400, code, std::string(what) + " must be a positive integer");
   return *v;
+}
+
+// Text a client may send as a value: valid UTF-8 (PostgreSQL would refuse anything else with a
+// 500) without control characters (libpq would cut the value at a NUL byte, silently).
+bool plain_text(const std::string& s) {
+  return utf8::is_valid(s) && std::none_of(s.begin(), s.end(), [](char ch) {
+           return static_cast<unsigned char>(ch) < 0x20;
+         });
 }
 
 }  // namespace
@@ -57,6 +67,10 @@ std::string category_param(const httplib::Request& req) {
   const std::string c = req.get_param_value("category");
   if (c.empty()) throw ApiError(400, "missing_category", "the category parameter is required");
   if (c.size() > 64) throw ApiError(400, "invalid_category", "category is longer than 64 bytes");
+  if (!plain_text(c)) {
+    throw ApiError(400, "invalid_category",
+                   "category must be UTF-8 text without control characters");
+  }
   return c;
 }
 
@@ -69,9 +83,11 @@ CourseUpdate course_update(const std::string& body) {
   for (const auto& [key, value] : doc.items()) {
     if (key == "title") {
       if (!value.is_string() || value.get_ref<const std::string&>().empty() ||
-          value.get_ref<const std::string&>().size() > 200) {
+          value.get_ref<const std::string&>().size() > 200 ||
+          !plain_text(value.get_ref<const std::string&>())) {
         throw ApiError(400, "invalid_body",
-                       "title must be a non-empty string of at most 200 bytes");
+                       "title must be a non-empty string of at most 200 bytes, without control "
+                       "characters");
       }
       u.title = value.get<std::string>();
     } else if (key == "price_cents") {
