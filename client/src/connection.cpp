@@ -2,6 +2,7 @@
 #include "azora/connection.hpp"
 
 #include "pq_error_text.hpp"
+#include "pq_wait.hpp"
 
 #include <poll.h>
 
@@ -21,10 +22,16 @@ Connection::Connection(const std::string& conninfo, std::chrono::milliseconds co
   long secs = static_cast<long>((connect_timeout.count() + 999) / 1000);
   if (secs < 2) secs = 2;
   const std::string timeout = std::to_string(secs);
-  // connect_timeout comes first so the conninfo's own setting wins; overrides come after the
-  // conninfo (libpq lets later keywords override what the expanded dbname set).
-  std::vector<const char*> keys = {"connect_timeout", "dbname"};
-  std::vector<const char*> values = {timeout.c_str(), conninfo.c_str()};
+  // connect_timeout and the TCP defaults come first so the conninfo's own settings win;
+  // overrides come after the conninfo (later keywords override what the expanded dbname set).
+  std::vector<const char*> keys = {"connect_timeout"};
+  std::vector<const char*> values = {timeout.c_str()};
+  for (const auto& [k, v] : kDefaultTcpSettings) {
+    keys.push_back(k);
+    values.push_back(v);
+  }
+  keys.push_back("dbname");
+  values.push_back(conninfo.c_str());
   for (const auto& [k, v] : overrides) {
     keys.push_back(k.c_str());
     values.push_back(v.c_str());
@@ -93,10 +100,18 @@ Result Connection::check(PGresult* raw) {
 // PQexec keeps only the last result; when the server sends a FATAL and then closes the
 // connection, that last one is libpq's own "server closed the connection" without a SQLSTATE.
 // Collecting the results ourselves keeps the first error, with the server's SQLSTATE (57P01).
-Result Connection::collect() {
+Result Connection::collect(const std::chrono::steady_clock::time_point* deadline) {
   PGresult* first_error = nullptr;
   PGresult* last = nullptr;
-  while (PGresult* r = PQgetResult(conn_)) {
+  for (;;) {
+    if (deadline != nullptr && !detail::await_result(conn_, *deadline)) {
+      if (first_error != nullptr) PQclear(first_error);
+      if (last != nullptr) PQclear(last);
+      close();
+      throw TimeoutError("no answer from the server in time; connection closed");
+    }
+    PGresult* r = PQgetResult(conn_);
+    if (r == nullptr) break;
     ExecStatusType st = PQresultStatus(r);
     if ((st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) && first_error == nullptr) {
       first_error = r;
@@ -155,6 +170,22 @@ Result Connection::run_exec(const std::string& sql) {
   if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
   if (PQsendQuery(conn_, sql.c_str()) == 0) return check(nullptr);
   return collect();
+}
+
+Result Connection::exec_within(const std::string& sql, std::chrono::milliseconds timeout) {
+  if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
+  const auto deadline = detail::WaitClock::now() + timeout;
+  // Non-blocking while sending, so a server that stopped reading cannot block the write either.
+  if (PQsetnonblocking(conn_, 1) != 0) return check(nullptr);
+  const bool sent = PQsendQuery(conn_, sql.c_str()) != 0;
+  const bool flushed = !sent || detail::flush_until(conn_, deadline);
+  PQsetnonblocking(conn_, 0);
+  if (!sent) return check(nullptr);
+  if (!flushed) {
+    close();
+    throw TimeoutError("could not send to the server in time; connection closed");
+  }
+  return collect(&deadline);
 }
 
 Result Connection::run_params(const std::string& sql, const std::vector<Param>& params) {
@@ -233,10 +264,14 @@ bool Connection::is_open() const noexcept {
   return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK;
 }
 
-bool Connection::ping() noexcept {
+bool Connection::ping(std::chrono::milliseconds timeout) noexcept {
   if (!is_open()) return false;
-  Result res(PQexec(conn_, ""));
-  return res.status() == PGRES_EMPTY_QUERY && PQstatus(conn_) == CONNECTION_OK;
+  try {
+    Result res = exec_within("", timeout);
+    return res.status() == PGRES_EMPTY_QUERY && PQstatus(conn_) == CONNECTION_OK;
+  } catch (...) {
+    return false;
+  }
 }
 
 bool Connection::has_pending_input() const noexcept {
@@ -248,13 +283,13 @@ bool Connection::has_pending_input() const noexcept {
   return n != 0;  // readable, hung up, or an error: all mean "look closer"
 }
 
-bool Connection::idle_check() noexcept {
+bool Connection::idle_check(std::chrono::milliseconds timeout) noexcept {
   if (!is_open()) return false;
   if (!has_pending_input()) return true;
   if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) return false;
   // Drop NOTIFYs nobody asked for; then prove the session is alive.
   while (PGnotify* n = PQnotifies(conn_)) PQfreemem(n);
-  return ping();
+  return ping(timeout);
 }
 
 PGTransactionStatusType Connection::transaction_status() const noexcept {

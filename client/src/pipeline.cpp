@@ -2,10 +2,8 @@
 #include "azora/pipeline.hpp"
 
 #include "pq_error_text.hpp"
+#include "pq_wait.hpp"
 
-#include <poll.h>
-
-#include <cerrno>
 #include <unordered_map>
 
 namespace azora {
@@ -19,25 +17,19 @@ namespace {
   throw ConnectionError("connection lost during pipeline: " + msg, state.empty() ? "08006" : state);
 }
 
-// Writes the whole output buffer. The socket is non-blocking so that, if the server's replies
-// fill our receive buffer while we are still sending (a large pipeline), we read them into
-// libpq's buffer instead of deadlocking with the server blocked on its own send.
-void flush_all(PGconn* c) {
-  for (;;) {
-    const int r = PQflush(c);
-    if (r == 0) return;
-    if (r < 0) lost(c, nullptr);
-    pollfd p{PQsocket(c), POLLIN | POLLOUT, 0};
-    if (::poll(&p, 1, -1) < 0 && errno != EINTR) lost(c, nullptr);
-    if ((p.revents & POLLIN) && PQconsumeInput(c) == 0) lost(c, nullptr);
-  }
+// Past the run's deadline: the server's state is unknown, so the connection goes.
+[[noreturn]] void timed_out(Connection& conn) {
+  conn.close();
+  throw TimeoutError("pipeline: no answer from the server in time; connection closed");
 }
 
 // Leaves pipeline mode and blocking mode however run() exits; a connection that cannot leave
 // pipeline mode stays in it and a Pool will not reuse it.
 struct ModeGuard {
-  PGconn* c;
+  Connection& conn;
   ~ModeGuard() {
+    PGconn* c = conn.native();
+    if (c == nullptr) return;  // closed on a timeout
     PQsetnonblocking(c, 0);
     if (PQstatus(c) == CONNECTION_OK) PQexitPipelineMode(c);
   }
@@ -50,6 +42,11 @@ Result& PipelineOutcome::value() {
   if (status == Status::aborted)
     throw PipelineAborted("statement skipped: an earlier statement of the pipeline failed");
   return result;
+}
+
+Pipeline::Pipeline(Connection& conn, Sync sync, std::chrono::milliseconds timeout)
+    : conn_(conn), sync_(sync), timeout_(timeout) {
+  if (timeout_.count() <= 0) throw UsageError("pipeline: timeout must be positive");
 }
 
 std::size_t Pipeline::add(std::string sql, std::vector<Param> params) {
@@ -91,9 +88,10 @@ std::vector<PipelineOutcome> Pipeline::run() {
     }
   }
 
+  const auto deadline = detail::WaitClock::now() + timeout_;
   if (PQenterPipelineMode(c) == 0)
     throw UsageError("cannot enter pipeline mode: " + detail::trimmed_message(PQerrorMessage(c)));
-  ModeGuard guard{c};
+  ModeGuard guard{conn_};
   if (PQsetnonblocking(c, 1) != 0) lost(c, nullptr);
 
   std::vector<const char*> values;
@@ -112,22 +110,30 @@ std::vector<PipelineOutcome> Pipeline::run() {
     if (sync_ == Sync::each && PQpipelineSync(c) == 0) lost(c, nullptr);
   }
   if (sync_ == Sync::once && PQpipelineSync(c) == 0) lost(c, nullptr);
-  flush_all(c);
-  PQsetnonblocking(c, 0);  // reading may block: PQgetResult waits for the server
+  // The socket is non-blocking while sending so that, if the server's replies fill our receive
+  // buffer while we are still sending (a large pipeline), we read them into libpq's buffer
+  // instead of deadlocking with the server blocked on its own send.
+  if (!detail::flush_until(c, deadline)) timed_out(conn_);
+  if (PQstatus(c) != CONNECTION_OK) lost(c, nullptr);
 
+  // Waits (until the deadline) for PQgetResult to have something, so it never blocks.
+  auto get = [this, c, &deadline] {
+    if (!detail::await_result(c, deadline)) timed_out(conn_);
+    return PQgetResult(c);
+  };
   // One result and its terminating NULL; throws ConnectionError when the connection is gone.
-  auto next = [c] {
-    Result r(PQgetResult(c));
+  auto next = [c, &get] {
+    Result r(get());
     if (r.native() == nullptr || PQstatus(c) != CONNECTION_OK) lost(c, r.native());
-    PGresult* end = PQgetResult(c);
+    PGresult* end = get();
     if (end != nullptr) {
       Result extra(end);
       lost(c, extra.native());
     }
     return r;
   };
-  auto read_sync = [c] {
-    Result sync(PQgetResult(c));
+  auto read_sync = [c, &get] {
+    Result sync(get());
     if (sync.status() != PGRES_PIPELINE_SYNC) lost(c, sync.native());
   };
   auto error_of = [](const Result& r) {

@@ -23,8 +23,9 @@ std::unique_ptr<PoolSlot> PoolState::open_slot() const {
 
 bool PoolState::healthy(PoolSlot& slot) const noexcept {
   if (!opts.health_check) return slot.conn.is_open();
-  if (!slot.conn.idle_check()) return false;
-  if (Clock::now() - slot.last_used >= opts.ping_after_idle) return slot.conn.ping();
+  if (!slot.conn.idle_check(opts.housekeeping_timeout)) return false;
+  if (Clock::now() - slot.last_used >= opts.ping_after_idle)
+    return slot.conn.ping(opts.housekeeping_timeout);
   return true;
 }
 
@@ -92,8 +93,9 @@ void PoolState::give_back(std::unique_ptr<PoolSlot> slot, bool discard) noexcept
       case PQTRANS_INTRANS:
       case PQTRANS_INERROR:
         try {
-          ObserverPause housekeeping(slot->conn);  // not the application's query
-          slot->conn.exec("ROLLBACK");
+          // Unobserved (not the application's query) and bounded: a hung server must not
+          // block the thread returning the lease.
+          slot->conn.exec_within("ROLLBACK", opts.housekeeping_timeout);
         } catch (...) {
           keep = false;
           dead = !slot->conn.is_open();
@@ -170,7 +172,7 @@ void PoolState::maintain() {
   }
   to_close.clear();
   for (auto& slot : to_check) {
-    if (slot->conn.idle_check()) {
+    if (slot->conn.idle_check(opts.housekeeping_timeout)) {
       std::lock_guard<std::mutex> lock(mu_);
       active_--;
       if (closed_) {
@@ -239,7 +241,8 @@ Pool::Pool(PoolOptions options) {
   if (options.max_size == 0 || options.min_size > options.max_size)
     throw UsageError("pool options need 0 <= min_size <= max_size and max_size > 0");
   if (options.maintenance_interval.count() <= 0 || options.idle_timeout.count() < 0 ||
-      options.max_lifetime.count() <= 0 || options.acquire_timeout.count() < 0)
+      options.max_lifetime.count() <= 0 || options.acquire_timeout.count() < 0 ||
+      options.housekeeping_timeout.count() <= 0)
     throw UsageError("pool options: intervals and timeouts must be positive");
   state_ = std::make_shared<detail::PoolState>(std::move(options));
   state_->fill();

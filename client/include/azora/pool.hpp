@@ -38,6 +38,10 @@ struct PoolOptions {
   // connection idle for longer than this also gets a ping round trip first.
   bool health_check = true;
   std::chrono::milliseconds ping_after_idle = std::chrono::seconds(10);
+  // Deadline of each housekeeping round trip (the ping on lease, the ROLLBACK on return): a
+  // connection whose server does not answer in time (hung backend, half-open TCP) is closed
+  // and counted as broken instead of blocking the caller forever.
+  std::chrono::milliseconds housekeeping_timeout = Connection::kHousekeepingTimeout;
   // How often the background thread prunes and refills the pool and checks idle connections.
   std::chrono::milliseconds maintenance_interval = std::chrono::seconds(1);
   // Run on each new connection (e.g. SET statement_timeout); an exception discards it.
