@@ -39,12 +39,17 @@ Connection::Connection(const std::string& conninfo, std::chrono::milliseconds co
   keys.push_back(nullptr);
   values.push_back(nullptr);
   // expand_dbname=1: the conninfo string (or URI) is parsed as a whole set of settings.
+  const auto start = std::chrono::steady_clock::now();
   conn_ = PQconnectdbParams(keys.data(), values.data(), 1);
   if (conn_ == nullptr) throw ConnectionError("out of memory allocating a connection", "08000");
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string msg = detail::trimmed_message(PQerrorMessage(conn_));
     close();
-    if (msg.find("timeout expired") != std::string::npos)
+    // libpq reports its connect timeout with a translated message and no SQLSTATE, so the
+    // message cannot tell (in German it is "Timeout abgelaufen"). The clock can: libpq gives
+    // up on a host once `secs` whole seconds of time(NULL) have passed, i.e. after more than
+    // secs - 1 seconds; a refused, unreachable or rejected connection fails long before.
+    if (std::chrono::steady_clock::now() - start >= std::chrono::seconds(secs - 1))
       throw TimeoutError("connection timed out: " + msg);
     throw ConnectionError("could not connect: " + msg, "08001");
   }
@@ -219,6 +224,10 @@ void Connection::forget_prepared(const std::string& sql) {
   if (prepared_) prepared_->erase(sql);
 }
 
+void Connection::forget_all_prepared() noexcept {
+  if (prepared_) prepared_->clear();
+}
+
 Result Connection::run_prepared(const std::string& sql, const std::vector<Param>& params) {
   if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
   if (!prepared_) prepared_ = std::make_unique<std::unordered_map<std::string, std::string>>();
@@ -244,9 +253,12 @@ Result Connection::run_prepared(const std::string& sql, const std::vector<Param>
         return check(nullptr);
       return collect();
     } catch (const SqlError& e) {
-      // Someone ran DEALLOCATE ALL / DISCARD ALL on this session: prepare again, once.
-      if (e.sqlstate() != "26000" || attempt > 0) throw;
+      // Someone ran DEALLOCATE ALL / DISCARD ALL on this session: prepare again and retry,
+      // once, and only outside a transaction (inside one the error aborted it: a retry would
+      // only hide the real error behind "current transaction is aborted").
+      if (e.sqlstate() != "26000") throw;
       prepared_->erase(it);
+      if (attempt > 0 || PQtransactionStatus(conn_) != PQTRANS_IDLE) throw;
     }
   }
 }

@@ -68,6 +68,10 @@ class Connection {
   // Like exec_params, but the statement is prepared on first use and the prepared one reused
   // on this connection afterwards, so the server parses and plans it once (planning is often
   // most of a short indexed query). Keyed by the SQL text; at most kMaxPrepared per connection.
+  // When the session lost the statement behind the cache's back (DEALLOCATE ALL, SQLSTATE
+  // 26000), it is prepared again and run once more, but only outside a transaction: inside
+  // one the error has aborted the transaction, so the 26000 SqlError is thrown (the cache no
+  // longer lists the statement; the next call after the ROLLBACK prepares it).
   Result exec_prepared(const std::string& sql, const std::vector<Param>& params);
   static constexpr std::size_t kMaxPrepared = 256;
   // The statement cache itself, for Pipeline (which prepares inside the pipeline): the name sql
@@ -76,6 +80,8 @@ class Connection {
   std::string new_statement_name();
   void remember_prepared(const std::string& sql, std::string name);
   void forget_prepared(const std::string& sql);
+  // Empties the cache, after the session lost its statements (DISCARD ALL, DEALLOCATE ALL).
+  void forget_all_prepared() noexcept;
 
   // Installs the observer (an empty function removes it); returns the previous one.
   QueryObserver set_query_observer(QueryObserver observer);
