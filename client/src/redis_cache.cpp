@@ -191,12 +191,9 @@ nlohmann::json RedisCache::get_or_set_json(std::string_view key,
   return doc;
 }
 
-void RedisCache::write_through(std::string_view key, std::string_view value,
-                               const std::function<void()>& write_db,
-                               std::chrono::milliseconds ttl) {
-  if (ttl.count() <= 0) throw UsageError("redis cache: ttl must be positive");
+void RedisCache::write_through(std::string_view key, const std::function<void()>& write_db) {
   write_db();
-  set(key, value, ttl);
+  del(key);
 }
 
 std::size_t RedisCache::invalidate_pattern(std::string_view pattern) {

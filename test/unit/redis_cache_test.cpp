@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "azora/cache_keys.hpp"
+#include "azora/connection.hpp"
 #include "azora/metrics.hpp"
 #include "azora/redis_cache.hpp"
 #include "azora/ttl_presets.hpp"
@@ -220,20 +222,61 @@ TEST(RedisCache, ManyThreadsManyKeys) {
   EXPECT_EQ(s.errors, 0u);
 }
 
-TEST(RedisCache, WriteThroughWritesTheDatabaseFirst) {
+TEST(RedisCache, WriteThroughWritesTheDatabaseThenRemovesTheKey) {
   RedisCache cache(cache_options());
   std::string db = "old";
   cache.set("course:1", "old", 60s);
-  cache.write_through(
-      "course:1", "new", [&] { db = "new"; }, 60s);
+  cache.write_through("course:1", [&] { db = "new"; });
   EXPECT_EQ(db, "new");
-  EXPECT_EQ(cache.get("course:1"), "new");
+  EXPECT_EQ(cache.get("course:1"), std::nullopt);  // the next read loads "new"
   // A failed database write leaves the cache as it was and reaches the caller.
+  cache.set("course:1", "new", 60s);
   EXPECT_THROW(
-      cache.write_through(
-          "course:1", "newer", [] { throw azora::SqlError("duplicate key", "23505"); }, 60s),
+      cache.write_through("course:1", [] { throw azora::SqlError("duplicate key", "23505"); }),
       azora::SqlError);
   EXPECT_EQ(cache.get("course:1"), "new");
+}
+
+// Two writers of one row, against the real database: A's UPDATE commits first, B's second, but
+// B finishes its whole write_through before A gets to its cache step. Whatever the cache holds
+// afterwards must be what the database holds (caching the written value would leave A's older
+// value cached for the whole TTL).
+TEST(RedisCache, ConcurrentWriteThroughsNeverLeaveTheOlderValueCached) {
+  RedisCache cache(cache_options());
+  azora::Connection setup(azora::test::pg_conninfo());
+  setup.exec("SET client_min_messages = warning");
+  setup.exec("DROP TABLE IF EXISTS wt_course");
+  setup.exec("CREATE TABLE wt_course (id int PRIMARY KEY, title text NOT NULL)");
+  setup.exec("INSERT INTO wt_course VALUES (1, 'v0')");
+  auto read_db = [&] {
+    return std::string(setup.exec("SELECT title FROM wt_course WHERE id = 1").value(0, 0));
+  };
+  auto loader = [&] { return read_db(); };
+  EXPECT_EQ(cache.get_or_set("course:1", loader, 60s), "v0");  // cached
+
+  std::promise<void> a_wrote, b_done;
+  std::thread a([&] {
+    azora::Connection conn(azora::test::pg_conninfo());
+    cache.write_through("course:1", [&] {
+      conn.exec("UPDATE wt_course SET title = 'A' WHERE id = 1");
+      a_wrote.set_value();
+      b_done.get_future().wait();  // B writes and finishes meanwhile
+    });
+  });
+  a_wrote.get_future().wait();
+  {
+    azora::Connection conn(azora::test::pg_conninfo());
+    cache.write_through("course:1",
+                        [&] { conn.exec("UPDATE wt_course SET title = 'B' WHERE id = 1"); });
+  }
+  b_done.set_value();
+  a.join();
+  EXPECT_EQ(read_db(), "B");
+  const std::optional<std::string> cached = cache.get("course:1");
+  EXPECT_TRUE(!cached || *cached == "B")
+      << "the cache serves " << *cached << ", a value the database overwrote";
+  EXPECT_EQ(cache.get_or_set("course:1", loader, 60s), "B");
+  setup.exec("DROP TABLE wt_course");
 }
 
 TEST(RedisCache, RecordsHitsMissesAndErrorsInTheRegistry) {

@@ -97,11 +97,13 @@ class RedisCache {
                                  const std::function<nlohmann::json()>& loader,
                                  std::chrono::milliseconds ttl);
 
-  // Write-through: runs write_db (the database update; its exceptions propagate and leave the
-  // cache alone), then caches value under key. If Redis fails after the database write, the
-  // error is counted and the old cached value may be served until its TTL expires.
-  void write_through(std::string_view key, std::string_view value,
-                     const std::function<void()>& write_db, std::chrono::milliseconds ttl);
+  // Write-through, delete-after-write: runs write_db (the database update; its exceptions
+  // propagate and leave the cache alone), then removes key, so the next read loads what the
+  // database now holds. It does not cache the written value: of two concurrent writers, the one
+  // whose database write came first could set its (older) value last and leave it cached; a
+  // removal is right whatever the order. If Redis fails after the database write, the error is
+  // counted and the old cached value may be served until its TTL expires.
+  void write_through(std::string_view key, const std::function<void()>& write_db);
 
   // Removes every key matching the glob pattern (key_prefix is prepended) with SCAN + UNLINK in
   // batches: never KEYS, which blocks the server for the whole keyspace. Returns the number of

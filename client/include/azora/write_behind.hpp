@@ -3,9 +3,13 @@
 //
 // Failure semantics (the price of answering before the database has the data):
 //  - submit() caches the value at once (fail open: a Redis failure is counted by the cache).
+//    The cache write and the enqueue happen under one lock, so the cache's order of values is
+//    the database's order of writes: of two concurrent submits for a key, the one cached last
+//    is also written last.
 //  - The database write runs later on the worker thread, writes in submission order, one at a
 //    time. When it throws, the key is deleted from the cache (so readers go back to the
-//    database, which holds the truth), stats().failed grows and on_error is called; the write
+//    database, which holds the truth; unless a later submit for the key is queued: the cache
+//    then holds that newer value), stats().failed grows and on_error is called; the write
 //    is not retried (callers needing retries do them inside write_db).
 //  - A crash of the process loses the queued writes. Use write-through for data that must not
 //    be lost (payments, wallet balances).
