@@ -17,21 +17,62 @@ namespace {
   throw ConnectionError("connection lost during pipeline: " + msg, state.empty() ? "08006" : state);
 }
 
+// A reply run() does not expect (no result, an extra one, a missing Sync): a lost connection when
+// it is down; otherwise a statement the pipeline cannot run (e.g. COPY), and the guard drains.
+[[noreturn]] void unexpected(PGconn* c, const PGresult* res) {
+  if (PQstatus(c) != CONNECTION_OK || res == nullptr || PQresultStatus(res) == PGRES_FATAL_ERROR)
+    lost(c, res);
+  throw UsageError(std::string("pipeline: unexpected reply from the server (") +
+                   PQresStatus(PQresultStatus(res)) + "); one plain statement per entry, no COPY");
+}
+
 // Past the run's deadline: the server's state is unknown, so the connection goes.
 [[noreturn]] void timed_out(Connection& conn) {
   conn.close();
   throw TimeoutError("pipeline: no answer from the server in time; connection closed");
 }
 
-// Leaves pipeline mode and blocking mode however run() exits; a connection that cannot leave
-// pipeline mode stays in it and a Pool will not reuse it.
+// libpq refused to queue a statement (PQsend* returned 0). Only a connection that is down is a
+// lost connection; a refusal on a live one (too many parameters, out of memory) is the
+// statement's problem, and the guard then drains what was already queued.
+[[noreturn]] void refused(PGconn* c, std::size_t index) {
+  if (PQstatus(c) != CONNECTION_OK) lost(c, nullptr);
+  throw UsageError("pipeline: statement " + std::to_string(index) +
+                   " refused by libpq: " + detail::trimmed_message(PQerrorMessage(c)));
+}
+
+// Brings a live connection out of pipeline mode although statements are still queued or their
+// results unread (run() left by an exception): a Sync ends the open segment, then every pending
+// result is read and dropped until libpq lets the connection leave. false when that fails or
+// the deadline passes (the caller then closes the connection).
+bool drain(PGconn* c, detail::WaitClock::time_point deadline) noexcept {
+  if (PQstatus(c) != CONNECTION_OK) return false;
+  if (PQpipelineSync(c) == 0 || !detail::flush_until(c, deadline)) return false;
+  // Each iteration consumes a result or the NULL ending one; the cap only guards against a
+  // libpq that never lets go.
+  for (int i = 0; i < 1000000; i++) {
+    if (PQexitPipelineMode(c) == 1) return true;
+    if (PQstatus(c) != CONNECTION_OK || !detail::await_result(c, deadline)) return false;
+    PQclear(PQgetResult(c));
+  }
+  return false;
+}
+
+// Leaves pipeline mode and non-blocking mode however run() exits. When run() ends early with
+// statements pending, they are drained to the sync; a connection that still cannot leave
+// pipeline mode (or the server does not answer in time) is closed, so no one (a plain
+// Connection, a pool) inherits a connection stuck in pipeline mode.
 struct ModeGuard {
   Connection& conn;
   ~ModeGuard() {
     PGconn* c = conn.native();
     if (c == nullptr) return;  // closed on a timeout
+    if (PQpipelineStatus(c) != PQ_PIPELINE_OFF && PQexitPipelineMode(c) == 0 &&
+        !drain(c, detail::WaitClock::now() + Connection::kHousekeepingTimeout)) {
+      conn.close();
+      return;
+    }
     PQsetnonblocking(c, 0);
-    if (PQstatus(c) == CONNECTION_OK) PQexitPipelineMode(c);
   }
 };
 
@@ -101,15 +142,15 @@ std::vector<PipelineOutcome> Pipeline::run() {
     for (const Param& p : s.params) values.push_back(p ? p->c_str() : nullptr);
     const int n = static_cast<int>(values.size());
     if (plans[i].prepare && PQsendPrepare(c, plans[i].name.c_str(), s.sql.c_str(), 0, nullptr) == 0)
-      lost(c, nullptr);
+      refused(c, i);
     const int sent =
         plans[i].name.empty()
             ? PQsendQueryParams(c, s.sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0)
             : PQsendQueryPrepared(c, plans[i].name.c_str(), n, values.data(), nullptr, nullptr, 0);
-    if (sent == 0) lost(c, nullptr);
-    if (sync_ == Sync::each && PQpipelineSync(c) == 0) lost(c, nullptr);
+    if (sent == 0) refused(c, i);
+    if (sync_ == Sync::each && PQpipelineSync(c) == 0) refused(c, i);
   }
-  if (sync_ == Sync::once && PQpipelineSync(c) == 0) lost(c, nullptr);
+  if (sync_ == Sync::once && PQpipelineSync(c) == 0) refused(c, batch.size());
   // The socket is non-blocking while sending so that, if the server's replies fill our receive
   // buffer while we are still sending (a large pipeline), we read them into libpq's buffer
   // instead of deadlocking with the server blocked on its own send.
@@ -124,17 +165,17 @@ std::vector<PipelineOutcome> Pipeline::run() {
   // One result and its terminating NULL; throws ConnectionError when the connection is gone.
   auto next = [c, &get] {
     Result r(get());
-    if (r.native() == nullptr || PQstatus(c) != CONNECTION_OK) lost(c, r.native());
+    if (r.native() == nullptr || PQstatus(c) != CONNECTION_OK) unexpected(c, r.native());
     PGresult* end = get();
     if (end != nullptr) {
       Result extra(end);
-      lost(c, extra.native());
+      unexpected(c, extra.native());
     }
     return r;
   };
   auto read_sync = [c, &get] {
     Result sync(get());
-    if (sync.status() != PGRES_PIPELINE_SYNC) lost(c, sync.native());
+    if (sync.status() != PGRES_PIPELINE_SYNC) unexpected(c, sync.native());
   };
   auto error_of = [](const Result& r) {
     std::string state = detail::error_field(r.native(), PG_DIAG_SQLSTATE);
