@@ -51,6 +51,9 @@ RedisCache::RedisCache(RedisCacheOptions options)
         "Cached values refused (failed to decrypt or verify, or plaintext where encryption is "
         "required) and treated as misses.",
         labels);
+    m_invalidation_failures_ = &opts_.metrics->counter(
+        "azora_cache_invalidation_failures_total",
+        "invalidate_pattern() calls that failed midway: matching keys may remain cached.", labels);
   }
 }
 
@@ -231,10 +234,10 @@ void RedisCache::write_through(std::string_view key, const std::function<void()>
   del(key);
 }
 
-std::size_t RedisCache::invalidate_pattern(std::string_view pattern) {
+RedisCache::Invalidation RedisCache::invalidate_pattern(std::string_view pattern) {
   if (pattern.empty()) throw UsageError("redis cache: empty invalidation pattern");
   const std::string match = full_key(pattern);
-  std::size_t removed = 0;
+  Invalidation result;
   std::string cursor = "0";
   try {
     do {
@@ -250,14 +253,17 @@ std::size_t RedisCache::invalidate_pattern(std::string_view pattern) {
         for (std::size_t i = 0; i < batch->elements; i++)
           args.emplace_back(batch->element[i]->str, batch->element[i]->len);
         const long long n = execute(args).integer();
-        removed += static_cast<std::size_t>(n);
+        result.removed += static_cast<std::size_t>(n);
         invalidated_.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
       }
     } while (cursor != "0");
   } catch (const RedisError&) {
     count_error();
+    result.complete = false;
+    invalidation_failures_.fetch_add(1, std::memory_order_relaxed);
+    if (m_invalidation_failures_) m_invalidation_failures_->inc();
   }
-  return removed;
+  return result;
 }
 
 bool RedisCache::ping() {
@@ -280,6 +286,7 @@ CacheStats RedisCache::stats() {
   s.coalesced = flight_.joined();
   s.connects = connects_.load(std::memory_order_relaxed);
   s.rejected = rejected_.load(std::memory_order_relaxed);
+  s.invalidation_failures = invalidation_failures_.load(std::memory_order_relaxed);
   try {
     s.dbsize = execute({"DBSIZE"}).integer();
   } catch (const RedisError&) {

@@ -97,7 +97,7 @@ TEST(RedisCache, RefusesBadArguments) {
   EXPECT_THROW(cache.get_or_set(
                    "k", [] { return std::string(); }, -1s),
                azora::UsageError);
-  EXPECT_THROW(cache.invalidate_pattern(""), azora::UsageError);
+  EXPECT_THROW((void)cache.invalidate_pattern(""), azora::UsageError);
   auto bad = cache_options();
   bad.connections = 0;
   EXPECT_THROW(RedisCache{bad}, azora::UsageError);
@@ -122,18 +122,48 @@ TEST(RedisCache, InvalidatePatternUsesScanAndUnlinkAcrossBatches) {
   RedisCache other(other_opts);
   other.set(azora::keys::course_list(1, 20), "o", 60s);
 
-  EXPECT_EQ(cache.invalidate_pattern(azora::keys::all_course_lists()), 1200u);
+  EXPECT_EQ(cache.invalidate_pattern(azora::keys::all_course_lists()).removed, 1200u);
   EXPECT_EQ(cache.get(azora::keys::course_list(7, 20)), std::nullopt);
   EXPECT_EQ(cache.get(azora::keys::course(1)), "c");
   EXPECT_EQ(other.get(azora::keys::course_list(1, 20)), "o");
   // A category pattern built from "eng" does not reach "eng*" (the '*' is encoded).
-  EXPECT_EQ(cache.invalidate_pattern(azora::keys::jobs_by_category_pages("eng")), 1u);
+  EXPECT_EQ(cache.invalidate_pattern(azora::keys::jobs_by_category_pages("eng")).removed, 1u);
   EXPECT_EQ(cache.get(azora::keys::jobs_by_category("eng*", 1)), "j");
-  EXPECT_EQ(cache.invalidate_pattern(azora::keys::all_courses()), 1u);
-  EXPECT_EQ(cache.invalidate_pattern("nothing:*"), 0u);
+  EXPECT_EQ(cache.invalidate_pattern(azora::keys::all_courses()).removed, 1u);
+  EXPECT_EQ(cache.invalidate_pattern("nothing:*").removed, 0u);
   EXPECT_EQ(cache.stats().invalidated, 1202u);
-  other.invalidate_pattern("*");
-  cache.invalidate_pattern("*");
+  EXPECT_TRUE(other.invalidate_pattern("*").complete);
+  EXPECT_TRUE(cache.invalidate_pattern("*").complete);
+  EXPECT_EQ(cache.stats().invalidation_failures, 0u);
+}
+
+// Redis stops accepting writes (CLIENT PAUSE ... WRITE lets the SCAN through, the UNLINK times
+// out): the call must say that it did not finish — the keys are still cached — and count it.
+TEST(RedisCache, AnInvalidationCutShortSaysSoAndIsCounted) {
+  azora::metrics::Registry reg;
+  auto opts = cache_options();
+  opts.metrics = &reg;
+  opts.name = "lists";
+  RedisCache cache(opts);
+  for (int page = 1; page <= 10; page++)
+    ASSERT_TRUE(cache.set(azora::keys::course_list(page, 20), "x", 60s));
+  auto a = admin();
+  a.command({"CLIENT", "PAUSE", "3000", "WRITE"});
+  const RedisCache::Invalidation cut = cache.invalidate_pattern(azora::keys::all_course_lists());
+  a.command({"CLIENT", "UNPAUSE"});
+  EXPECT_FALSE(cut.complete);
+  EXPECT_EQ(cut.removed, 0u);
+  EXPECT_EQ(cache.get(azora::keys::course_list(3, 20)), "x");  // still cached: stale data
+  const auto s = cache.stats();
+  EXPECT_EQ(s.invalidation_failures, 1u);
+  EXPECT_GE(s.errors, 1u);
+  EXPECT_NE(reg.expose().find("azora_cache_invalidation_failures_total{cache=\"lists\"} 1"),
+            std::string::npos)
+      << reg.expose();
+  // Retried once Redis takes writes again: complete.
+  const RedisCache::Invalidation again = cache.invalidate_pattern(azora::keys::all_course_lists());
+  EXPECT_TRUE(again.complete);
+  EXPECT_EQ(again.removed, 10u);
 }
 
 TEST(RedisCache, ConcurrentMissesRunTheLoaderOnce) {

@@ -82,17 +82,18 @@ struct RedisCacheOptions {
 };
 
 struct CacheStats {
-  std::uint64_t hits = 0;         // get/get_or_set found the key
-  std::uint64_t misses = 0;       // ... did not
-  std::uint64_t errors = 0;       // Redis operations that failed (each one failed open)
-  std::uint64_t sets = 0;         // values written
-  std::uint64_t deletes = 0;      // keys removed by del()
-  std::uint64_t invalidated = 0;  // keys removed by invalidate_pattern()
-  std::uint64_t loads = 0;        // loader runs
-  std::uint64_t coalesced = 0;    // get_or_set misses that waited for another caller's loader
-  std::uint64_t connects = 0;     // connection attempts (initial and reconnects)
-  std::uint64_t rejected = 0;     // stored values refused (did not decrypt/verify, or plaintext
-                                  // where encryption is required); each also counts as a miss
+  std::uint64_t hits = 0;                   // get/get_or_set found the key
+  std::uint64_t misses = 0;                 // ... did not
+  std::uint64_t errors = 0;                 // Redis operations that failed (each one failed open)
+  std::uint64_t sets = 0;                   // values written
+  std::uint64_t deletes = 0;                // keys removed by del()
+  std::uint64_t invalidated = 0;            // keys removed by invalidate_pattern()
+  std::uint64_t invalidation_failures = 0;  // invalidate_pattern() calls that did not finish
+  std::uint64_t loads = 0;                  // loader runs
+  std::uint64_t coalesced = 0;  // get_or_set misses that waited for another caller's loader
+  std::uint64_t connects = 0;   // connection attempts (initial and reconnects)
+  std::uint64_t rejected = 0;   // stored values refused (did not decrypt/verify, or plaintext
+                                // where encryption is required); each also counts as a miss
   // DBSIZE of the selected database at the time of stats() (all keys, not only key_prefix);
   // -1 when Redis could not be asked.
   long long dbsize = -1;
@@ -140,10 +141,16 @@ class RedisCache {
   void write_through(std::string_view key, const std::function<void()>& write_db);
 
   // Removes every key matching the glob pattern (key_prefix is prepended) with SCAN + UNLINK in
-  // batches: never KEYS, which blocks the server for the whole keyspace. Returns the number of
-  // keys removed; on a Redis failure midway, the keys removed so far (the error is counted).
+  // batches: never KEYS, which blocks the server for the whole keyspace. Says how many keys it
+  // removed and whether it finished: on a Redis failure midway, complete is false, keys matching
+  // the pattern may remain (serve stale data until their TTL), and the failure is counted
+  // (stats().invalidation_failures, azora_cache_invalidation_failures_total, and as an error).
   // Throws UsageError for an empty pattern.
-  std::size_t invalidate_pattern(std::string_view pattern);
+  struct Invalidation {
+    std::size_t removed = 0;  // keys removed (by this call)
+    bool complete = true;     // the whole keyspace was scanned and every match removed
+  };
+  [[nodiscard]] Invalidation invalidate_pattern(std::string_view pattern);
 
   // Whether Redis answers PING now (counts an error when not).
   bool ping();
@@ -177,11 +184,12 @@ class RedisCache {
 
   std::optional<ValueCipher> cipher_;
   std::atomic<std::uint64_t> hits_{0}, misses_{0}, errors_{0}, sets_{0}, deletes_{0},
-      invalidated_{0}, loads_{0}, connects_{0}, rejected_{0};
+      invalidated_{0}, loads_{0}, connects_{0}, rejected_{0}, invalidation_failures_{0};
   metrics::Counter* m_hits_ = nullptr;
   metrics::Counter* m_misses_ = nullptr;
   metrics::Counter* m_errors_ = nullptr;
   metrics::Counter* m_rejected_ = nullptr;
+  metrics::Counter* m_invalidation_failures_ = nullptr;
 };
 
 }  // namespace azora
