@@ -1,5 +1,6 @@
 // write_behind.hpp — WriteBehind: update the cache now, write the database later, in order, on
-// a background thread (the seed guide's write-behind helper).
+// a background thread (classic write-behind; the seed guide's own helper, database first and
+// the cache set asynchronously, is AsyncCacheSet in async_cache_set.hpp).
 //
 // Failure semantics (the price of answering before the database has the data):
 //  - submit() caches the value at once (fail open: a Redis failure is counted by the cache).
@@ -11,8 +12,13 @@
 //    database, which holds the truth; unless a later submit for the key is queued: the cache
 //    then holds that newer value), stats().failed grows and on_error is called; the write
 //    is not retried (callers needing retries do them inside write_db).
-//  - A crash of the process loses the queued writes. Use write-through for data that must not
-//    be lost (payments, wallet balances).
+//  - Data-loss window: until the worker has run it, a write exists only in this process (and its
+//    value in Redis). If the process dies without the destructor (SIGKILL, OOM killer, crash),
+//    every queued write and the running one are lost — the database never gets them, nothing
+//    replays them — while Redis keeps serving their values until the TTL. At most
+//    stats().pending writes (<= max_queue + 1). Use write-through, or a database write plus
+//    AsyncCacheSet (the seed's helper, async_cache_set.hpp), for data that must not be lost
+//    (payments, wallet balances).
 //  - The destructor flushes: it waits for every queued write, then stops the worker.
 //
 // Thread-safe: submit/flush/stats from any thread. Do not call submit() or flush() from inside
