@@ -92,7 +92,7 @@ int main(int argc, char** argv) try {
   std::printf("  course list, page 50 of 20 (both start at course %s / %s):\n",
               offset_first.c_str(), keyset_first.c_str());
   line("offset pagination", offset_us);
-  line("keyset pagination (signed cursor)", keyset_us);
+  line("keyset pagination (encrypted cursor)", keyset_us);
   std::printf("    keyset is %.1fx faster; a tampered cursor is refused: ", offset_us / keyset_us);
   try {
     std::string bad = cursor;

@@ -41,8 +41,11 @@ PoolState::PoolState(PoolOptions o) : opts(std::move(o)) {
 void PoolState::record_wait(Clock::duration waited) noexcept {
   if (wait_histogram_ != nullptr)
     wait_histogram_->observe(std::chrono::duration<double>(waited).count());
-  std::lock_guard<std::mutex> lock(mu_);
-  if (waited > max_wait_) max_wait_ = waited;
+  // A lock-free maximum: this runs on every acquire().
+  const std::int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count();
+  std::int64_t seen = max_wait_ns_.load(std::memory_order_relaxed);
+  while (ns > seen && !max_wait_ns_.compare_exchange_weak(seen, ns, std::memory_order_relaxed)) {
+  }
 }
 
 Lease PoolState::acquire(std::chrono::milliseconds timeout) {
@@ -275,11 +278,11 @@ PoolStats PoolState::stats() const {
     s.active = active_;
     s.idle = idle_.size();
     s.waiting = waiting_;
-    s.max_wait = std::chrono::duration_cast<std::chrono::nanoseconds>(max_wait_);
   }
   s.acquired = acquired_.load(std::memory_order_relaxed);
   s.timeouts = timeouts_.load(std::memory_order_relaxed);
   s.broken = broken_.load(std::memory_order_relaxed);
+  s.max_wait = std::chrono::nanoseconds(max_wait_ns_.load(std::memory_order_relaxed));
   return s;
 }
 

@@ -72,11 +72,11 @@ class PoolState : public std::enable_shared_from_this<PoolState> {
   std::size_t active_ = 0;
   std::size_t waiting_ = 0;  // callers blocked (in line_ and not being served)
   bool closed_ = false;
-  Clock::duration max_wait_{0};
   metrics::Histogram* wait_histogram_ = nullptr;  // opts.registry's, when set
   std::atomic<std::uint64_t> acquired_{0};
   std::atomic<std::uint64_t> timeouts_{0};
   std::atomic<std::uint64_t> broken_{0};
+  std::atomic<std::int64_t> max_wait_ns_{0};
 };
 
 }  // namespace azora::detail

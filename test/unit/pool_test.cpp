@@ -495,10 +495,15 @@ TEST(PoolFairness, WaitsAreMeasuredIntoAHistogramAndAMaximum) {
 
 // Session state set by one lease (a SET, a temp table, an advisory lock) must not reach the next
 // one on the same backend when a reset query is configured.
+// A pool of one connection (min_size min) returning it through reset_query.
+PoolOptions resetting(std::size_t min, const char* reset_query) {
+  PoolOptions o = options(min, 1);
+  o.reset_query = reset_query;
+  return o;
+}
+
 TEST(PoolReset, ResetQueryClearsSessionStateBetweenLeases) {
-  PoolOptions o = options(1, 1);
-  o.reset_query = "DISCARD ALL";
-  Pool pool(o);
+  Pool pool(resetting(1, "DISCARD ALL"));
   int pid = 0;
   {
     Lease l = pool.acquire();
@@ -527,14 +532,8 @@ TEST(PoolReset, ResetQueryClearsSessionStateBetweenLeases) {
 }
 
 TEST(PoolReset, AFailingResetQueryClosesTheConnection) {
-  PoolOptions o = options(0, 1);
-  o.reset_query = "SELECT no_such_function()";
-  Pool pool(o);
-  int pid = 0;
-  {
-    Lease l = pool.acquire();
-    pid = l->backend_pid();
-  }
+  Pool pool(resetting(0, "SELECT no_such_function()"));
+  const int pid = pool.acquire()->backend_pid();  // the lease returns at the end of the line
   EXPECT_EQ(pool.stats().total, 0u);
   Lease l = pool.acquire();
   EXPECT_NE(l->backend_pid(), pid);

@@ -21,6 +21,14 @@ using namespace std::chrono_literals;
 using azora::RedisCache;
 using azora::test::cache_options;
 
+// Options recording into reg under the label cache=name.
+azora::RedisCacheOptions recorded_options(azora::metrics::Registry& reg, const char* name) {
+  auto opts = cache_options();
+  opts.metrics = &reg;
+  opts.name = name;
+  return opts;
+}
+
 azora::RedisConnection admin() {
   return azora::RedisConnection(azora::test::redis_endpoint());
 }
@@ -141,10 +149,7 @@ TEST(RedisCache, InvalidatePatternUsesScanAndUnlinkAcrossBatches) {
 // out): the call must say that it did not finish — the keys are still cached — and count it.
 TEST(RedisCache, AnInvalidationCutShortSaysSoAndIsCounted) {
   azora::metrics::Registry reg;
-  auto opts = cache_options();
-  opts.metrics = &reg;
-  opts.name = "lists";
-  RedisCache cache(opts);
+  RedisCache cache(recorded_options(reg, "lists"));
   for (int page = 1; page <= 10; page++)
     ASSERT_TRUE(cache.set(azora::keys::course_list(page, 20), "x", 60s));
   auto a = admin();
@@ -311,10 +316,7 @@ TEST(RedisCache, ConcurrentWriteThroughsNeverLeaveTheOlderValueCached) {
 
 TEST(RedisCache, RecordsHitsMissesAndErrorsInTheRegistry) {
   azora::metrics::Registry reg;
-  auto opts = cache_options();
-  opts.metrics = &reg;
-  opts.name = "courses";
-  RedisCache cache(opts);
+  RedisCache cache(recorded_options(reg, "courses"));
   cache.get_or_set(
       "k", [] { return std::string("v"); }, 60s);
   cache.get_or_set(
