@@ -7,11 +7,29 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace azora {
 
-namespace {}  // namespace
+namespace {
+
+// The connect_timeout libpq used (the conninfo may set its own), as libpq applies it: 2 at
+// least, 0 for none (0 or negative in the conninfo); `fallback` when it cannot be read.
+long effective_connect_timeout(PGconn* c, long fallback) {
+  long secs = fallback;
+  if (PQconninfoOption* opts = PQconninfo(c)) {
+    for (PQconninfoOption* o = opts; o->keyword != nullptr; o++)
+      if (std::strcmp(o->keyword, "connect_timeout") == 0 && o->val != nullptr && *o->val)
+        secs = std::strtol(o->val, nullptr, 10);
+    PQconninfoFree(opts);
+  }
+  if (secs <= 0) return 0;
+  return secs < 2 ? 2 : secs;
+}
+
+}  // namespace
 
 Connection::Connection(const std::string& conninfo, std::chrono::milliseconds connect_timeout)
     : Connection(conninfo, connect_timeout, {}) {}
@@ -44,12 +62,13 @@ Connection::Connection(const std::string& conninfo, std::chrono::milliseconds co
   if (conn_ == nullptr) throw ConnectionError("out of memory allocating a connection", "08000");
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string msg = detail::trimmed_message(PQerrorMessage(conn_));
+    const long limit = effective_connect_timeout(conn_, secs);
     close();
     // libpq reports its connect timeout with a translated message and no SQLSTATE, so the
     // message cannot tell (in German it is "Timeout abgelaufen"). The clock can: libpq gives
-    // up on a host once `secs` whole seconds of time(NULL) have passed, i.e. after more than
-    // secs - 1 seconds; a refused, unreachable or rejected connection fails long before.
-    if (std::chrono::steady_clock::now() - start >= std::chrono::seconds(secs - 1))
+    // up on a host once `limit` whole seconds of time(NULL) have passed, i.e. after more than
+    // limit - 1 seconds; a refused, unreachable or rejected connection fails long before.
+    if (limit > 0 && std::chrono::steady_clock::now() - start >= std::chrono::seconds(limit - 1))
       throw TimeoutError("connection timed out: " + msg);
     throw ConnectionError("could not connect: " + msg, "08001");
   }

@@ -6,7 +6,8 @@
 //  - submit() caches the value at once (fail open: a Redis failure is counted by the cache).
 //    The cache write and the enqueue happen under one lock, so the cache's order of values is
 //    the database's order of writes: of two concurrent submits for a key, the one cached last
-//    is also written last.
+//    is also written last. The price: submits are serialised over the cache write (each
+//    bounded by the cache's command_timeout when Redis is slow).
 //  - The database write runs later on the worker thread, writes in submission order, one at a
 //    time. When it throws, the key is deleted from the cache (so readers go back to the
 //    database, which holds the truth; unless a later submit for the key is queued: the cache
