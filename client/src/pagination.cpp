@@ -110,11 +110,16 @@ KeysetPage paginate_keyset(Connection& conn, const Listing& l, const CursorCodec
                            std::string_view cursor, int page_size, QueryTimer* timer) {
   check_listing(l, page_size);
   const std::string from = from_clause(conn, l);
-  // The cursor is only valid for this table, sort key, direction and filter.
-  std::string scope = l.schema + '.' + l.table + (l.descending ? "|desc|" : "|asc|");
-  for (const std::string& k : l.order_by) scope += k + ',';
-  scope += '|' + l.filter;
-  if (!l.from.empty()) scope += "|from|" + l.from;
+  // The cursor is only valid for this table, sort key, direction, filter and filter values
+  // (one tenant's cursor must not decode for another), and FROM clause, each part
+  // length-prefixed.
+  std::vector<std::string> parts = {l.schema, l.table, l.descending ? "desc" : "asc",
+                                    std::to_string(l.order_by.size())};
+  parts.insert(parts.end(), l.order_by.begin(), l.order_by.end());
+  parts.push_back(l.filter);
+  for (const Param& p : l.filter_params) parts.push_back(p ? "=" + *p : "null");
+  parts.push_back(l.from);
+  const std::string scope = CursorCodec::scope(parts);
 
   std::vector<Param> params = l.filter_params;
   std::vector<std::string> conditions;

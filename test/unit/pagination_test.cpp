@@ -186,6 +186,23 @@ TEST_F(Pagination, TamperedOrForeignCursorIsRejectedClearly) {
   EXPECT_EQ(azora::paginate_keyset(conn, listing(), codec, p.next_cursor, 10).data.rows(), 10);
 }
 
+// A cursor is bound to the filter's values: the next page of org 0 cannot be read with it as
+// org 1 (the cursor verifies only for the parameters it was made with).
+TEST_F(Pagination, OneTenantsCursorDoesNotDecodeForAnother) {
+  Listing org0 = listing();
+  org0.filter = "org = $1";
+  org0.filter_params = {std::string("0")};
+  Listing org1 = org0;
+  org1.filter_params = {std::string("1")};
+  azora::KeysetPage p = azora::paginate_keyset(conn, org0, codec, "", 5);
+  ASSERT_TRUE(p.has_more);
+  EXPECT_EQ(azora::paginate_keyset(conn, org0, codec, p.next_cursor, 5).data.rows(), 5);
+  EXPECT_THROW(azora::paginate_keyset(conn, org1, codec, p.next_cursor, 5), azora::InvalidCursor);
+  Listing nulled = org0;
+  nulled.filter_params = {std::nullopt};
+  EXPECT_THROW(azora::paginate_keyset(conn, nulled, codec, p.next_cursor, 5), azora::InvalidCursor);
+}
+
 TEST_F(Pagination, ProjectionFeedsTheListingAndIdentifiersAreQuoted) {
   azora::Projection allowed({"id", "name"});
   Listing l = listing();
