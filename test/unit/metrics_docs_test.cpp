@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "azora/async_cache_set.hpp"
 #include "azora/metrics.hpp"
 #include "azora/pool.hpp"
 #include "azora/query_timer.hpp"
@@ -129,6 +130,7 @@ TEST(MetricsDocs, TheNamesTableMatchesWhatTheLibraryExposes) {
   co.name = "docs";
   azora::RedisCache cache(co);
   cache.get("absent");
+  azora::AsyncCacheSet async_sets(cache);  // registers its failure counters
   azora::PoolOptions po;
   po.conninfo = azora::test::pg_conninfo();
   po.min_size = 1;
