@@ -1,4 +1,5 @@
 // module.cpp — the extension's entry point: _PG_init wires GUCs, shared memory and hooks.
+#include "cache/cache.hpp"
 #include "pg.hpp"
 #include "shmem.hpp"
 #include "tracker/tracker.hpp"
@@ -20,6 +21,7 @@ void _PG_init(void) {
   }
   // Each feature defines its GUCs, registers its shared memory and installs its hooks here.
   azora::tracker::init();
+  azora::cache::init();
   MarkGUCPrefixReserved("azora_opt");
   azora::install_shmem_hooks();
 }

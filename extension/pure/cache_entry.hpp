@@ -3,8 +3,9 @@
 // PostgreSQL-free (test/unit/cache_entry_test.cpp). The arena key is the database OID followed
 // by the user's key text (make_key), so two databases never share an entry. The value remembers
 // everything a hit must check before serving (docs/extension/cache.md):
-//   * the query text and the bound parameters: one key names one query, so a call with the same
-//     key and another query or other params is a miss that replaces the entry;
+//   * the query text, the bound parameters and the effective search_path (as schema OIDs): one
+//     key names one query, so a call with the same key and another query, other params or a
+//     search_path under which the same text names other tables is a miss that replaces the entry;
 //   * the source relations with the generation words read before the fill's snapshot
 //     (cache_generations.hpp): a changed word means a write committed since;
 //   * the privilege checks the executor made (relation, the role checked, the columns read), to
@@ -37,6 +38,7 @@ struct PermCheck {
 
 struct EntryValue {
   uint32_t filler_role = 0;
+  std::vector<uint32_t> search_path;
   std::vector<Source> sources;
   std::vector<PermCheck> perms;
   std::vector<std::optional<std::string>> params;
@@ -47,6 +49,7 @@ struct EntryValue {
 // A decoded entry whose texts point into the encoded buffer (no copy of the result).
 struct EntryView {
   uint32_t filler_role = 0;
+  std::vector<uint32_t> search_path;
   std::vector<Source> sources;
   std::vector<PermCheck> perms;
   std::vector<std::optional<std::string_view>> params;
@@ -63,7 +66,7 @@ struct Header {
   uint32_t n_params;
   uint32_t query_len;
   uint32_t result_len;
-  uint32_t pad;
+  uint32_t n_search_path;
 };
 inline constexpr uint32_t kVersion = 1;
 inline constexpr uint32_t kNullParam = 0xFFFFFFFFu;
@@ -126,8 +129,9 @@ inline std::string encode(const EntryValue& v) {
                    static_cast<uint32_t>(v.params.size()),
                    static_cast<uint32_t>(v.query.size()),
                    static_cast<uint32_t>(v.result.size()),
-                   0};
+                   static_cast<uint32_t>(v.search_path.size())};
   detail::put(out, h);
+  for (uint32_t ns : v.search_path) detail::put(out, ns);
   for (const Source& s : v.sources) detail::put(out, s);
   for (const PermCheck& p : v.perms) {
     detail::put(out, p.relid);
@@ -150,6 +154,10 @@ inline bool decode(const char* data, size_t len, EntryView* out) {
   detail::Header h;
   if (!r.get(&h) || h.version != detail::kVersion) return false;
   out->filler_role = h.filler_role;
+  if (h.n_search_path > r.left() / 4) return false;
+  out->search_path.resize(h.n_search_path);
+  for (uint32_t& ns : out->search_path)
+    if (!r.get(&ns)) return false;
   // Each array element needs at least 4 bytes, so a corrupt count cannot make us allocate much.
   if (h.n_sources > r.left() / sizeof(Source)) return false;
   out->sources.resize(h.n_sources);
@@ -182,10 +190,12 @@ inline bool decode(const char* data, size_t len, EntryView* out) {
   return r.left() == 0;
 }
 
-// Whether a stored entry answers this call: the same query text and the same bound params.
+// Whether a stored entry answers this call: the same query text, bound params and search_path.
 inline bool same_query(const EntryView& e, std::string_view query,
-                       const std::vector<std::optional<std::string>>& params) {
-  if (e.query != query || e.params.size() != params.size()) return false;
+                       const std::vector<std::optional<std::string>>& params,
+                       const std::vector<uint32_t>& search_path) {
+  if (e.query != query || e.params.size() != params.size() || e.search_path != search_path)
+    return false;
   for (size_t i = 0; i < params.size(); i++) {
     if (e.params[i].has_value() != params[i].has_value()) return false;
     if (params[i] && *e.params[i] != *params[i]) return false;

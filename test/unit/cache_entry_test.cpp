@@ -12,6 +12,7 @@ namespace {
 c::EntryValue sample() {
   c::EntryValue v;
   v.filler_role = 10;
+  v.search_path = {2200, 16400};
   v.sources = {{16384, 77, 0x30000}, {16390, 5, 0x10000}};
   v.perms = {{16384, 0, {8, 9}}, {16390, 10, {}}};
   v.params = {std::string("42"), std::nullopt, std::string("")};
@@ -26,6 +27,7 @@ TEST(CacheEntry, RoundTrip) {
   c::EntryView e;
   ASSERT_TRUE(c::decode(bytes.data(), bytes.size(), &e));
   EXPECT_EQ(e.filler_role, 10u);
+  EXPECT_EQ(e.search_path, (std::vector<uint32_t>{2200, 16400}));
   ASSERT_EQ(e.sources.size(), 2u);
   EXPECT_EQ(e.sources[1].relid, 16390u);
   EXPECT_EQ(e.sources[0].word, 0x30000u);
@@ -40,23 +42,27 @@ TEST(CacheEntry, RoundTrip) {
   EXPECT_EQ(e.result, "[{\"id\":42}]");
 }
 
-TEST(CacheEntry, SameQueryNeedsSameTextAndParams) {
+TEST(CacheEntry, SameQueryNeedsSameTextParamsAndSearchPath) {
   std::string bytes = c::encode(sample());
   c::EntryView e;
   ASSERT_TRUE(c::decode(bytes.data(), bytes.size(), &e));
   std::vector<std::optional<std::string>> params = {std::string("42"), std::nullopt,
                                                     std::string("")};
-  EXPECT_TRUE(c::same_query(e, "SELECT * FROM t WHERE id = $1", params));
-  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1 ", params));
+  const std::vector<uint32_t> path = {2200, 16400};
+  EXPECT_TRUE(c::same_query(e, "SELECT * FROM t WHERE id = $1", params, path));
+  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1 ", params, path));
+  // The same text under another search_path may name other tables.
+  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", params, {16400, 2200}));
+  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", params, {2200}));
   auto other = params;
   other[0] = std::string("43");
-  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", other));
+  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", other, path));
   other = params;
   other[1] = std::string("");  // NULL is not the empty string
-  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", other));
+  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", other, path));
   other = params;
   other.pop_back();
-  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", other));
+  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", other, path));
 }
 
 TEST(CacheEntry, TruncatedOrCorruptBytesAreRejected) {
@@ -72,6 +78,10 @@ TEST(CacheEntry, TruncatedOrCorruptBytesAreRejected) {
   huge_count[8] = '\xff';  // n_sources
   huge_count[9] = '\xff';
   huge_count[10] = '\xff';
+  EXPECT_FALSE(c::decode(huge_count.data(), huge_count.size(), &e));
+  huge_count = bytes;
+  huge_count[28] = '\xff';  // n_search_path
+  huge_count[29] = '\xff';
   EXPECT_FALSE(c::decode(huge_count.data(), huge_count.size(), &e));
 }
 

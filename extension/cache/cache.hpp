@@ -1,0 +1,9 @@
+// cache.hpp — the result cache's entry point for _PG_init (docs/extension/cache.md).
+#pragma once
+
+namespace azora::cache {
+
+// Defines the cache's GUCs and, unless azora_opt.cache_size is 0, registers its shared memory.
+void init();
+
+}  // namespace azora::cache
