@@ -7,6 +7,27 @@
 
 -- ===== Slow-query tracking (docs/extension/tracking.md) =====================================
 
+-- info() gains the plan-capture counters (the library serves the 1.0 definition too).
+DROP FUNCTION info();
+CREATE FUNCTION info(OUT entries bigint, OUT max bigint, OUT dealloc bigint,
+                     OUT stats_reset timestamptz, OUT plan_captures bigint,
+                     OUT plan_capture_failures bigint, OUT plan_capture_skips bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'azora_tracker_info'
+LANGUAGE C STRICT VOLATILE;
+
+-- Each entry's raw latency histogram (non-empty buckets only; layout in
+-- extension/pure/histogram.hpp), so clients can merge entries of several roles or servers by
+-- adding buckets. Same visibility as azora_opt.queries: queryid is NULL for others' entries.
+CREATE FUNCTION query_histograms(
+    OUT userid oid, OUT dbid oid, OUT toplevel boolean, OUT queryid bigint,
+    OUT calls bigint, OUT total_exec_time double precision,
+    OUT min_exec_time double precision, OUT max_exec_time double precision,
+    OUT bucket_index integer[], OUT bucket_count bigint[])
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'azora_tracker_histograms'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
 -- ===== Result cache (docs/extension/cache.md) ===============================================
 
 -- The rows of a read-only query as a JSON array (json_agg's document, '[]' for no rows), served
