@@ -10,9 +10,9 @@ namespace azora::cache {
 void init() {
   define_settings();
   // cache_size is PGC_POSTMASTER, so its value is final here: 0 reserves no memory at all.
-  if (cache_size_kb > 0) register_shmem_segment(shmem_size, shmem_init);
-  // TODO(dispatcher): register xact.hpp's on_executor_start, on_utility and on_xact_event with
-  // the hook dispatcher (extension/hooks/dispatcher.hpp) once it exists.
+  if (cache_size_kb == 0) return;
+  register_shmem_segment(shmem_size, shmem_init);
+  register_hooks();
 }
 
 }  // namespace azora::cache

@@ -1,13 +1,11 @@
 // xact.hpp — the writer's side of the cache's consistency protocol: which relations this
 // transaction wrote, and the generation bumps at commit (pure/cache_generations.hpp).
 //
-// The callbacks below are plain functions that raise no C++ exception; they are meant to be
-// registered with the hook dispatcher (extension/hooks/, owned by the lead):
-//   ExecutorStart            -> on_executor_start   (every level: triggers, FK cascades, functions)
-//   ProcessUtility (start)   -> on_utility          (COPY FROM, TRUNCATE, ALTER/DROP, REFRESH ...)
-//   transaction callback     -> on_xact_event
-// TODO(dispatcher): register them in cache::init() once extension/hooks/dispatcher.hpp exists;
-// until then no write invalidates a cached result (only TTLs and explicit invalidation do).
+// The callbacks below are plain PostgreSQL code that owns no C++ object; hooks.cpp registers them
+// with the hook dispatcher (extension/hooks/):
+//   executor_start  -> on_executor_start   (every level: triggers, FK cascades, functions)
+//   utility_start   -> on_utility          (COPY FROM, TRUNCATE, ALTER/DROP, REFRESH ...)
+//   xact_event      -> on_xact_event
 #pragma once
 
 #include "pg.hpp"
