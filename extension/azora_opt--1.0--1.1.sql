@@ -64,7 +64,7 @@ CREATE FUNCTION cache_stats(
     OUT entry_limit_bytes bigint, OUT stores bigint, OUT evictions bigint,
     OUT expirations bigint, OUT invalidations_explicit bigint, OUT invalidations_pattern bigint,
     OUT invalidations_write bigint, OUT invalidations_ddl bigint, OUT bypassed bigint,
-    OUT not_stored bigint)
+    OUT not_stored bigint, OUT fill_waits bigint)
 AS 'MODULE_PATHNAME', 'azora_cache_stats'
 LANGUAGE C VOLATILE PARALLEL SAFE;
 

@@ -45,6 +45,7 @@ extern "C" {
 #include "parser/scanner.h"
 #include "pgstat.h"
 #include "port/pg_crc32c.h"
+#include "storage/condition_variable.h"
 #include "storage/fd.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"

@@ -60,7 +60,7 @@ int64 invalidate_pattern(FunctionCallInfo fcinfo) {
   return static_cast<int64>(n);
 }
 
-constexpr int kStatsColumns = 17;
+constexpr int kStatsColumns = 18;
 
 Datum stats(FunctionCallInfo fcinfo) {
   require_ready();
@@ -97,6 +97,7 @@ Datum stats(FunctionCallInfo fcinfo) {
   v[i++] = Int64GetDatum(t.counters[kInvalidatedDdl]);
   v[i++] = Int64GetDatum(t.counters[kBypassed]);
   v[i++] = Int64GetDatum(t.counters[kUncacheable] + t.counters[kStoreRaced]);
+  v[i++] = Int64GetDatum(t.counters[kFillWaits]);
   return pg_call(
       [&] { return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), v, nulls)); });
 }

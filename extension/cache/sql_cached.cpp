@@ -5,8 +5,10 @@
 //   bypass (REPEATABLE READ / SERIALIZABLE, hot standby): run, store nothing;
 //   lookup: the same key, query and params, not expired, every source's generation word equal to
 //     the stored one, no source written by this transaction -> re-check privileges, serve;
-//   otherwise fill (fill.cpp), then store unless uncacheable, too big, written by this
-//     transaction, or raced by a commit.
+//   otherwise claim the key's fill; if another backend holds it, wait for it (at most
+//     azora_opt.cache_fill_wait) and look again;
+//   fill (fill.cpp), then store unless uncacheable, too big, written by this transaction, or
+//     raced by a commit.
 // No lock is held while the query runs or privileges are checked (store.hpp).
 #include "boundary.hpp"
 #include "cache/fill.hpp"
@@ -151,6 +153,18 @@ std::string fill_and_maybe_store(const Call& c, const std::string& akey, uint64 
   return json;
 }
 
+// Releases a fill claim however the fill ends (a result, an azora::Error, a PgError).
+class FillGuard {
+ public:
+  explicit FillGuard(uint64 hash) : hash_(hash) {}
+  ~FillGuard() { release_fill(hash_); }
+  FillGuard(const FillGuard&) = delete;
+  FillGuard& operator=(const FillGuard&) = delete;
+
+ private:
+  uint64 hash_;
+};
+
 std::string cached_json(Call& c) {
   require_ready();
   c.search_path = effective_search_path();
@@ -165,9 +179,19 @@ std::string cached_json(Call& c) {
   bool bypass =
       IsolationUsesXactSnapshot() || (RecoveryInProgress() && on_standby == kStandbyBypass);
   std::string result;
-  if (!bypass && try_hit(c, akey, hash, &result)) return result;
-  if (!bypass) count(hash, kMisses);
-  return fill_and_maybe_store(c, akey, hash, bypass);
+  if (bypass) return fill_and_maybe_store(c, akey, hash, true);
+  if (try_hit(c, akey, hash, &result)) return result;
+  if (!claim_fill(hash)) {
+    // Another backend is filling this key: wait for it (bounded), then take its result.
+    count(hash, kFillWaits);
+    wait_for_fill(hash, fill_wait_ms);
+    if (try_hit(c, akey, hash, &result)) return result;
+    count(hash, kMisses);
+    return fill_and_maybe_store(c, akey, hash, false);
+  }
+  FillGuard guard(hash);
+  count(hash, kMisses);
+  return fill_and_maybe_store(c, akey, hash, false);
 }
 
 // Reads the four arguments shared by cached_json() and cached(); every PostgreSQL call that can

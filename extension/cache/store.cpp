@@ -20,6 +20,21 @@ struct alignas(64) PartitionCounters {
   uint64_t values[kCounterCount];
 };
 
+constexpr int kFillsPerPartition = 8;
+
+// A fill in flight: the key's hash and the filling backend (pid 0 = free slot).
+struct FillClaim {
+  uint64_t hash;
+  int32_t pid;
+  int32_t pad;
+};
+
+// Guarded by the partition's lock; waiters sleep on cv.
+struct PartitionFills {
+  FillClaim claims[kFillsPerPartition];
+  ConditionVariable cv;
+};
+
 struct Shared {
   uint64_t magic;
   uint64_t partition_bytes;  // size of each arena area (a multiple of 8)
@@ -27,6 +42,7 @@ struct Shared {
   GenerationTable generations;
   uint8_t bump_is_ddl[kGenSlots];
   PartitionCounters counters[kPartitions];
+  PartitionFills fills[kPartitions];
 };
 static_assert(std::is_trivially_copyable_v<Shared> && std::is_standard_layout_v<Shared>);
 
@@ -83,6 +99,30 @@ std::string read_key(const Arena& a, uint32_t s) {
   std::string key(a.slot(s).key_len, '\0');
   a.read_key(s, key.data());
   return key;
+}
+
+bool claimed(int p, uint64_t hash) {
+  for (const FillClaim& c : shared->fills[p].claims)
+    if (c.pid != 0 && c.hash == hash) return true;
+  return false;
+}
+
+// before_shmem_exit: drop this backend's claims (it may die mid-fill) and wake their waiters.
+void drop_own_claims(int, Datum) {
+  if (shared == nullptr) return;
+  for (int p = 0; p < kPartitions; p++) {
+    bool dropped = false;
+    LWLock* lock = shared_lock(static_cast<LockId>(static_cast<int>(LockId::kCacheFirst) + p));
+    LWLockAcquire(lock, LW_EXCLUSIVE);
+    for (FillClaim& c : shared->fills[p].claims) {
+      if (c.pid == MyProcPid) {
+        c.pid = 0;
+        dropped = true;
+      }
+    }
+    LWLockRelease(lock);
+    if (dropped) ConditionVariableBroadcast(&shared->fills[p].cv);
+  }
 }
 
 bool words_unchanged(const std::vector<Source>& sources) {
@@ -222,6 +262,58 @@ uint64_t flush() {
   return removed;
 }
 
+bool claim_fill(uint64_t hash) {
+  static bool exit_callback = false;
+  if (!exit_callback) {
+    before_shmem_exit(drop_own_claims, 0);
+    exit_callback = true;
+  }
+  int p = partition_of(hash);
+  PartitionLock lock(p, LW_EXCLUSIVE);
+  if (claimed(p, hash)) return false;
+  for (FillClaim& c : shared->fills[p].claims) {
+    if (c.pid == 0) {
+      c.hash = hash;
+      c.pid = MyProcPid;
+      return true;
+    }
+  }
+  return true;  // no free claim slot: fill unprotected rather than wait for nothing
+}
+
+void release_fill(uint64_t hash) {
+  int p = partition_of(hash);
+  {
+    PartitionLock lock(p, LW_EXCLUSIVE);
+    for (FillClaim& c : shared->fills[p].claims)
+      if (c.pid == MyProcPid && c.hash == hash) c.pid = 0;
+  }
+  ConditionVariableBroadcast(&shared->fills[p].cv);
+}
+
+bool wait_for_fill(uint64_t hash, int timeout_ms) {
+  int p = partition_of(hash);
+  ConditionVariable* cv = &shared->fills[p].cv;
+  TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+  // Prepared before the check, so a release between the check and the sleep still wakes us.
+  pg_call([&] { ConditionVariablePrepareToSleep(cv); });
+  bool done = false;
+  for (;;) {
+    {
+      PartitionLock lock(p, LW_SHARED);
+      done = !claimed(p, hash);
+    }
+    if (done) break;
+    long left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
+    if (left <= 0) break;
+    // The sleep checks for interrupts: a cancel arrives as a PgError, and the transaction's
+    // abort cancels the sleep.
+    pg_call([&] { ConditionVariableTimedSleep(cv, left, PG_WAIT_EXTENSION); });
+  }
+  ConditionVariableCancelSleep();
+  return done;
+}
+
 Totals totals() {
   Totals t;
   memset(&t, 0, sizeof t);
@@ -279,6 +371,7 @@ void shmem_init() {
   shared->magic = kSharedMagic;
   shared->partition_bytes = partition_bytes();
   shared->arenas_off = arenas_off();
+  for (int p = 0; p < kPartitions; p++) ConditionVariableInit(&shared->fills[p].cv);
   Geometry g = Geometry::plan(shared->partition_bytes, kChunkBytes, kChunksPerSlot);
   for (int p = 0; p < kPartitions; p++) Arena::format(arena_area(p), g);
 }

@@ -40,6 +40,7 @@ enum Counter : int {
   kBypassed,     // run uncached: own writes, REPEATABLE READ/SERIALIZABLE, standby
   kUncacheable,  // run uncached: volatile, temp/foreign/system table, RLS, too big
   kStoreRaced,   // not stored: a source changed between the fill's start and its store
+  kFillWaits,    // misses that waited for another backend's fill of the same key
   kCounterCount
 };
 
@@ -97,6 +98,16 @@ bool remove_if_stale(std::string_view arena_key, uint64_t hash);
 uint64_t remove_matching(uint32_t dbid, std::string_view pattern, bool utf8);
 // Removes every entry of every database.
 uint64_t flush();
+
+// Stampede protection. A backend that misses claims the key's fill; others that miss the same
+// key meanwhile wait (bounded) for it and then look again. A claim is dropped by release_fill(),
+// and by a before_shmem_exit callback if the backend dies mid-fill (pg_terminate_backend), so
+// a claim never outlives its backend. Each partition tracks kFillsPerPartition claims; beyond
+// that a miss simply runs unprotected.
+bool claim_fill(uint64_t hash);
+void release_fill(uint64_t hash);
+// Waits until no claim on hash is left or timeout_ms passed; true if it ended in time.
+bool wait_for_fill(uint64_t hash, int timeout_ms);
 
 Totals totals();
 // This database's entries (key text, sizes, times, hits, source relations).
