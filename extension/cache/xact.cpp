@@ -121,6 +121,17 @@ void on_utility(PlannedStmt* pstmt) {
     case T_AlterPolicyStmt:
       note_written(relid_of(reinterpret_cast<AlterPolicyStmt*>(n)->table), true);
       break;
+    case T_TransactionStmt: {
+      // COMMIT PREPARED makes another transaction's writes visible while it runs, and which
+      // relations it wrote is not known here (it may have been prepared before a restart), so
+      // every slot enters its committing window now and leaves it when this transaction ends:
+      // a full invalidation per COMMIT PREPARED, never a stale entry.
+      if (reinterpret_cast<TransactionStmt*>(n)->kind == TRANS_STMT_COMMIT_PREPARED) {
+        overflow = true;
+        begin_commits();
+      }
+      break;
+    }
     case T_DropStmt: {
       auto* s = reinterpret_cast<DropStmt*>(n);
       if (s->removeType != OBJECT_TABLE && s->removeType != OBJECT_VIEW &&
@@ -148,8 +159,8 @@ void on_xact_event(XactEvent event) {
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
     case XACT_EVENT_PREPARE:
-      // TODO(2PC): a prepared transaction's writes become visible at COMMIT PREPARED, later and
-      // possibly in another backend; until that is handled the bump here is too early.
+      // A prepared transaction's writes become visible only at COMMIT PREPARED, which bumps
+      // every slot (on_utility); the bumps here only cover PREPARE itself.
       end_commits();
       break;
   }
