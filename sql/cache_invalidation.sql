@@ -2,7 +2,8 @@
 -- changed — DML, writes from triggers, foreign-key cascades and functions, through views and
 -- partitions, COPY, TRUNCATE, DDL, REFRESH — while aborted writes invalidate nothing; a
 -- transaction sees its own writes and REPEATABLE READ bypasses the cache; a hit re-checks the
--- caller's privileges like a direct query (table, column, view owner).
+-- caller's privileges like a direct query (table, column, view owner, SECURITY DEFINER), and
+-- row-level security tables are never shared between roles.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS azora_opt;
 DROP ROLE IF EXISTS cache_reader;
@@ -149,10 +150,48 @@ SET ROLE cache_nobody;
 SELECT owner_ids();
 RESET ROLE;
 
+-- Row-level security: never cached, so each role sees exactly its own rows.
+CREATE TABLE notes (owner name, body text);
+INSERT INTO notes VALUES ('cache_reader', 'reader note'), ('cache_nobody', 'nobody note');
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own ON notes USING (owner = current_user);
+GRANT SELECT ON notes TO cache_reader, cache_nobody;
+SET ROLE cache_reader;
+SELECT azora_opt.cached_json('notes', 'SELECT body FROM notes');
+RESET ROLE;
+SET ROLE cache_nobody;
+SELECT azora_opt.cached_json('notes', 'SELECT body FROM notes');
+RESET ROLE;
+SELECT count(*) AS notes_entries FROM azora_opt.cache_entries() WHERE key = 'notes';
+
+-- A data-modifying WITH is a write too.
+SELECT pg_temp.total();
+WITH d AS (UPDATE wallets SET balance = balance + 1 RETURNING 1) SELECT count(*) FROM d;
+SELECT pg_temp.total();
+-- TRUNCATE ... CASCADE also empties the tables that reference the named one.
+CREATE TABLE t_parent (id int PRIMARY KEY);
+CREATE TABLE t_child (id int REFERENCES t_parent);
+INSERT INTO t_parent VALUES (1);
+INSERT INTO t_child VALUES (1);
+SELECT azora_opt.cached_json('child', 'SELECT count(*) AS n FROM t_child');
+TRUNCATE t_parent CASCADE;
+SELECT azora_opt.cached_json('child', 'SELECT count(*) AS n FROM t_child');
+-- A relation dropped with its schema: the next call reads the new relation of that name.
+CREATE SCHEMA gone;
+CREATE TABLE gone.t (v int);
+INSERT INTO gone.t VALUES (1);
+SELECT azora_opt.cached_json('gone', 'SELECT v FROM gone.t');
+DROP SCHEMA gone CASCADE;
+CREATE SCHEMA gone;
+CREATE TABLE gone.t (v int);
+INSERT INTO gone.t VALUES (2);
+SELECT azora_opt.cached_json('gone', 'SELECT v FROM gone.t');
+
 SELECT azora_opt.cache_flush() > 0 AS flushed;
 DROP FUNCTION owner_ids(), drain(int), apply_payment() CASCADE;
 DROP MATERIALIZED VIEW wallet_count;
 DROP VIEW rich;
-DROP TABLE wallets, payments, owners, cards, events;
+DROP TABLE wallets, payments, owners, cards, events, notes, t_child, t_parent;
+DROP SCHEMA gone CASCADE;
 DROP ROLE cache_reader;
 DROP ROLE cache_nobody;

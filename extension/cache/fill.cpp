@@ -214,10 +214,11 @@ void run_fill(const FillIn* in, FillOut* out) {
   ParamListInfo params = bind_params(in, vp);
 
   MemoryContext spi = MemoryContextSwitchTo(caller);
-  out->uncacheable = query_uncacheable(plansources);
   CachedPlan* cplan = SPI_plan_get_cached_plan(plan);
   if (cplan == nullptr) elog(ERROR, "azora_opt: could not plan the cached query");
   collect(cplan->stmt_list, out);
+  // After the relations: "row-level security" says more than the current_user of its policy.
+  if (out->uncacheable == nullptr) out->uncacheable = query_uncacheable(plansources);
   ReleaseCachedPlan(cplan, nullptr);
   out->slots = static_cast<uint32*>(palloc(sizeof(uint32) * (out->n_sources + 1)));
   out->words = static_cast<uint64*>(palloc(sizeof(uint64) * (out->n_sources + 1)));
@@ -239,7 +240,9 @@ void run_fill(const FillIn* in, FillOut* out) {
   SPI_finish();
 }
 
-void check_perms(int n_perms, const FillPerm* perms) {
+bool check_perms(int n_perms, const FillPerm* perms) {
+  for (int i = 0; i < n_perms; i++)
+    if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(perms[i].relid))) return false;
   List* rtable = NIL;
   for (int i = 0; i < n_perms; i++) {
     RangeTblEntry* rte = makeNode(RangeTblEntry);
@@ -253,6 +256,7 @@ void check_perms(int n_perms, const FillPerm* perms) {
     rtable = lappend(rtable, rte);
   }
   ExecCheckRTPerms(rtable, true);
+  return true;
 }
 
 }  // namespace azora::cache

@@ -49,7 +49,9 @@ struct FillOut {
 void run_fill(const FillIn* in, FillOut* out);
 
 // Re-makes the stored privilege checks for the current role: raises the executor's own 42501
-// error if one fails.
-void check_perms(int n_perms, const FillPerm* perms);
+// error if one fails. Returns false (checking nothing) if one of the relations no longer exists:
+// the entry is then stale (a dropped relation's generation was bumped, but a hit must not fail
+// on it either way).
+bool check_perms(int n_perms, const FillPerm* perms);
 
 }  // namespace azora::cache

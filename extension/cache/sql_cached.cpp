@@ -64,14 +64,15 @@ std::vector<uint32> slots_of(const std::vector<Source>& sources) {
   return out;
 }
 
-void recheck_privileges(const EntryView& e) {
+// False if a relation of the entry is gone; raises 42501 for a role without the privilege.
+bool recheck_privileges(const EntryView& e) {
   std::vector<FillPerm> perms;
   for (const PermCheck& p : e.perms)
     perms.push_back(FillPerm{p.relid, p.check_as_user, static_cast<int>(p.cols.size()),
                              const_cast<int32*>(p.cols.data())});
   const FillPerm* data = perms.data();
   int n = static_cast<int>(perms.size());
-  pg_call([&] { check_perms(n, data); });
+  return pg_call([&] { return check_perms(n, data); });
 }
 
 // Serves the entry if it answers this call; removes it if a write made it stale.
@@ -87,7 +88,12 @@ bool try_hit(const Call& c, const std::string& akey, uint64 hash, std::string* r
   }
   std::vector<uint32> slots = slots_of(e.sources);
   if (wrote_any(slots.data(), static_cast<int>(slots.size()))) return false;
-  recheck_privileges(e);  // raises the executor's 42501 for a role without SELECT
+  // Raises the executor's 42501 for a role without SELECT.
+  if (!recheck_privileges(e)) {
+    remove(akey, hash);
+    count(hash, kInvalidatedDdl);
+    return false;
+  }
   *result = std::string(e.result);
   count(hash, kHits);
   return true;

@@ -35,7 +35,7 @@ void note_slot(uint32 slot, bool ddl) {
 template <typename F>
 void for_each_written(F&& f) {
   if (overflow) {
-    for (uint32 s = 0; s < kGenSlots; s++) f(s, true);
+    for (uint32 s = 0; s < kGenSlots; s++) f(s, false);  // counted as writes
   } else {
     for (int i = 0; i < n_written; i++) f(written[i], written_ddl[i]);
   }
@@ -77,7 +77,9 @@ void note_written(Oid relid, bool ddl) {
 
 void on_executor_start(QueryDesc* query_desc) {
   PlannedStmt* ps = query_desc->plannedstmt;
-  if (ps == nullptr || ps->commandType == CMD_SELECT) return;
+  // Not only INSERT/UPDATE/DELETE/MERGE: a SELECT with a data-modifying WITH has result
+  // relations too. A plain SELECT has none.
+  if (ps == nullptr) return;
   ListCell* lc;
   foreach (lc, ps->resultRelations)
     note_written(rt_fetch(lfirst_int(lc), ps->rtable)->relid, false);
@@ -93,10 +95,13 @@ void on_utility(PlannedStmt* pstmt) {
       if (s->is_from) note_written(relid_of(s->relation), false);
       break;
     }
-    case T_TruncateStmt:
-      foreach (lc, reinterpret_cast<TruncateStmt*>(n)->relations)
-        note_written(relid_of(static_cast<RangeVar*>(lfirst(lc))), false);
+    case T_TruncateStmt: {
+      auto* s = reinterpret_cast<TruncateStmt*>(n);
+      // CASCADE also empties the tables that reference these, which are not named here.
+      if (s->behavior == DROP_CASCADE) overflow = true;
+      foreach (lc, s->relations) note_written(relid_of(static_cast<RangeVar*>(lfirst(lc))), false);
       break;
+    }
     case T_AlterTableStmt:
       note_written(relid_of(reinterpret_cast<AlterTableStmt*>(n)->relation), true);
       break;
