@@ -201,65 +201,64 @@ StoreOutcome store(std::string_view key, uint64_t hash, const std::string& value
   return r == InsertResult::kStored ? StoreOutcome::kStored : StoreOutcome::kTooBig;
 }
 
-bool remove(std::string_view key, uint64_t hash) {
+// Removes the entry of key if pred(arena, slot) says so; true if removed.
+template <typename Pred>
+bool remove_entry_if(std::string_view key, uint64_t hash, Pred&& pred) {
   int p = partition_of(hash);
   Arena a = arena(p);
   PartitionLock lock(p, LW_EXCLUSIVE);
   uint32_t s = find(a, key, hash);
-  if (s == kNil) return false;
+  if (s == kNil || !pred(a, s)) return false;
   a.remove(s);
   return true;
 }
 
+bool remove(std::string_view key, uint64_t hash) {
+  return remove_entry_if(key, hash, [](const Arena&, uint32_t) { return true; });
+}
+
 bool remove_if_stale(std::string_view key, uint64_t hash) {
-  int p = partition_of(hash);
-  Arena a = arena(p);
-  PartitionLock lock(p, LW_EXCLUSIVE);
-  uint32_t s = find(a, key, hash);
-  if (s == kNil) return false;
-  std::string value = read_value(a, s);
-  EntryView e;
   bool ddl = false;
-  if (decode(value.data(), value.size(), &e)) {
+  bool removed = remove_entry_if(key, hash, [&](const Arena& a, uint32_t s) {
+    std::string value = read_value(a, s);
+    EntryView e;
+    if (!decode(value.data(), value.size(), &e)) return true;  // unreadable: drop it
     bool stale = false;
     for (const Source& src : e.sources) {
       if (gen_load(shared->generations, src.gen_slot) == src.word) continue;
       stale = true;
       if (__atomic_load_n(&shared->bump_is_ddl[src.gen_slot], __ATOMIC_RELAXED)) ddl = true;
     }
-    if (!stale) return false;
+    return stale;
+  });
+  if (removed) count(hash, ddl ? kInvalidatedDdl : kInvalidatedWrite);
+  return removed;
+}
+
+// Removes, partition by partition, the entries whose arena key satisfies pred; returns how many.
+template <typename Pred>
+uint64_t remove_all_if(Pred&& pred) {
+  uint64_t removed = 0;
+  for (int p = 0; p < kPartitions; p++) {
+    Arena a = arena(p);
+    PartitionLock lock(p, LW_EXCLUSIVE);
+    a.for_each([&](uint32_t s) {
+      if (!pred(read_key(a, s))) return;
+      a.remove(s);
+      removed++;
+    });
   }
-  a.remove(s);
-  count(hash, ddl ? kInvalidatedDdl : kInvalidatedWrite);
-  return true;
+  return removed;
 }
 
 uint64_t remove_matching(uint32_t dbid, std::string_view pattern, bool utf8) {
-  uint64_t removed = 0;
-  for (int p = 0; p < kPartitions; p++) {
-    Arena a = arena(p);
-    PartitionLock lock(p, LW_EXCLUSIVE);
-    a.for_each([&](uint32_t s) {
-      std::string key = read_key(a, s);
-      if (key_dbid(key) != dbid || !glob::match(pattern, key_text(key), utf8)) return;
-      a.remove(s);
-      removed++;
-    });
-  }
-  return removed;
+  return remove_all_if([&](const std::string& key) {
+    return key_dbid(key) == dbid && glob::match(pattern, key_text(key), utf8);
+  });
 }
 
 uint64_t flush() {
-  uint64_t removed = 0;
-  for (int p = 0; p < kPartitions; p++) {
-    Arena a = arena(p);
-    PartitionLock lock(p, LW_EXCLUSIVE);
-    a.for_each([&](uint32_t s) {
-      a.remove(s);
-      removed++;
-    });
-  }
-  return removed;
+  return remove_all_if([](const std::string&) { return true; });
 }
 
 bool claim_fill(uint64_t hash) {

@@ -36,26 +36,20 @@ struct PermCheck {
   std::vector<int32_t> cols;  // selectedCols members (attno - FirstLowInvalidHeapAttributeNumber)
 };
 
-struct EntryValue {
+// An entry with its texts as Text: std::string to build one (EntryValue), std::string_view for a
+// decoded one whose texts point into the encoded buffer (EntryView: no copy of the result).
+template <typename Text>
+struct BasicEntry {
   uint32_t filler_role = 0;
   std::vector<uint32_t> search_path;
   std::vector<Source> sources;
   std::vector<PermCheck> perms;
-  std::vector<std::optional<std::string>> params;
-  std::string query;
-  std::string result;
+  std::vector<std::optional<Text>> params;
+  Text query;
+  Text result;
 };
-
-// A decoded entry whose texts point into the encoded buffer (no copy of the result).
-struct EntryView {
-  uint32_t filler_role = 0;
-  std::vector<uint32_t> search_path;
-  std::vector<Source> sources;
-  std::vector<PermCheck> perms;
-  std::vector<std::optional<std::string_view>> params;
-  std::string_view query;
-  std::string_view result;
-};
+using EntryValue = BasicEntry<std::string>;
+using EntryView = BasicEntry<std::string_view>;
 
 namespace detail {
 struct Header {
