@@ -135,6 +135,8 @@ GRANT SELECT ON courses TO cache_app;
 SET ROLE cache_app;
 SELECT azora_opt.cache_flush();
 SELECT azora_opt.cached_json('app', 'SELECT count(*) AS n FROM courses');
+-- Keys may name users: a role lists only the entries its own calls stored.
+SELECT key FROM azora_opt.cache_entries() ORDER BY key;
 SELECT azora_opt.cache_invalidate('app');
 RESET ROLE;
 SELECT azora_opt.cache_flush() > 0 AS flushed_some;

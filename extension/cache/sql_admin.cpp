@@ -106,10 +106,15 @@ void list_entries(FunctionCallInfo fcinfo) {
   require_ready();
   std::vector<EntryInfo> list = entries(MyDatabaseId);
   int64 now = GetCurrentTimestamp();
+  // Keys can name users ("wallet:42"): like pg_stat_statements' query texts, other roles'
+  // entries are listed only to superusers and members of pg_read_all_stats.
+  Oid me = GetUserId();
+  bool all = pg_call([&] { return has_privs_of_role(me, ROLE_PG_READ_ALL_STATS); });
   pg_call([&] {
     InitMaterializedSRF(fcinfo, 0);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     for (const EntryInfo& e : list) {
+      if (!all && e.filler_role != me) continue;
       Datum v[6];
       bool nulls[6] = {};
       v[0] =

@@ -350,8 +350,11 @@ std::vector<EntryInfo> entries(uint32_t dbid) {
       info.hits = a.hits(s);
       std::string value = read_value(a, s);
       EntryView e;
-      if (decode(value.data(), value.size(), &e))
+      info.filler_role = 0;
+      if (decode(value.data(), value.size(), &e)) {
+        info.filler_role = e.filler_role;
         for (const Source& src : e.sources) info.sources.push_back(src.relid);
+      }
       out.push_back(std::move(info));
     });
   }

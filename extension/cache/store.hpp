@@ -61,6 +61,7 @@ struct EntryInfo {
   int64_t created_at;
   int64_t expires_at;
   uint64_t hits;
+  uint32_t filler_role;  // the role whose call stored it
   std::vector<uint32_t> sources;
 };
 
