@@ -75,28 +75,31 @@ bool recheck_privileges(const EntryView& e) {
   return pg_call([&] { return check_perms(n, data); });
 }
 
-// Serves the entry if it answers this call; removes it if a write made it stale.
-bool try_hit(const Call& c, const std::string& akey, uint64 hash, std::string* result) {
+enum class Lookup { kHit, kMiss, kBypass };
+
+// Serves the entry if it answers this call; removes it if a write made it stale. kBypass: this
+// transaction wrote one of the entry's sources, so it must run the query itself.
+Lookup try_hit(const Call& c, const std::string& akey, uint64 hash, std::string* result) {
   std::string value;
-  if (!lookup(akey, hash, GetCurrentTimestamp(), &value)) return false;
+  if (!lookup(akey, hash, GetCurrentTimestamp(), &value)) return Lookup::kMiss;
   EntryView e;
   if (!decode(value.data(), value.size(), &e) || !same_query(e, c.query, c.params, c.search_path))
-    return false;
+    return Lookup::kMiss;
   if (!sources_current(e)) {
     remove_if_stale(akey, hash);
-    return false;
+    return Lookup::kMiss;
   }
   std::vector<uint32> slots = slots_of(e.sources);
-  if (wrote_any(slots.data(), static_cast<int>(slots.size()))) return false;
+  if (wrote_any(slots.data(), static_cast<int>(slots.size()))) return Lookup::kBypass;
   // Raises the executor's 42501 for a role without SELECT.
   if (!recheck_privileges(e)) {
     remove(akey, hash);
     count(hash, kInvalidatedDdl);
-    return false;
+    return Lookup::kMiss;
   }
   *result = std::string(e.result);
   count(hash, kHits);
-  return true;
+  return Lookup::kHit;
 }
 
 text* result_text(const std::string& s) {
@@ -119,6 +122,8 @@ std::string fill_and_maybe_store(const Call& c, const std::string& akey, uint64 
     count(hash, kBypassed);
     return json;
   }
+  // A miss: the query ran to fill the key (stored below, or not, with the reason counted).
+  count(hash, kMisses);
   if (out.uncacheable != nullptr) {
     count(hash, kUncacheable);
     notice_once(out.uncacheable, c.key);
@@ -186,17 +191,19 @@ std::string cached_json(Call& c) {
       IsolationUsesXactSnapshot() || (RecoveryInProgress() && on_standby == kStandbyBypass);
   std::string result;
   if (bypass) return fill_and_maybe_store(c, akey, hash, true);
-  if (try_hit(c, akey, hash, &result)) return result;
+  Lookup found = try_hit(c, akey, hash, &result);
+  if (found == Lookup::kHit) return result;
+  // Own writes: run without claiming the key, so nobody waits for a result never stored.
+  if (found == Lookup::kBypass) return fill_and_maybe_store(c, akey, hash, true);
   if (!claim_fill(hash)) {
     // Another backend is filling this key: wait for it (bounded), then take its result.
     count(hash, kFillWaits);
     wait_for_fill(hash, fill_wait_ms);
-    if (try_hit(c, akey, hash, &result)) return result;
-    count(hash, kMisses);
-    return fill_and_maybe_store(c, akey, hash, false);
+    found = try_hit(c, akey, hash, &result);
+    if (found == Lookup::kHit) return result;
+    return fill_and_maybe_store(c, akey, hash, found == Lookup::kBypass);
   }
   FillGuard guard(hash);
-  count(hash, kMisses);
   return fill_and_maybe_store(c, akey, hash, false);
 }
 
