@@ -81,6 +81,40 @@ int reset(Connection& conn, const std::vector<std::string>&) {
   return 0;
 }
 
+// cache stats | entries | invalidate PATTERN | flush: the server-side result cache
+// (docs/extension/cache.md). invalidate takes a glob (a plain key is a glob matching itself).
+int cache(Connection& conn, const std::vector<std::string>& args) {
+  std::string sub = args.empty() ? "" : args[0];
+  if (sub == "stats") {
+    print_table(conn.exec("SELECT hits, misses, round(hit_rate::numeric, 3) AS hit_rate, entries, "
+                          "bytes_used, bytes_cap, evictions, expirations, "
+                          "invalidations_explicit + invalidations_pattern AS invalidated, "
+                          "invalidations_write + invalidations_ddl AS invalidated_by_writes, "
+                          "bypassed, not_stored, fill_waits FROM azora_opt.cache_stats()"),
+                stdout);
+    return 0;
+  }
+  if (sub == "entries") {
+    print_table(conn.exec("SELECT key, bytes, date_trunc('second', age) AS age, "
+                          "date_trunc('second', ttl_left) AS ttl_left, hits, source_relations "
+                          "FROM azora_opt.cache_entries() ORDER BY key"),
+                stdout);
+    return 0;
+  }
+  if (sub == "invalidate") {
+    if (args.size() < 2) throw UsageError("cache invalidate needs a key pattern, e.g. 'courses:*'");
+    Result r = conn.exec_params("SELECT azora_opt.cache_invalidate_pattern($1::text)", {args[1]});
+    std::printf("%s entries invalidated\n", std::string(r.value(0, 0)).c_str());
+    return 0;
+  }
+  if (sub == "flush") {
+    Result r = conn.exec("SELECT azora_opt.cache_flush()");
+    std::printf("%s entries flushed\n", std::string(r.value(0, 0)).c_str());
+    return 0;
+  }
+  throw UsageError("cache needs one of: stats, entries, invalidate PATTERN, flush");
+}
+
 }  // namespace
 
 const std::vector<Command>& commands() {
@@ -93,6 +127,10 @@ const std::vector<Command>& commands() {
       {"metrics", "", "Prometheus exposition text of the query statistics", metrics},
       {"info", "", "tracker state: entries, deallocations, last reset", info},
       {"reset", "", "forget all query statistics (needs the right to call azora_opt.reset)", reset},
+      {"cache", "stats|entries|invalidate PATTERN|flush",
+       "the server-side result cache: counters, this database's entries, invalidate keys "
+       "matching a glob (* ? \\), empty it (flush needs the right to call azora_opt.cache_flush)",
+       cache},
   };
   return all;
 }

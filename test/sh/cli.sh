@@ -38,4 +38,15 @@ check "plan of the slowest call" 0 'Function Scan on generate_series' -- "$cli" 
 check "plan of an unknown queryid" 1 'no plan recorded' -- "$cli" plan 42
 check "metrics is Prometheus text" 0 '^# TYPE azora_db_query_duration_seconds histogram' -- "$cli" metrics
 check "info" 0 'entries' -- "$cli" info
+# Result cache commands over a known entry.
+psql -XAtq -c "SELECT azora_opt.cache_flush()" \
+  -c "SELECT azora_opt.cached_json('cli:courses:1', 'SELECT 1 AS one')" \
+  -c "SELECT azora_opt.cached_json('cli:courses:1', 'SELECT 1 AS one')" >/dev/null
+check "cache stats" 0 '^ *[1-9][0-9]* \| +[1-9][0-9]* \| +0\.[0-9]+ \| +1 \|' -- "$cli" cache stats
+check "cache entries" 0 '^ *cli:courses:1 \| +[0-9]+ \|' -- "$cli" cache entries
+check "cache invalidate by glob" 0 '^1 entries invalidated$' -- "$cli" cache invalidate 'cli:*'
+check "cache invalidate without a pattern is bad usage" 2 'needs a key pattern' -- "$cli" cache invalidate
+check "cache invalidate with a malformed glob" 1 'SQLSTATE 22023' -- "$cli" cache invalidate 'abc\'
+check "cache flush" 0 '^[0-9]+ entries flushed$' -- "$cli" cache flush
+check "cache without a subcommand is bad usage" 2 'cache needs one of' -- "$cli" cache
 exit $fail
