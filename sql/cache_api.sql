@@ -71,6 +71,15 @@ CREATE TEMP TABLE s0 AS SELECT * FROM azora_opt.cache_stats();
 SELECT azora_opt.cached_json('short-lived', 'SELECT 1 AS one', '1 millisecond');
 SELECT hits, misses FROM pg_temp.delta();
 
+-- The tracker counts each call as its own statement, hit or miss (what the cache saved shows
+-- as that statement's falling mean time); the query run on a miss is nested, not top-level.
+SELECT azora_opt.reset() >= 0 AS tracker_reset;
+SELECT azora_opt.cached_json('tracked', 'SELECT 42 AS answer', '1 hour');
+SELECT azora_opt.cached_json('tracked', 'SELECT 42 AS answer', '1 hour');
+SELECT azora_opt.cached_json('tracked', 'SELECT 42 AS answer', '1 hour');
+SELECT query, calls FROM azora_opt.queries
+WHERE query LIKE '%cached_json%' OR query LIKE '%answer%' ORDER BY query;
+
 -- Entries and invalidation by key and by glob.
 SELECT key, hits, source_relations, ttl_left > '4 minutes' AS default_ttl
 FROM azora_opt.cache_entries() WHERE key LIKE 'course%' ORDER BY key;
