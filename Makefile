@@ -13,10 +13,13 @@ OBJS        = $(EXT_SOURCES:.cpp=.o)
 DATA        = extension/azora_opt.control $(wildcard extension/azora_opt--*.sql)
 
 PG_CPPFLAGS = -I$(CURDIR)/extension
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -fno-omit-frame-pointer
+# -MMD -MP: each object also depends on the headers it includes (editing a header rebuilds).
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -fno-omit-frame-pointer -MMD -MP
 SHLIB_LINK  = -lstdc++
 
 # pg_regress tests: one file per feature in sql/, expected output in expected/.
+EXTRA_CLEAN = $(OBJS:.o=.d)
+
 REGRESS     = version upgrade boundary tracking_basic tracking_api tracking_security tracking_robustness cache_api cache_invalidation
 # Isolation specs (concurrency) in test/isolation/specs, expected output in test/isolation/expected.
 ISOLATION   = tracking_concurrency cache_consistency
@@ -33,6 +36,8 @@ all:
 	@echo "PostgreSQL's server headers are missing: run scripts/install-deps.sh (make demo and make test do)."
 	@exit 1
 endif
+
+-include $(OBJS:.o=.d)
 
 .PHONY: deps client demo test bench format format-check
 deps:

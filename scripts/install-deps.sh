@@ -11,8 +11,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   libssl-dev nlohmann-json3-dev
-  prometheus sqlsmith
-  python3 bc
+  prometheus sqlsmith libcpp-httplib-dev wrk postgresql-15-hypopg
+  python3 python3-yaml bc
 )
 # Extra packages a later step asks for: AZORA_EXTRA_PACKAGES="a b c".
 if [ -n "${AZORA_EXTRA_PACKAGES:-}" ]; then

@@ -164,7 +164,8 @@ SELECT query, toplevel, calls FROM azora_opt.queries WHERE query LIKE '%basic\_r
 SET azora_opt.track = 'all';
 SELECT id FROM basic_rows WHERE id = basic_fold(3);
 RESET azora_opt.track;
-SELECT query, toplevel, calls FROM azora_opt.queries WHERE query LIKE '%basic\_rows WHERE id <= n%';
+SELECT query, toplevel, calls FROM azora_opt.queries WHERE query LIKE '%basic\_rows WHERE id <= n%'
+ORDER BY toplevel, query COLLATE "C";
 DROP FUNCTION basic_fold(int);
 DROP MATERIALIZED VIEW basic_mv;
 DROP TABLE basic_rows;

@@ -1,136 +1,144 @@
-// commands.cpp — what each azora-opt command sends and prints. Values always travel as
-// parameters; the server validates them (e.g. top's order-by) and its error reaches the user.
+// commands.cpp — the small azora-opt commands and the command table. Values always travel as
+// parameters; the server validates them and its error reaches the user.
 #include "commands.hpp"
 
 #include <chrono>
 #include <cstdio>
 
 #include "azora/version.hpp"
-#include "table.hpp"
+#include "output.hpp"
 
 namespace azora::cli {
 
 namespace {
 
-int version(Connection& conn, const std::vector<std::string>&) {
+int version(Context& ctx) {
+  ctx.args().positional();
+  Connection& conn = ctx.primary();
   Result r = conn.exec("SELECT azora_opt.version()");
-  std::printf("azora-opt client %s\nazora_opt extension %s (server %d)\n", kClientVersion,
-              std::string(r.value(0, 0)).c_str(), conn.server_version());
+  std::string server(r.value(0, 0));
+  if (ctx.format() == Format::kJson) {
+    print_json({{"client", kClientVersion},
+                {"extension", server},
+                {"server_version_num", conn.server_version()}});
+  } else {
+    std::printf("azora-opt client %s\nazora_opt extension %s (server %d)\n", kClientVersion,
+                server.c_str(), conn.server_version());
+  }
   return 0;
 }
 
-int ping(Connection& conn, const std::vector<std::string>&) {
+int ping(Context& ctx) {
+  ctx.args().positional();
+  Connection& conn = ctx.primary();
   auto start = std::chrono::steady_clock::now();
   Result r = conn.exec_params("SELECT $1::text", {std::string("pong")});
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                   start)
                 .count();
-  std::printf("%s from backend %d in %lld us\n", std::string(r.value(0, 0)).c_str(),
-              conn.backend_pid(), static_cast<long long>(us));
-  return 0;
-}
-
-// top [N] [ORDER_BY]: the heaviest queries, by total_time unless told otherwise.
-int top(Connection& conn, const std::vector<std::string>& args) {
-  std::string n = args.size() > 0 ? args[0] : "10";
-  std::string order = args.size() > 1 ? args[1] : "total_time";
-  print_table(
-      conn.exec_params("SELECT queryid, calls, round(total_exec_time::numeric, 2) AS total_ms, "
-                       "round(mean_exec_time::numeric, 3) AS mean_ms, "
-                       "round(p95_exec_time::numeric, 3) AS p95_ms, "
-                       "round(p99_exec_time::numeric, 3) AS p99_ms, slow_calls, query "
-                       "FROM azora_opt.top_queries($1::int, $2::text)",
-                       {n, order}),
-      stdout);
+  if (ctx.format() == Format::kJson) {
+    print_json({{"backend_pid", conn.backend_pid()}, {"round_trip_us", us}});
+  } else {
+    std::printf("%s from backend %d in %lld us\n", std::string(r.value(0, 0)).c_str(),
+                conn.backend_pid(), static_cast<long long>(us));
+  }
   return 0;
 }
 
 // plan QUERYID: the slowest call's source text and plan, for each role/database that ran it.
-int plan(Connection& conn, const std::vector<std::string>& args) {
-  if (args.empty()) throw UsageError("plan needs a queryid (see: azora-opt top)");
-  Result r = conn.exec_params(
-      "SELECT round(exec_time::numeric, 3) AS exec_ms, captured_at, source_text, plan "
-      "FROM azora_opt.query_plan($1::bigint)",
-      {args[0]});
+int plan(Context& ctx) {
+  std::vector<std::string> words = ctx.args().positional();
+  if (words.size() != 1) throw UsageError("plan needs one queryid (see: azora-opt report)");
+  Result r = ctx.primary().exec_params(
+      "SELECT userid::regrole::text AS role, round(exec_time::numeric, 3) AS exec_ms, "
+      "captured_at, source_text, plan FROM azora_opt.query_plan($1::bigint)",
+      {words[0]});
   if (r.rows() == 0) {
-    std::printf("no plan recorded for queryid %s\n", args[0].c_str());
-    return 1;
+    std::fprintf(stderr, "azora-opt: no plan recorded for queryid %s\n", words[0].c_str());
+    std::fprintf(stderr,
+                 "hint: plans are kept for calls at or over azora_opt.plan_min_ms; see "
+                 "azora-opt report\n");
+    return 3;
+  }
+  if (ctx.format() == Format::kJson) {
+    print_result(r, Format::kJson);
+    return 0;
   }
   for (int row = 0; row < r.rows(); row++) {
-    std::printf("slowest call: %s ms at %s\n%s\n\n%s\n", std::string(r.value(row, 0)).c_str(),
+    std::printf("slowest call: %s ms at %s (role %s)\n%s\n\n%s\n",
                 std::string(r.value(row, 1)).c_str(), std::string(r.value(row, 2)).c_str(),
-                std::string(r.value(row, 3)).c_str());
+                std::string(r.value(row, 0)).c_str(), std::string(r.value(row, 3)).c_str(),
+                std::string(r.value(row, 4)).c_str());
   }
   return 0;
 }
 
-int metrics(Connection& conn, const std::vector<std::string>&) {
-  Result r = conn.exec("SELECT azora_opt.metrics()");
+int metrics(Context& ctx) {
+  ctx.args().positional();
+  Result r = ctx.primary().exec("SELECT azora_opt.metrics()");
   std::fputs(std::string(r.value(0, 0)).c_str(), stdout);
   return 0;
 }
 
-int info(Connection& conn, const std::vector<std::string>&) {
-  print_table(conn.exec("SELECT * FROM azora_opt.info()"), stdout);
+int info(Context& ctx) {
+  ctx.args().positional();
+  print_result(ctx.primary().exec("SELECT * FROM azora_opt.info()"), ctx.format());
   return 0;
 }
 
-int reset(Connection& conn, const std::vector<std::string>&) {
-  conn.exec("SELECT azora_opt.reset(NULL, NULL, NULL)");
-  std::printf("query statistics reset\n");
+int reset(Context& ctx) {
+  ctx.args().positional();
+  Result r = ctx.primary().exec("SELECT azora_opt.reset(NULL, NULL, NULL)");
+  if (ctx.format() == Format::kJson) {
+    print_json({{"removed", std::stoll(std::string(r.value(0, 0)))}});
+  } else {
+    std::printf("query statistics reset (%s entries removed)\n",
+                std::string(r.value(0, 0)).c_str());
+  }
   return 0;
-}
-
-// cache stats | entries | invalidate PATTERN | flush: the server-side result cache
-// (docs/extension/cache.md). invalidate takes a glob (a plain key is a glob matching itself).
-int cache(Connection& conn, const std::vector<std::string>& args) {
-  std::string sub = args.empty() ? "" : args[0];
-  if (sub == "stats") {
-    print_table(conn.exec("SELECT hits, misses, round(hit_rate::numeric, 3) AS hit_rate, entries, "
-                          "bytes_used, bytes_cap, evictions, expirations, "
-                          "invalidations_explicit + invalidations_pattern AS invalidated, "
-                          "invalidations_write + invalidations_ddl AS invalidated_by_writes, "
-                          "bypassed, not_stored, fill_waits FROM azora_opt.cache_stats()"),
-                stdout);
-    return 0;
-  }
-  if (sub == "entries") {
-    print_table(conn.exec("SELECT key, bytes, date_trunc('second', age) AS age, "
-                          "date_trunc('second', ttl_left) AS ttl_left, hits, source_relations "
-                          "FROM azora_opt.cache_entries() ORDER BY key"),
-                stdout);
-    return 0;
-  }
-  if (sub == "invalidate") {
-    if (args.size() < 2) throw UsageError("cache invalidate needs a key pattern, e.g. 'courses:*'");
-    Result r = conn.exec_params("SELECT azora_opt.cache_invalidate_pattern($1::text)", {args[1]});
-    std::printf("%s entries invalidated\n", std::string(r.value(0, 0)).c_str());
-    return 0;
-  }
-  if (sub == "flush") {
-    Result r = conn.exec("SELECT azora_opt.cache_flush()");
-    std::printf("%s entries flushed\n", std::string(r.value(0, 0)).c_str());
-    return 0;
-  }
-  throw UsageError("cache needs one of: stats, entries, invalidate PATTERN, flush");
 }
 
 }  // namespace
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {"version", "", "client version, and the server's azora_opt version", version},
-      {"ping", "", "connect, run a round trip, print the latency", ping},
-      {"top", "[N] [ORDER_BY]",
-       "the N heaviest queries (10); ORDER_BY: total_time mean_time p95 p99 calls slow_calls", top},
-      {"plan", "QUERYID", "the plan and text of that query's slowest call", plan},
-      {"metrics", "", "Prometheus exposition text of the query statistics", metrics},
-      {"info", "", "tracker state: entries, deallocations, last reset", info},
-      {"reset", "", "forget all query statistics (needs the right to call azora_opt.reset)", reset},
-      {"cache", "stats|entries|invalidate PATTERN|flush",
-       "the server-side result cache: counters, this database's entries, invalidate keys "
-       "matching a glob (* ? \\), empty it (flush needs the right to call azora_opt.cache_flush)",
+      {"version", "", "client version, and the server's azora_opt version", "", version},
+      {"ping", "", "connect, run a round trip, print the latency", "", ping},
+      {"report", "[--top N] [--order p95|p99|total|mean|calls|slow]",
+       "the heaviest queries, merged over every -d node",
+       "  --top N      how many queries (default 10)\n"
+       "  --order KEY  p95, p99, total (default), mean, calls or slow\n"
+       "With several -d conninfos (a primary and its standbys, each tracking its own reads) the\n"
+       "entries of each query are merged: calls and times are summed and the percentiles come\n"
+       "from the summed histogram buckets (exact to the histogram's 2 % bound), with a per-node\n"
+       "breakdown.\n",
+       report},
+      {"plan", "QUERYID", "the plan and text of that query's slowest call", "", plan},
+      {"advise", "[--budget SIZE] [--apply]", "indexes the tracked workload needs (index advisor)",
+       "  --budget SIZE  total size the new indexes may take, e.g. 500MB (default: no limit)\n"
+       "  --apply        create them, one CREATE INDEX CONCURRENTLY at a time, with each build's\n"
+       "                 time, then re-plan the affected tracked queries\n",
+       advise},
+      {"indexes", "--unused|--redundant", "existing indexes that are dead weight, with DROPs",
+       "  --unused     never scanned since the statistics reset (unique, primary-key and\n"
+       "               constraint indexes excluded)\n"
+       "  --redundant  duplicates, and btrees whose keys are a leading prefix of another's\n",
+       indexes},
+      {"cache", "stats|entries|invalidate PATTERN|flush", "the server-side result cache",
+       "  stats               hits, misses, hit rate, memory, evictions, invalidations\n"
+       "  entries             every cached key: size, age, TTL left, hits, source relations\n"
+       "  invalidate PATTERN  drop the keys matching a glob (* ? and \\ escapes)\n"
+       "  flush               drop everything (revoked from PUBLIC)\n",
        cache},
+      {"metrics", "", "Prometheus exposition text of azora_opt.metrics()", "", metrics},
+      {"info", "", "tracker state: entries, evictions, last reset, plan captures", "", info},
+      {"reset", "", "forget all query statistics (needs the right to call azora_opt.reset)", "",
+       reset},
+      {"exporter", "[--listen ADDR:PORT]", "serve azora_opt.metrics() over HTTP for Prometheus",
+       "  --listen ADDR:PORT  where to listen (default 127.0.0.1:9188)\n"
+       "Serves GET /metrics from one connection to the first -d node, reconnecting after a\n"
+       "failure (503 while the server is unreachable). Stops on SIGINT or SIGTERM.\n",
+       exporter},
   };
   return all;
 }

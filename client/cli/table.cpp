@@ -51,26 +51,21 @@ bool is_numeric_column(const Result& result, int col) {
   }
 }
 
-}  // namespace
-
-void print_table(const Result& result, std::FILE* out, size_t max_cell_width) {
-  const int cols = result.columns();
-  std::vector<std::vector<std::string>> cells(static_cast<size_t>(result.rows()) + 1);
-  std::vector<size_t> widths(static_cast<size_t>(cols), 0);
-  for (int c = 0; c < cols; c++) cells[0].push_back(result.column_name(c));
-  for (int r = 0; r < result.rows(); r++)
-    for (int c = 0; c < cols; c++)
-      cells[static_cast<size_t>(r) + 1].push_back(
-          result.is_null(r, c) ? "" : cut(one_line(result.value(r, c)), max_cell_width));
-  for (const auto& row : cells)
-    for (int c = 0; c < cols; c++)
-      widths[static_cast<size_t>(c)] =
-          std::max(widths[static_cast<size_t>(c)], width(row[static_cast<size_t>(c)]));
+// Prints cells[0] as the header, then the rows; numeric[c] right-aligns column c.
+void print_cells(std::vector<std::vector<std::string>> cells, const std::vector<bool>& numeric,
+                 std::FILE* out, size_t max_cell_width) {
+  const size_t cols = cells.empty() ? 0 : cells[0].size();
+  std::vector<size_t> widths(cols, 0);
+  for (auto& row : cells)
+    for (size_t c = 0; c < cols && c < row.size(); c++) {
+      row[c] = cut(one_line(row[c]), max_cell_width);
+      widths[c] = std::max(widths[c], width(row[c]));
+    }
   for (size_t r = 0; r < cells.size(); r++) {
-    for (int c = 0; c < cols; c++) {
-      const std::string& cell = cells[r][static_cast<size_t>(c)];
-      int pad = static_cast<int>(widths[static_cast<size_t>(c)] - width(cell));
-      if (r > 0 && is_numeric_column(result, c)) {
+    for (size_t c = 0; c < cols; c++) {
+      const std::string& cell = c < cells[r].size() ? cells[r][c] : std::string();
+      int pad = static_cast<int>(widths[c] - width(cell));
+      if (r > 0 && numeric[c]) {
         std::fprintf(out, "%s%*s%s", c ? " | " : " ", pad, "", cell.c_str());
       } else {
         std::fprintf(out, "%s%s%*s", c ? " | " : " ", cell.c_str(), pad, "");
@@ -78,13 +73,38 @@ void print_table(const Result& result, std::FILE* out, size_t max_cell_width) {
     }
     std::fputc('\n', out);
     if (r == 0) {
-      for (int c = 0; c < cols; c++)
-        std::fprintf(out, "%s%s", c ? "-+-" : "-",
-                     std::string(widths[static_cast<size_t>(c)], '-').c_str());
+      for (size_t c = 0; c < cols; c++)
+        std::fprintf(out, "%s%s", c ? "-+-" : "-", std::string(widths[c], '-').c_str());
       std::fputc('\n', out);
     }
   }
-  std::fprintf(out, "(%d row%s)\n", result.rows(), result.rows() == 1 ? "" : "s");
+  size_t n = cells.empty() ? 0 : cells.size() - 1;
+  std::fprintf(out, "(%zu row%s)\n", n, n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+void print_table(const Result& result, std::FILE* out, size_t max_cell_width) {
+  const int cols = result.columns();
+  std::vector<std::vector<std::string>> cells(static_cast<size_t>(result.rows()) + 1);
+  std::vector<bool> numeric;
+  for (int c = 0; c < cols; c++) {
+    cells[0].push_back(result.column_name(c));
+    numeric.push_back(is_numeric_column(result, c));
+  }
+  for (int r = 0; r < result.rows(); r++)
+    for (int c = 0; c < cols; c++)
+      cells[static_cast<size_t>(r) + 1].push_back(
+          result.is_null(r, c) ? "" : std::string(result.value(r, c)));
+  print_cells(std::move(cells), numeric, out, max_cell_width);
+}
+
+void print_rows(const std::vector<std::vector<std::string>>& rows, std::FILE* out,
+                size_t numeric_columns, size_t max_cell_width) {
+  size_t cols = rows.empty() ? 0 : rows[0].size();
+  std::vector<bool> numeric(cols, false);
+  for (size_t c = 0; c < cols && c < numeric_columns; c++) numeric[c] = true;
+  print_cells(rows, numeric, out, max_cell_width);
 }
 
 }  // namespace azora::cli

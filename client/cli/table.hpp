@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "azora/result.hpp"
 
@@ -10,5 +11,10 @@ namespace azora::cli {
 
 // Prints every row of `result`, cutting cells longer than max_cell_width with "…".
 void print_table(const Result& result, std::FILE* out, size_t max_cell_width = 60);
+
+// Prints rows[0] as the header and the rest as rows, the first `numeric_columns` columns
+// right-aligned, cutting cells as print_table does.
+void print_rows(const std::vector<std::vector<std::string>>& rows, std::FILE* out,
+                size_t numeric_columns, size_t max_cell_width = 60);
 
 }  // namespace azora::cli

@@ -2,15 +2,34 @@
 #include "azora/connection.hpp"
 
 #include "pq_error_text.hpp"
+#include "pq_wait.hpp"
 
 #include <poll.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace azora {
 
-namespace {}  // namespace
+namespace {
+
+// The connect_timeout libpq used (the conninfo may set its own), as libpq applies it: 2 at
+// least, 0 for none (0 or negative in the conninfo); `fallback` when it cannot be read.
+long effective_connect_timeout(PGconn* c, long fallback) {
+  long secs = fallback;
+  if (PQconninfoOption* opts = PQconninfo(c)) {
+    for (PQconninfoOption* o = opts; o->keyword != nullptr; o++)
+      if (std::strcmp(o->keyword, "connect_timeout") == 0 && o->val != nullptr && *o->val)
+        secs = std::strtol(o->val, nullptr, 10);
+    PQconninfoFree(opts);
+  }
+  if (secs <= 0) return 0;
+  return secs < 2 ? 2 : secs;
+}
+
+}  // namespace
 
 Connection::Connection(const std::string& conninfo, std::chrono::milliseconds connect_timeout)
     : Connection(conninfo, connect_timeout, {}) {}
@@ -21,10 +40,16 @@ Connection::Connection(const std::string& conninfo, std::chrono::milliseconds co
   long secs = static_cast<long>((connect_timeout.count() + 999) / 1000);
   if (secs < 2) secs = 2;
   const std::string timeout = std::to_string(secs);
-  // connect_timeout comes first so the conninfo's own setting wins; overrides come after the
-  // conninfo (libpq lets later keywords override what the expanded dbname set).
-  std::vector<const char*> keys = {"connect_timeout", "dbname"};
-  std::vector<const char*> values = {timeout.c_str(), conninfo.c_str()};
+  // connect_timeout and the TCP defaults come first so the conninfo's own settings win;
+  // overrides come after the conninfo (later keywords override what the expanded dbname set).
+  std::vector<const char*> keys = {"connect_timeout"};
+  std::vector<const char*> values = {timeout.c_str()};
+  for (const auto& [k, v] : kDefaultTcpSettings) {
+    keys.push_back(k);
+    values.push_back(v);
+  }
+  keys.push_back("dbname");
+  values.push_back(conninfo.c_str());
   for (const auto& [k, v] : overrides) {
     keys.push_back(k.c_str());
     values.push_back(v.c_str());
@@ -32,12 +57,18 @@ Connection::Connection(const std::string& conninfo, std::chrono::milliseconds co
   keys.push_back(nullptr);
   values.push_back(nullptr);
   // expand_dbname=1: the conninfo string (or URI) is parsed as a whole set of settings.
+  const auto start = std::chrono::steady_clock::now();
   conn_ = PQconnectdbParams(keys.data(), values.data(), 1);
   if (conn_ == nullptr) throw ConnectionError("out of memory allocating a connection", "08000");
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string msg = detail::trimmed_message(PQerrorMessage(conn_));
+    const long limit = effective_connect_timeout(conn_, secs);
     close();
-    if (msg.find("timeout expired") != std::string::npos)
+    // libpq reports its connect timeout with a translated message and no SQLSTATE, so the
+    // message cannot tell (in German it is "Timeout abgelaufen"). The clock can: libpq gives
+    // up on a host once `limit` whole seconds of time(NULL) have passed, i.e. after more than
+    // limit - 1 seconds; a refused, unreachable or rejected connection fails long before.
+    if (limit > 0 && std::chrono::steady_clock::now() - start >= std::chrono::seconds(limit - 1))
       throw TimeoutError("connection timed out: " + msg);
     throw ConnectionError("could not connect: " + msg, "08001");
   }
@@ -93,10 +124,18 @@ Result Connection::check(PGresult* raw) {
 // PQexec keeps only the last result; when the server sends a FATAL and then closes the
 // connection, that last one is libpq's own "server closed the connection" without a SQLSTATE.
 // Collecting the results ourselves keeps the first error, with the server's SQLSTATE (57P01).
-Result Connection::collect() {
+Result Connection::collect(const std::chrono::steady_clock::time_point* deadline) {
   PGresult* first_error = nullptr;
   PGresult* last = nullptr;
-  while (PGresult* r = PQgetResult(conn_)) {
+  for (;;) {
+    if (deadline != nullptr && !detail::await_result(conn_, *deadline)) {
+      if (first_error != nullptr) PQclear(first_error);
+      if (last != nullptr) PQclear(last);
+      close();
+      throw TimeoutError("no answer from the server in time; connection closed");
+    }
+    PGresult* r = PQgetResult(conn_);
+    if (r == nullptr) break;
     ExecStatusType st = PQresultStatus(r);
     if ((st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) && first_error == nullptr) {
       first_error = r;
@@ -157,6 +196,22 @@ Result Connection::run_exec(const std::string& sql) {
   return collect();
 }
 
+Result Connection::exec_within(const std::string& sql, std::chrono::milliseconds timeout) {
+  if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
+  const auto deadline = detail::WaitClock::now() + timeout;
+  // Non-blocking while sending, so a server that stopped reading cannot block the write either.
+  if (PQsetnonblocking(conn_, 1) != 0) return check(nullptr);
+  const bool sent = PQsendQuery(conn_, sql.c_str()) != 0;
+  const bool flushed = !sent || detail::flush_until(conn_, deadline);
+  PQsetnonblocking(conn_, 0);
+  if (!sent) return check(nullptr);
+  if (!flushed) {
+    close();
+    throw TimeoutError("could not send to the server in time; connection closed");
+  }
+  return collect(&deadline);
+}
+
 Result Connection::run_params(const std::string& sql, const std::vector<Param>& params) {
   if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
   std::vector<const char*> values;
@@ -188,6 +243,10 @@ void Connection::forget_prepared(const std::string& sql) {
   if (prepared_) prepared_->erase(sql);
 }
 
+void Connection::forget_all_prepared() noexcept {
+  if (prepared_) prepared_->clear();
+}
+
 Result Connection::run_prepared(const std::string& sql, const std::vector<Param>& params) {
   if (conn_ == nullptr) throw ConnectionError("connection is closed", "08003");
   if (!prepared_) prepared_ = std::make_unique<std::unordered_map<std::string, std::string>>();
@@ -213,9 +272,12 @@ Result Connection::run_prepared(const std::string& sql, const std::vector<Param>
         return check(nullptr);
       return collect();
     } catch (const SqlError& e) {
-      // Someone ran DEALLOCATE ALL / DISCARD ALL on this session: prepare again, once.
-      if (e.sqlstate() != "26000" || attempt > 0) throw;
+      // Someone ran DEALLOCATE ALL / DISCARD ALL on this session: prepare again and retry,
+      // once, and only outside a transaction (inside one the error aborted it: a retry would
+      // only hide the real error behind "current transaction is aborted").
+      if (e.sqlstate() != "26000") throw;
       prepared_->erase(it);
+      if (attempt > 0 || PQtransactionStatus(conn_) != PQTRANS_IDLE) throw;
     }
   }
 }
@@ -233,10 +295,14 @@ bool Connection::is_open() const noexcept {
   return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK;
 }
 
-bool Connection::ping() noexcept {
+bool Connection::ping(std::chrono::milliseconds timeout) noexcept {
   if (!is_open()) return false;
-  Result res(PQexec(conn_, ""));
-  return res.status() == PGRES_EMPTY_QUERY && PQstatus(conn_) == CONNECTION_OK;
+  try {
+    Result res = exec_within("", timeout);
+    return res.status() == PGRES_EMPTY_QUERY && PQstatus(conn_) == CONNECTION_OK;
+  } catch (...) {
+    return false;
+  }
 }
 
 bool Connection::has_pending_input() const noexcept {
@@ -248,13 +314,13 @@ bool Connection::has_pending_input() const noexcept {
   return n != 0;  // readable, hung up, or an error: all mean "look closer"
 }
 
-bool Connection::idle_check() noexcept {
+bool Connection::idle_check(std::chrono::milliseconds timeout) noexcept {
   if (!is_open()) return false;
   if (!has_pending_input()) return true;
   if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) return false;
   // Drop NOTIFYs nobody asked for; then prove the session is alive.
   while (PGnotify* n = PQnotifies(conn_)) PQfreemem(n);
-  return ping();
+  return ping(timeout);
 }
 
 PGTransactionStatusType Connection::transaction_status() const noexcept {

@@ -1,7 +1,6 @@
-// cursor.cpp — signed keyset cursors (see cursor.hpp).
+// cursor.cpp — encrypted keyset cursors (see cursor.hpp).
 #include "azora/cursor.hpp"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -11,36 +10,60 @@
 
 namespace azora {
 
-CursorCodec::CursorCodec(std::string key) : key_(std::move(key)) {
-  if (key_.size() < 16) throw UsageError("cursor signing key must be at least 16 bytes");
+namespace {
+
+long long unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
-std::string CursorCodec::sign(std::string_view scope, std::string_view payload) const {
-  // The scope's length goes first so ("ab","c") and ("a","bc") sign differently.
-  std::string message = std::to_string(scope.size()) + ':';
-  message.append(scope);
-  message.append(payload);
-  unsigned char mac[EVP_MAX_MD_SIZE];
+std::string checked_secret(std::string key) {
+  if (key.size() < 16) throw UsageError("cursor key must be at least 16 bytes");
+  return key;
+}
+
+}  // namespace
+
+std::string CursorCodec::derive_key(std::string_view secret) {
+  static constexpr std::string_view kLabel = "azora keyset cursor, AES-256-GCM";
+  unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac,
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(kLabel.data()), kLabel.size(), out,
            &len) == nullptr)
     throw Error("HMAC-SHA256 failed");
-  return std::string(reinterpret_cast<const char*>(mac), len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+CursorCodec::CursorCodec(std::string key, std::chrono::seconds ttl)
+    : cipher_({{kKeyId, derive_key(checked_secret(std::move(key)))}}, kKeyId), ttl_(ttl) {
+  if (ttl_.count() < 0) throw UsageError("cursor ttl must not be negative");
+}
+
+std::string CursorCodec::scope(const std::vector<std::string>& parts) {
+  std::string s;
+  for (const std::string& p : parts) {
+    s += std::to_string(p.size());
+    s += ':';
+    s += p;
+  }
+  return s;
 }
 
 std::string CursorCodec::encode(std::string_view scope,
                                 const std::vector<std::string>& values) const {
-  // dump() throws on invalid UTF-8; the sort key may be bytea-ish text, so replace instead
-  // would corrupt it: keep the error (a UsageError) explicit.
+  // dump() throws on invalid UTF-8; the sort key may be bytea-ish text, so replacing would
+  // corrupt it: keep the error (a UsageError) explicit.
+  nlohmann::json doc = {{"k", values}};
+  if (ttl_.count() > 0) doc["x"] = unix_now() + ttl_.count();
   std::string payload;
   try {
-    payload = nlohmann::json(values).dump();
+    payload = doc.dump();
   } catch (const nlohmann::json::exception& e) {
     throw UsageError(std::string("cursor value is not valid UTF-8: ") + e.what());
   }
-  std::string body = base64url_encode(payload);
-  std::string token = body + '.' + base64url_encode(sign(scope, body));
+  std::string token = base64url_encode(cipher_.seal(payload, scope));
   if (token.size() > kMaxLength) throw UsageError("sort key too long for a cursor");
   return token;
 }
@@ -49,23 +72,23 @@ std::vector<std::string> CursorCodec::decode(std::string_view scope,
                                              std::string_view cursor) const {
   if (cursor.empty()) throw InvalidCursor("invalid cursor: empty");
   if (cursor.size() > kMaxLength) throw InvalidCursor("invalid cursor: too long");
-  const std::size_t dot = cursor.find('.');
-  if (dot == std::string_view::npos || cursor.find('.', dot + 1) != std::string_view::npos)
-    throw InvalidCursor("invalid cursor: malformed");
-  const std::string_view body = cursor.substr(0, dot);
-  std::optional<std::string> mac = base64url_decode(cursor.substr(dot + 1));
-  if (!mac) throw InvalidCursor("invalid cursor: malformed signature");
-  // Verify before parsing anything: an unsigned payload never reaches the JSON parser.
-  const std::string expected = sign(scope, body);
-  if (mac->size() != expected.size() ||
-      CRYPTO_memcmp(mac->data(), expected.data(), expected.size()) != 0)
-    throw InvalidCursor("invalid cursor: signature mismatch (tampered, or from another listing)");
-  std::optional<std::string> payload = base64url_decode(body);
-  if (!payload) throw InvalidCursor("invalid cursor: malformed payload");
+  std::optional<std::string> sealed = base64url_decode(cursor);
+  if (!sealed) throw InvalidCursor("invalid cursor: malformed");
+  // Authenticate before parsing anything: an unverified payload never reaches the JSON parser.
+  std::optional<std::string> payload = cipher_.open(*sealed, scope);
+  if (!payload)
+    throw InvalidCursor(
+        "invalid cursor: does not verify (tampered, made with another key, or from another "
+        "listing or filter)");
   nlohmann::json j = nlohmann::json::parse(*payload, nullptr, false);
-  if (!j.is_array()) throw InvalidCursor("invalid cursor: payload is not a key");
+  if (!j.is_object() || !j.contains("k") || !j["k"].is_array())
+    throw InvalidCursor("invalid cursor: payload is not a key");
+  if (j.contains("x")) {
+    if (!j["x"].is_number_integer()) throw InvalidCursor("invalid cursor: payload is not a key");
+    if (unix_now() > j["x"].get<long long>()) throw InvalidCursor("invalid cursor: expired");
+  }
   std::vector<std::string> values;
-  for (const auto& v : j) {
+  for (const auto& v : j["k"]) {
     if (!v.is_string()) throw InvalidCursor("invalid cursor: payload is not a key");
     values.push_back(v.get<std::string>());
   }

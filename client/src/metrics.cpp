@@ -170,7 +170,14 @@ struct Registry::Family {
   std::map<std::uint64_t, Callback> callbacks;  // by Subscription id
 };
 
-Registry::Registry() = default;
+namespace {
+std::uint64_t next_registry_id() noexcept {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+Registry::Registry() : id_(next_registry_id()) {}
 Registry::~Registry() = default;
 
 Registry& Registry::global() {

@@ -2,10 +2,8 @@
 #include "azora/pipeline.hpp"
 
 #include "pq_error_text.hpp"
+#include "pq_wait.hpp"
 
-#include <poll.h>
-
-#include <cerrno>
 #include <unordered_map>
 
 namespace azora {
@@ -19,27 +17,62 @@ namespace {
   throw ConnectionError("connection lost during pipeline: " + msg, state.empty() ? "08006" : state);
 }
 
-// Writes the whole output buffer. The socket is non-blocking so that, if the server's replies
-// fill our receive buffer while we are still sending (a large pipeline), we read them into
-// libpq's buffer instead of deadlocking with the server blocked on its own send.
-void flush_all(PGconn* c) {
-  for (;;) {
-    const int r = PQflush(c);
-    if (r == 0) return;
-    if (r < 0) lost(c, nullptr);
-    pollfd p{PQsocket(c), POLLIN | POLLOUT, 0};
-    if (::poll(&p, 1, -1) < 0 && errno != EINTR) lost(c, nullptr);
-    if ((p.revents & POLLIN) && PQconsumeInput(c) == 0) lost(c, nullptr);
-  }
+// A reply run() does not expect (no result, an extra one, a missing Sync): a lost connection when
+// it is down; otherwise a statement the pipeline cannot run (e.g. COPY), and the guard drains.
+[[noreturn]] void unexpected(PGconn* c, const PGresult* res) {
+  if (PQstatus(c) != CONNECTION_OK || res == nullptr || PQresultStatus(res) == PGRES_FATAL_ERROR)
+    lost(c, res);
+  throw UsageError(std::string("pipeline: unexpected reply from the server (") +
+                   PQresStatus(PQresultStatus(res)) + "); one plain statement per entry, no COPY");
 }
 
-// Leaves pipeline mode and blocking mode however run() exits; a connection that cannot leave
-// pipeline mode stays in it and a Pool will not reuse it.
+// Past the run's deadline: the server's state is unknown, so the connection goes.
+[[noreturn]] void timed_out(Connection& conn) {
+  conn.close();
+  throw TimeoutError("pipeline: no answer from the server in time; connection closed");
+}
+
+// libpq refused to queue a statement (PQsend* returned 0). Only a connection that is down is a
+// lost connection; a refusal on a live one (too many parameters, out of memory) is the
+// statement's problem, and the guard then drains what was already queued.
+[[noreturn]] void refused(PGconn* c, std::size_t index) {
+  if (PQstatus(c) != CONNECTION_OK) lost(c, nullptr);
+  throw UsageError("pipeline: statement " + std::to_string(index) +
+                   " refused by libpq: " + detail::trimmed_message(PQerrorMessage(c)));
+}
+
+// Brings a live connection out of pipeline mode although statements are still queued or their
+// results unread (run() left by an exception): a Sync ends the open segment, then every pending
+// result is read and dropped until libpq lets the connection leave. false when that fails or
+// the deadline passes (the caller then closes the connection).
+bool drain(PGconn* c, detail::WaitClock::time_point deadline) noexcept {
+  if (PQstatus(c) != CONNECTION_OK) return false;
+  if (PQpipelineSync(c) == 0 || !detail::flush_until(c, deadline)) return false;
+  // Each iteration consumes a result or the NULL ending one; the cap only guards against a
+  // libpq that never lets go.
+  for (int i = 0; i < 1000000; i++) {
+    if (PQexitPipelineMode(c) == 1) return true;
+    if (PQstatus(c) != CONNECTION_OK || !detail::await_result(c, deadline)) return false;
+    PQclear(PQgetResult(c));
+  }
+  return false;
+}
+
+// Leaves pipeline mode and non-blocking mode however run() exits. When run() ends early with
+// statements pending, they are drained to the sync; a connection that still cannot leave
+// pipeline mode (or the server does not answer in time) is closed, so no one (a plain
+// Connection, a pool) inherits a connection stuck in pipeline mode.
 struct ModeGuard {
-  PGconn* c;
+  Connection& conn;
   ~ModeGuard() {
+    PGconn* c = conn.native();
+    if (c == nullptr) return;  // closed on a timeout
+    if (PQpipelineStatus(c) != PQ_PIPELINE_OFF && PQexitPipelineMode(c) == 0 &&
+        !drain(c, detail::WaitClock::now() + Connection::kHousekeepingTimeout)) {
+      conn.close();
+      return;
+    }
     PQsetnonblocking(c, 0);
-    if (PQstatus(c) == CONNECTION_OK) PQexitPipelineMode(c);
   }
 };
 
@@ -50,6 +83,11 @@ Result& PipelineOutcome::value() {
   if (status == Status::aborted)
     throw PipelineAborted("statement skipped: an earlier statement of the pipeline failed");
   return result;
+}
+
+Pipeline::Pipeline(Connection& conn, Sync sync, std::chrono::milliseconds timeout)
+    : conn_(conn), sync_(sync), timeout_(timeout) {
+  if (timeout_.count() <= 0) throw UsageError("pipeline: timeout must be positive");
 }
 
 std::size_t Pipeline::add(std::string sql, std::vector<Param> params) {
@@ -91,9 +129,10 @@ std::vector<PipelineOutcome> Pipeline::run() {
     }
   }
 
+  const auto deadline = detail::WaitClock::now() + timeout_;
   if (PQenterPipelineMode(c) == 0)
     throw UsageError("cannot enter pipeline mode: " + detail::trimmed_message(PQerrorMessage(c)));
-  ModeGuard guard{c};
+  ModeGuard guard{conn_};
   if (PQsetnonblocking(c, 1) != 0) lost(c, nullptr);
 
   std::vector<const char*> values;
@@ -103,32 +142,40 @@ std::vector<PipelineOutcome> Pipeline::run() {
     for (const Param& p : s.params) values.push_back(p ? p->c_str() : nullptr);
     const int n = static_cast<int>(values.size());
     if (plans[i].prepare && PQsendPrepare(c, plans[i].name.c_str(), s.sql.c_str(), 0, nullptr) == 0)
-      lost(c, nullptr);
+      refused(c, i);
     const int sent =
         plans[i].name.empty()
             ? PQsendQueryParams(c, s.sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0)
             : PQsendQueryPrepared(c, plans[i].name.c_str(), n, values.data(), nullptr, nullptr, 0);
-    if (sent == 0) lost(c, nullptr);
-    if (sync_ == Sync::each && PQpipelineSync(c) == 0) lost(c, nullptr);
+    if (sent == 0) refused(c, i);
+    if (sync_ == Sync::each && PQpipelineSync(c) == 0) refused(c, i);
   }
-  if (sync_ == Sync::once && PQpipelineSync(c) == 0) lost(c, nullptr);
-  flush_all(c);
-  PQsetnonblocking(c, 0);  // reading may block: PQgetResult waits for the server
+  if (sync_ == Sync::once && PQpipelineSync(c) == 0) refused(c, batch.size());
+  // The socket is non-blocking while sending so that, if the server's replies fill our receive
+  // buffer while we are still sending (a large pipeline), we read them into libpq's buffer
+  // instead of deadlocking with the server blocked on its own send.
+  if (!detail::flush_until(c, deadline)) timed_out(conn_);
+  if (PQstatus(c) != CONNECTION_OK) lost(c, nullptr);
 
+  // Waits (until the deadline) for PQgetResult to have something, so it never blocks.
+  auto get = [this, c, &deadline] {
+    if (!detail::await_result(c, deadline)) timed_out(conn_);
+    return PQgetResult(c);
+  };
   // One result and its terminating NULL; throws ConnectionError when the connection is gone.
-  auto next = [c] {
-    Result r(PQgetResult(c));
-    if (r.native() == nullptr || PQstatus(c) != CONNECTION_OK) lost(c, r.native());
-    PGresult* end = PQgetResult(c);
+  auto next = [c, &get] {
+    Result r(get());
+    if (r.native() == nullptr || PQstatus(c) != CONNECTION_OK) unexpected(c, r.native());
+    PGresult* end = get();
     if (end != nullptr) {
       Result extra(end);
-      lost(c, extra.native());
+      unexpected(c, extra.native());
     }
     return r;
   };
-  auto read_sync = [c] {
-    Result sync(PQgetResult(c));
-    if (sync.status() != PGRES_PIPELINE_SYNC) lost(c, sync.native());
+  auto read_sync = [c, &get] {
+    Result sync(get());
+    if (sync.status() != PGRES_PIPELINE_SYNC) unexpected(c, sync.native());
   };
   auto error_of = [](const Result& r) {
     std::string state = detail::error_field(r.native(), PG_DIAG_SQLSTATE);

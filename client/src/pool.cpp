@@ -1,6 +1,7 @@
 // pool.cpp — Pool and its shared state: lease, return, health check, maintenance (see pool.hpp).
 #include "azora/pool.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "azora/query_timer.hpp"
@@ -23,17 +24,55 @@ std::unique_ptr<PoolSlot> PoolState::open_slot() const {
 
 bool PoolState::healthy(PoolSlot& slot) const noexcept {
   if (!opts.health_check) return slot.conn.is_open();
-  if (!slot.conn.idle_check()) return false;
-  if (Clock::now() - slot.last_used >= opts.ping_after_idle) return slot.conn.ping();
+  if (!slot.conn.idle_check(opts.housekeeping_timeout)) return false;
+  if (Clock::now() - slot.last_used >= opts.ping_after_idle)
+    return slot.conn.ping(opts.housekeeping_timeout);
   return true;
 }
 
+PoolState::PoolState(PoolOptions o) : opts(std::move(o)) {
+  if (opts.registry != nullptr)
+    wait_histogram_ = &opts.registry->histogram(
+        "azora_pool_acquire_wait_seconds",
+        "Time acquire() took to hand out a connection (waiting, health check, connecting).",
+        metrics::Histogram::latency_buckets(), {{"pool", opts.name}});
+}
+
+void PoolState::record_wait(Clock::duration waited) noexcept {
+  if (wait_histogram_ != nullptr)
+    wait_histogram_->observe(std::chrono::duration<double>(waited).count());
+  // A lock-free maximum: this runs on every acquire().
+  const std::int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count();
+  std::int64_t seen = max_wait_ns_.load(std::memory_order_relaxed);
+  while (ns > seen && !max_wait_ns_.compare_exchange_weak(seen, ns, std::memory_order_relaxed)) {
+  }
+}
+
 Lease PoolState::acquire(std::chrono::milliseconds timeout) {
-  const Clock::time_point deadline = Clock::now() + timeout;
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline = start + timeout;
   std::unique_lock<std::mutex> lock(mu_);
+  // Every caller queues; only the front one takes a connection (first come, first served). It
+  // keeps its place while it checks or opens one outside the lock, and leaves the line however
+  // acquire() ends, waking the next one.
+  Waiter me;
+  line_.push_back(&me);
+  struct InLine {
+    PoolState& st;
+    Waiter& me;
+    std::unique_lock<std::mutex>& lock;
+    ~InLine() {
+      if (!lock.owns_lock()) lock.lock();
+      st.line_.erase(std::find(st.line_.begin(), st.line_.end(), &me));
+      st.wake_front();
+    }
+  } in_line{*this, me, lock};
+  auto served = [this, &me] {
+    return line_.front() == &me && (!idle_.empty() || total_ < opts.max_size);
+  };
   for (;;) {
     if (closed_) throw UsageError("pool " + opts.name + " is closed");
-    if (!idle_.empty()) {
+    if (line_.front() == &me && !idle_.empty()) {
       std::unique_ptr<PoolSlot> slot = std::move(idle_.back());
       idle_.pop_back();
       active_++;
@@ -41,6 +80,7 @@ Lease PoolState::acquire(std::chrono::milliseconds timeout) {
       // The check runs outside the lock: a ping is a round trip.
       if (!expired(*slot, Clock::now()) && healthy(*slot)) {
         acquired_.fetch_add(1, std::memory_order_relaxed);
+        record_wait(Clock::now() - start);
         return Lease(shared_from_this(), std::move(slot));
       }
       const bool dead = !slot->conn.is_open() || !expired(*slot, Clock::now());
@@ -51,25 +91,24 @@ Lease PoolState::acquire(std::chrono::milliseconds timeout) {
       total_--;
       continue;  // try the next idle one, or open a replacement
     }
-    if (total_ < opts.max_size) {
+    if (line_.front() == &me && total_ < opts.max_size) {
       total_++;
       active_++;
       lock.unlock();
       try {
         std::unique_ptr<PoolSlot> slot = open_slot();
         acquired_.fetch_add(1, std::memory_order_relaxed);
+        record_wait(Clock::now() - start);
         return Lease(shared_from_this(), std::move(slot));
       } catch (...) {
         lock.lock();
         total_--;
         active_--;
-        if (waiting_ > 0) freed_.notify_one();
         throw;
       }
     }
     waiting_++;
-    const bool woke = freed_.wait_until(
-        lock, deadline, [this] { return closed_ || !idle_.empty() || total_ < opts.max_size; });
+    const bool woke = me.cv.wait_until(lock, deadline, [&] { return closed_ || served(); });
     waiting_--;
     if (!woke) {
       timeouts_.fetch_add(1, std::memory_order_relaxed);
@@ -92,8 +131,9 @@ void PoolState::give_back(std::unique_ptr<PoolSlot> slot, bool discard) noexcept
       case PQTRANS_INTRANS:
       case PQTRANS_INERROR:
         try {
-          ObserverPause housekeeping(slot->conn);  // not the application's query
-          slot->conn.exec("ROLLBACK");
+          // Unobserved (not the application's query) and bounded: a hung server must not
+          // block the thread returning the lease.
+          slot->conn.exec_within("ROLLBACK", opts.housekeeping_timeout);
         } catch (...) {
           keep = false;
           dead = !slot->conn.is_open();
@@ -103,6 +143,15 @@ void PoolState::give_back(std::unique_ptr<PoolSlot> slot, bool discard) noexcept
         keep = false;
     }
     if (keep && PQpipelineStatus(slot->conn.native()) != PQ_PIPELINE_OFF) keep = false;
+    if (keep && !opts.reset_query.empty()) {
+      try {
+        slot->conn.exec_within(opts.reset_query, opts.housekeeping_timeout);
+        slot->conn.forget_all_prepared();
+      } catch (...) {
+        keep = false;
+        dead = !slot->conn.is_open();
+      }
+    }
   }
   const Clock::time_point now = Clock::now();
   if (keep && expired(*slot, now)) keep = false;
@@ -116,7 +165,7 @@ void PoolState::give_back(std::unique_ptr<PoolSlot> slot, bool discard) noexcept
     } else {
       total_--;
     }
-    if (waiting_ > 0) freed_.notify_one();
+    wake_front();
   }
   // A slot not kept is closed here, outside the lock.
 }
@@ -142,7 +191,7 @@ void PoolState::fill() {
       return;
     }
     idle_.push_back(std::move(slot));
-    if (waiting_ > 0) freed_.notify_one();
+    wake_front();
   }
 }
 
@@ -170,14 +219,14 @@ void PoolState::maintain() {
   }
   to_close.clear();
   for (auto& slot : to_check) {
-    if (slot->conn.idle_check()) {
+    if (slot->conn.idle_check(opts.housekeeping_timeout)) {
       std::lock_guard<std::mutex> lock(mu_);
       active_--;
       if (closed_) {
         total_--;
       } else {
         idle_.push_back(std::move(slot));
-        if (waiting_ > 0) freed_.notify_one();
+        wake_front();
       }
     } else {
       slot.reset();
@@ -185,7 +234,7 @@ void PoolState::maintain() {
       std::lock_guard<std::mutex> lock(mu_);
       active_--;
       total_--;
-      if (waiting_ > 0) freed_.notify_one();
+      wake_front();
     }
   }
   try {
@@ -215,7 +264,10 @@ void PoolState::close() noexcept {
     total_ -= idle.size();
   }
   stop_.notify_all();
-  freed_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (Waiter* w : line_) w->cv.notify_all();
+  }
 }
 
 PoolStats PoolState::stats() const {
@@ -230,6 +282,7 @@ PoolStats PoolState::stats() const {
   s.acquired = acquired_.load(std::memory_order_relaxed);
   s.timeouts = timeouts_.load(std::memory_order_relaxed);
   s.broken = broken_.load(std::memory_order_relaxed);
+  s.max_wait = std::chrono::nanoseconds(max_wait_ns_.load(std::memory_order_relaxed));
   return s;
 }
 
@@ -239,7 +292,8 @@ Pool::Pool(PoolOptions options) {
   if (options.max_size == 0 || options.min_size > options.max_size)
     throw UsageError("pool options need 0 <= min_size <= max_size and max_size > 0");
   if (options.maintenance_interval.count() <= 0 || options.idle_timeout.count() < 0 ||
-      options.max_lifetime.count() <= 0 || options.acquire_timeout.count() < 0)
+      options.max_lifetime.count() <= 0 || options.acquire_timeout.count() < 0 ||
+      options.housekeeping_timeout.count() <= 0)
     throw UsageError("pool options: intervals and timeouts must be positive");
   state_ = std::make_shared<detail::PoolState>(std::move(options));
   state_->fill();
@@ -268,6 +322,8 @@ Pool::Pool(PoolOptions options) {
             [](const PoolStats& s) { return s.acquired; });
     counter("azora_pool_timeouts_total", "Pool acquisitions that timed out.",
             [](const PoolStats& s) { return s.timeouts; });
+    gauge("azora_pool_max_wait_seconds", "Longest time an acquire() took since the pool started.",
+          {}, [](const PoolStats& s) { return std::chrono::duration<double>(s.max_wait).count(); });
     counter("azora_pool_broken_total", "Pool connections found dead and replaced.",
             [](const PoolStats& s) { return s.broken; });
   }

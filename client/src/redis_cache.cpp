@@ -36,6 +36,8 @@ RedisCache::RedisCache(RedisCacheOptions options)
       RedisEndpoint{opts_.host,     opts_.port,    opts_.connect_timeout, opts_.command_timeout,
                     opts_.password, opts_.database};
   for (int i = 0; i < opts_.connections; i++) slots_.push_back(std::make_unique<Slot>());
+  if (opts_.encryption)
+    cipher_.emplace(opts_.encryption->keys, opts_.encryption->current_key);  // UsageError
   if (opts_.metrics != nullptr) {
     const metrics::Labels labels{{"cache", opts_.name}};
     m_hits_ = &opts_.metrics->counter(metrics::names::kCacheHits,
@@ -44,6 +46,14 @@ RedisCache::RedisCache(RedisCacheOptions options)
                                         "Cache lookups that did not find the key.", labels);
     m_errors_ = &opts_.metrics->counter(
         kErrorsMetric, "Cache operations that failed and were answered without the cache.", labels);
+    m_rejected_ = &opts_.metrics->counter(
+        "azora_cache_rejected_total",
+        "Cached values refused (failed to decrypt or verify, or plaintext where encryption is "
+        "required) and treated as misses.",
+        labels);
+    m_invalidation_failures_ = &opts_.metrics->counter(
+        "azora_cache_invalidation_failures_total",
+        "invalidate_pattern() calls that failed midway: matching keys may remain cached.", labels);
   }
 }
 
@@ -105,43 +115,70 @@ RedisReply RedisCache::execute(const std::vector<std::string_view>& args) {
   }
 }
 
-std::optional<std::string> RedisCache::get_full(const std::string& full, bool count, bool* failed) {
+bool RedisCache::sealed(std::string_view key, Protection protection) const {
+  if (protection == Protection::encrypted) {
+    if (!cipher_) throw UsageError("redis cache: encryption asked for, but no encryption keys");
+    return true;
+  }
+  if (!opts_.encryption) return false;
+  for (const std::string& p : opts_.encryption->prefixes)
+    if (key.substr(0, p.size()) == p) return true;
+  return false;
+}
+
+std::optional<std::string> RedisCache::get_full(const std::string& full, bool must_seal, bool count,
+                                                bool* failed) {
+  std::optional<std::string> value;
   try {
     RedisReply r = execute({"GET", full});
     if (r.type() == REDIS_REPLY_STRING) {
-      if (count) {
-        hits_.fetch_add(1, std::memory_order_relaxed);
-        if (m_hits_) m_hits_->inc();
+      const std::string_view stored = r.str();
+      if (ValueCipher::is_sealed(stored)) {
+        // Sealed values are opened whatever the call says; one that does not open (tampered,
+        // moved from another key, unknown key id, no cipher) is never served.
+        if (cipher_) value = cipher_->open(stored, full);
+      } else if (!must_seal) {
+        value.emplace(stored);
       }
-      return std::string(r.str());
-    }
-    if (count) {
-      misses_.fetch_add(1, std::memory_order_relaxed);
-      if (m_misses_) m_misses_->inc();
+      if (!value) {
+        rejected_.fetch_add(1, std::memory_order_relaxed);
+        if (m_rejected_) m_rejected_->inc();
+      }
     }
   } catch (const RedisError&) {
     count_error();
     if (failed) *failed = true;
+    return std::nullopt;
   }
-  return std::nullopt;
+  if (count) {
+    (value ? hits_ : misses_).fetch_add(1, std::memory_order_relaxed);
+    if (metrics::Counter* c = value ? m_hits_ : m_misses_) c->inc();
+  }
+  return value;
 }
 
-std::optional<std::string> RedisCache::get(std::string_view key) {
-  return get_full(full_key(key), true);
+std::optional<std::string> RedisCache::get(std::string_view key, Protection protection) {
+  return get_full(full_key(key), sealed(key, protection), true);
 }
 
-bool RedisCache::set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) {
+bool RedisCache::set_full(const std::string& full, std::string_view value,
+                          std::chrono::milliseconds ttl, bool must_seal) {
   if (ttl.count() <= 0) throw UsageError("redis cache: ttl must be positive");
-  const std::string full = full_key(key);
+  const std::string stored = must_seal ? cipher_->seal(value, full) : std::string();
   const std::string px = std::to_string(ttl.count());
   try {
-    execute({"SET", full, value, "PX", px});
+    execute({"SET", full, must_seal ? std::string_view(stored) : value, "PX", px});
     sets_.fetch_add(1, std::memory_order_relaxed);
     return true;
   } catch (const RedisError&) {
     count_error();
     return false;
   }
+}
+
+bool RedisCache::set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl,
+                     Protection protection) {
+  return set_full(full_key(key), value, ttl, sealed(key, protection));
 }
 
 bool RedisCache::del(std::string_view key) {
@@ -157,20 +194,21 @@ bool RedisCache::del(std::string_view key) {
 }
 
 std::string RedisCache::get_or_set(std::string_view key, const Loader& loader,
-                                   std::chrono::milliseconds ttl) {
+                                   std::chrono::milliseconds ttl, Protection protection) {
   if (ttl.count() <= 0) throw UsageError("redis cache: ttl must be positive");
   const std::string full = full_key(key);
+  const bool must_seal = sealed(key, protection);
   bool redis_failed = false;
-  if (auto hit = get_full(full, true, &redis_failed)) return *std::move(hit);
+  if (auto hit = get_full(full, must_seal, true, &redis_failed)) return *std::move(hit);
 
   SingleFlight::Outcome out = flight_.run(full, [&]() -> std::string {
     // Re-check: a caller that missed just before another leader stored the value must not load
     // again. Skipped when Redis just failed (it would fail too, and waste a timeout).
     if (!redis_failed)
-      if (auto hit = get_full(full, false)) return *std::move(hit);
+      if (auto hit = get_full(full, must_seal, false)) return *std::move(hit);
     loads_.fetch_add(1, std::memory_order_relaxed);
     std::string value = loader();
-    set(key, value, ttl);
+    set_full(full, value, ttl, must_seal);
     return value;
   });
   return std::move(out.value);
@@ -178,10 +216,10 @@ std::string RedisCache::get_or_set(std::string_view key, const Loader& loader,
 
 nlohmann::json RedisCache::get_or_set_json(std::string_view key,
                                            const std::function<nlohmann::json()>& loader,
-                                           std::chrono::milliseconds ttl) {
+                                           std::chrono::milliseconds ttl, Protection protection) {
   const std::string text = get_or_set(
       key, [&] { return loader().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); },
-      ttl);
+      ttl, protection);
   auto doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded()) {
     // Not JSON (written by someone else under our key): drop it and serve the loader's value.
@@ -191,18 +229,15 @@ nlohmann::json RedisCache::get_or_set_json(std::string_view key,
   return doc;
 }
 
-void RedisCache::write_through(std::string_view key, std::string_view value,
-                               const std::function<void()>& write_db,
-                               std::chrono::milliseconds ttl) {
-  if (ttl.count() <= 0) throw UsageError("redis cache: ttl must be positive");
+void RedisCache::write_through(std::string_view key, const std::function<void()>& write_db) {
   write_db();
-  set(key, value, ttl);
+  del(key);
 }
 
-std::size_t RedisCache::invalidate_pattern(std::string_view pattern) {
+RedisCache::Invalidation RedisCache::invalidate_pattern(std::string_view pattern) {
   if (pattern.empty()) throw UsageError("redis cache: empty invalidation pattern");
   const std::string match = full_key(pattern);
-  std::size_t removed = 0;
+  Invalidation result;
   std::string cursor = "0";
   try {
     do {
@@ -218,14 +253,17 @@ std::size_t RedisCache::invalidate_pattern(std::string_view pattern) {
         for (std::size_t i = 0; i < batch->elements; i++)
           args.emplace_back(batch->element[i]->str, batch->element[i]->len);
         const long long n = execute(args).integer();
-        removed += static_cast<std::size_t>(n);
+        result.removed += static_cast<std::size_t>(n);
         invalidated_.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
       }
     } while (cursor != "0");
   } catch (const RedisError&) {
     count_error();
+    result.complete = false;
+    invalidation_failures_.fetch_add(1, std::memory_order_relaxed);
+    if (m_invalidation_failures_) m_invalidation_failures_->inc();
   }
-  return removed;
+  return result;
 }
 
 bool RedisCache::ping() {
@@ -247,6 +285,8 @@ CacheStats RedisCache::stats() {
   s.loads = loads_.load(std::memory_order_relaxed);
   s.coalesced = flight_.joined();
   s.connects = connects_.load(std::memory_order_relaxed);
+  s.rejected = rejected_.load(std::memory_order_relaxed);
+  s.invalidation_failures = invalidation_failures_.load(std::memory_order_relaxed);
   try {
     s.dbsize = execute({"DBSIZE"}).integer();
   } catch (const RedisError&) {

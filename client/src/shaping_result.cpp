@@ -30,7 +30,8 @@ enum : Oid {
   kJsonb = 3802,
 };
 
-enum class Kind { text, boolean, integer, floating, json };
+// int8 and numeric are kinds of their own: BigNumbers::string writes them as strings.
+enum class Kind { text, boolean, integer, big_integer, floating, exact, json };
 
 struct Column {
   int index;
@@ -45,13 +46,15 @@ Kind kind_of(Oid type) {
       return Kind::boolean;
     case kInt2:
     case kInt4:
-    case kInt8:
     case kOid:
       return Kind::integer;
+    case kInt8:
+      return Kind::big_integer;
     case kFloat4:
     case kFloat8:
-    case kNumeric:
       return Kind::floating;
+    case kNumeric:
+      return Kind::exact;
     case kJson:
     case kJsonb:
       return Kind::json;
@@ -65,9 +68,9 @@ std::string column_name(const PGresult* res, int c) {
   return name ? name : "";
 }
 
-std::vector<Column> plan(const PGresult* res, const detail::FieldTree& sel) {
+// n: the columns to show (a Result may hide trailing ones).
+std::vector<Column> plan(const PGresult* res, int n, const detail::FieldTree& sel) {
   std::vector<Column> cols;
-  const int n = PQnfields(res);
   for (int c = 0; c < n; c++) {
     const std::string name = column_name(res, c);
     const detail::FieldTree* sub = nullptr;
@@ -106,6 +109,15 @@ void append_value(std::string& out, const PGresult* res, int row, const Column& 
     case Kind::boolean:
       out += (v == "t") ? "true" : "false";
       return;
+    case Kind::big_integer:
+    case Kind::exact:
+      // A number written as a string is never cut by max_string_length: it is one value.
+      if (opts.big_numbers == BigNumbers::string || is_special_number(v)) {
+        azora::detail::append_json_string(out, v);
+        return;
+      }
+      out.append(v.data(), v.size());
+      return;
     case Kind::integer:
       out.append(v.data(), v.size());
       return;
@@ -132,16 +144,19 @@ void append_value(std::string& out, const PGresult* res, int row, const Column& 
   azora::detail::append_json_string(out, t);
 }
 
-}  // namespace
-
-void shape_to_json(const PGresult* res, const Options& opts, std::string& out) {
+void check_rows(const PGresult* res) {
   if (res == nullptr) throw UsageError("shaping: no result");
   if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_SINGLE_TUPLE)
     throw UsageError("shaping: the result holds no rows (status " +
                      std::string(PQresStatus(PQresultStatus(res))) + ")");
+}
+
+// The first `rows` rows and `ncols` columns of res: a Result passes what it shows (rows() and
+// columns()), so pagination's look-ahead row never reaches the client.
+void write_rows(const PGresult* res, int rows, int ncols, const Options& opts, std::string& out) {
+  check_rows(res);
   const detail::FieldTree sel = detail::FieldTree::parse(opts.fields);
-  const std::vector<Column> cols = plan(res, sel);
-  const int rows = PQntuples(res);
+  const std::vector<Column> cols = plan(res, ncols, sel);
   out.push_back('[');
   for (int r = 0; r < rows; r++) {
     if (r != 0) out.push_back(',');
@@ -163,6 +178,12 @@ void shape_to_json(const PGresult* res, const Options& opts, std::string& out) {
   out.push_back(']');
 }
 
+}  // namespace
+
+void shape_to_json(const PGresult* res, const Options& opts, std::string& out) {
+  write_rows(res, PQntuples(res), PQnfields(res), opts, out);  // both 0 for nullptr
+}
+
 std::string shape_to_json(const PGresult* res, const Options& opts) {
   std::string out;
   shape_to_json(res, opts, out);
@@ -174,14 +195,17 @@ nlohmann::json shape(const PGresult* res, const Options& opts) {
   return nlohmann::json::parse(shape_to_json(res, opts));
 }
 
+// A Result is shaped as it shows itself: rows() and columns(), not the whole PGresult.
 void shape_to_json(const Result& res, const Options& opts, std::string& out) {
-  shape_to_json(res.native(), opts, out);
+  write_rows(res.native(), res.rows(), res.columns(), opts, out);
 }
 std::string shape_to_json(const Result& res, const Options& opts) {
-  return shape_to_json(res.native(), opts);
+  std::string out;
+  shape_to_json(res, opts, out);
+  return out;
 }
 nlohmann::json shape(const Result& res, const Options& opts) {
-  return shape(res.native(), opts);
+  return nlohmann::json::parse(shape_to_json(res, opts));
 }
 
 }  // namespace azora::shaping

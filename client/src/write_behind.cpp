@@ -1,6 +1,8 @@
 // write_behind.cpp — cache now, database later (see write_behind.hpp).
 #include "azora/write_behind.hpp"
 
+#include <algorithm>
+
 namespace azora {
 
 WriteBehind::WriteBehind(RedisCache& cache, WriteBehindOptions options)
@@ -22,10 +24,12 @@ void WriteBehind::submit(std::string key, std::string value, std::chrono::millis
                          std::function<void()> write_db) {
   if (ttl.count() <= 0) throw UsageError("write-behind: ttl must be positive");
   if (!write_db) throw UsageError("write-behind: empty database write");
-  cache_.set(key, value, ttl);
   {
     std::unique_lock<std::mutex> lk(mu_);
     idle_cv_.wait(lk, [&] { return queue_.size() < opts_.max_queue; });
+    // Under the lock with the enqueue: set outside it, two submits could cache in one order and
+    // queue in the other, leaving the cache with a value the database then overwrites.
+    cache_.set(key, value, ttl);
     queue_.push_back(Task{std::move(key), std::move(write_db)});
     stats_.submitted++;
   }
@@ -64,9 +68,15 @@ void WriteBehind::worker() {
       error = std::current_exception();
     }
     if (error) {
-      // The cache holds a value the database never got: remove it so readers fall back to the
-      // database.
-      cache_.del(task.key);
+      {
+        // The cache holds a value the database never got: remove it so readers fall back to
+        // the database, unless a later submit for the key is queued (the cache holds that one,
+        // which the database is about to get). Under the lock, so no submit slips in between.
+        std::lock_guard<std::mutex> relock(mu_);
+        const bool newer = std::any_of(queue_.begin(), queue_.end(),
+                                       [&](const Task& t) { return t.key == task.key; });
+        if (!newer) cache_.del(task.key);
+      }
       if (opts_.on_error) {
         try {
           opts_.on_error(task.key, error);

@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 namespace azora {
 namespace histogram {
@@ -32,6 +33,8 @@ constexpr int kBuckets = kRangeBuckets + 2;
 struct Histogram {
   uint32_t counts[kBuckets];
 };
+static_assert(std::is_trivially_copyable_v<Histogram> && std::is_standard_layout_v<Histogram>,
+              "kept in shared memory and in the statistics file as raw bytes");
 
 inline double log_gamma() {
   static const double value = std::log(kGamma);

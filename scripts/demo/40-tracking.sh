@@ -17,8 +17,8 @@ PGB
 say "pgbench: 4 clients, 10 s of the three endpoints (course list, wallet, job search)"
 /usr/lib/postgresql/15/bin/pgbench -n -c 4 -j 2 -T 10 -f "$AZORA_TMP/endpoints.pgbench" 2>&1 |
   grep -E '^(tps|latency average|number of transactions actually)' | sed 's/^/    /'
-say "azora-opt top 3 p95  (per normalized statement: constants became \$n)"
-"$AZORA_CLI" top 3 p95 | sed 's/^/    /'
+say "azora-opt report --top 3 --order p95  (per normalized statement: constants became \$n)"
+"$AZORA_CLI" report --top 3 --order p95 | sed 's/^/    /'
 qid=$(psql -XAtc "SELECT queryid FROM azora_opt.top_queries(1, 'p95')")
 say "azora-opt plan $qid  (the slowest call's plan, captured at ExecutorEnd)"
 "$AZORA_CLI" plan "$qid" | sed 's/^/      /' | head -20

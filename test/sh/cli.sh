@@ -20,33 +20,66 @@ psql -XAtqc 'CREATE EXTENSION IF NOT EXISTS azora_opt'
 # Capture every slowest call's plan (plan_min_ms is server-wide: ALTER SYSTEM, then reload).
 psql -XAtq -c 'ALTER SYSTEM SET azora_opt.plan_min_ms = 0' -c 'SELECT pg_reload_conf()' >/dev/null
 trap "psql -XAtq -c 'ALTER SYSTEM RESET azora_opt.plan_min_ms' -c 'SELECT pg_reload_conf()' >/dev/null" EXIT
-check "version" 0 '^azora_opt extension 1\.0\.0 \(server 15[0-9]{4}\)$' -- "$cli" version
+check "version" 0 '^azora_opt extension 1\.1\.0 \(server 15[0-9]{4}\)$' -- "$cli" version
+check "version as JSON" 0 '"server_version_num": 15[0-9]{4}' -- "$cli" --format json version
 check "ping over the socket" 0 '^pong from backend [0-9]+ in [0-9]+ us$' -- "$cli" ping
-check "ping over TCP with --dsn" 0 '^pong from backend' -- "$cli" --dsn "$AZORA_PG_TCP_CONNINFO" ping
-check "help lists the commands" 0 'top \[N\] \[ORDER_BY\]' -- "$cli" --help
-check "no command is bad usage" 2 '^usage: azora-opt' -- "$cli"
-check "unknown command is bad usage" 2 "unknown command 'frobnicate'" -- "$cli" frobnicate
-check "plan without a queryid is bad usage" 2 'plan needs a queryid' -- "$cli" plan
-check "unreachable server" 1 'could not connect' -- "$cli" --dsn "host=/nonexistent/azora port=1" ping
+check "ping over TCP with -d" 0 '^pong from backend' -- "$cli" -d "$AZORA_PG_TCP_CONNINFO" ping
+check "help lists the commands" 0 'report \[--top N\]' -- "$cli" --help
+check "help of one command" 0 'exact to the histogram' -- "$cli" report --help
+check "no command is bad usage (1)" 1 '^usage: azora-opt' -- "$cli"
+check "unknown command is bad usage" 1 "unknown command 'frobnicate'" -- "$cli" frobnicate
+check "plan without a queryid is bad usage" 1 'plan needs one queryid' -- "$cli" plan
+check "unknown option is bad usage" 1 'unknown option --bogus' -- "$cli" report --bogus
+check "bad --order is bad usage" 1 '--order must be one of' -- "$cli" report --order latency
+check "bad --format is bad usage" 1 '--format must be text or json' -- "$cli" --format xml report
+check "unreachable server exits 2" 2 'cannot reach the server' -- "$cli" -d "host=/nonexistent/azora port=1" ping
 # Tracking commands over a known workload.
 "$cli" reset >/dev/null
 for i in 1 2 3; do psql -XAtqc "SELECT count(*) FROM generate_series(1, $i * 1000) AS g WHERE g % 7 = 0" >/dev/null; done
 qid=$(psql -XAtc "SELECT queryid FROM azora_opt.queries WHERE query LIKE 'SELECT count(*) FROM generate_series%'")
-check "top shows the statement with its calls" 0 "^ *-?[0-9]+ \\| +3 \\| .*SELECT count\\(\\*\\) FROM generate_series\\(\\\$1, \\\$2 \\* \\\$3\\)" -- "$cli" top 5 calls
-check "top rejects an unknown order with 22023 and a hint" 1 'SQLSTATE 22023' -- "$cli" top 5 latency
+check "report shows the statement with its calls" 0 "^ *$qid \\| +3 \\| .*SELECT count\\(\\*\\) FROM generate_series\\(\\\$1, \\\$2 \\* \\\$3\\)" -- "$cli" report --top 5 --order calls
+# The CLI computes percentiles from the raw buckets: they must equal the server's own.
+want=$(psql -XAtc "SELECT round(p95_exec_time::numeric, 3) || ' ' || round(p50_exec_time::numeric, 3) FROM azora_opt.queries WHERE queryid = $qid")
+got=$("$cli" --format json report --top 50 --order calls | python3 -c "
+import json, sys
+for r in json.load(sys.stdin):
+    if r['queryid'] == $qid: print('%.3f %.3f' % (r['p95_ms'], r['p50_ms']))")
+if [ "$want" = "$got" ]; then echo "ok: report's p95/p50 equal the server's ($got)"; else
+  echo "FAIL: report's p95/p50 '$got' differ from the server's '$want'"; fail=1; fi
 check "plan of the slowest call" 0 'Function Scan on generate_series' -- "$cli" plan "$qid"
-check "plan of an unknown queryid" 1 'no plan recorded' -- "$cli" plan 42
+check "plan as JSON" 0 '"source_text": "SELECT count' -- "$cli" --format json plan "$qid"
+check "plan of an unknown queryid is a server-side miss (3)" 3 'no plan recorded' -- "$cli" plan 42
 check "metrics is Prometheus text" 0 '^# TYPE azora_db_query_duration_seconds histogram' -- "$cli" metrics
-check "info" 0 'entries' -- "$cli" info
+check "info" 0 'plan_captures' -- "$cli" info
+check "info as JSON" 0 '"entries": [0-9]+' -- "$cli" --format json info
 # Result cache commands over a known entry.
 psql -XAtq -c "SELECT azora_opt.cache_flush()" \
   -c "SELECT azora_opt.cached_json('cli:courses:1', 'SELECT 1 AS one')" \
   -c "SELECT azora_opt.cached_json('cli:courses:1', 'SELECT 1 AS one')" >/dev/null
-check "cache stats" 0 '^ *[1-9][0-9]* \| +[1-9][0-9]* \| +0\.[0-9]+ \| +1 \|' -- "$cli" cache stats
+check "cache stats" 0 '^ *[1-9][0-9]* \| +[1-9][0-9]* \| +0\.5 \| +1 \|' -- "$cli" cache stats
 check "cache entries" 0 '^ *cli:courses:1 \| +[0-9]+ \|' -- "$cli" cache entries
-check "cache invalidate by glob" 0 '^1 entries invalidated$' -- "$cli" cache invalidate 'cli:*'
-check "cache invalidate without a pattern is bad usage" 2 'needs a key pattern' -- "$cli" cache invalidate
-check "cache invalidate with a malformed glob" 1 'SQLSTATE 22023' -- "$cli" cache invalidate 'abc\'
-check "cache flush" 0 '^[0-9]+ entries flushed$' -- "$cli" cache flush
-check "cache without a subcommand is bad usage" 2 'cache needs one of' -- "$cli" cache
+check "cache invalidate by glob" 0 '^1 cache entry invalidated for cli:\*$' -- "$cli" cache invalidate 'cli:*'
+check "cache invalidate without a pattern is bad usage" 1 'cache takes' -- "$cli" cache invalidate
+check "cache invalidate with a malformed glob: 22023" 3 '22023' -- "$cli" cache invalidate 'abc\'
+check "cache flush" 0 '^cache flushed \([0-9]+ entries removed\)$' -- "$cli" cache flush
+# Errors the user can act on: a role without privileges, a database without the extension.
+psql -XAtq -c "DROP ROLE IF EXISTS cli_nobody" -c "CREATE ROLE cli_nobody LOGIN"
+check "metrics without privilege: 42501 and a hint" 3 'metrics needs pg_read_all_stats' -- "$cli" -d "$AZORA_PG_CONNINFO user=cli_nobody" metrics
+psql -XAtq -c "DROP DATABASE IF EXISTS cli_noext" -c "CREATE DATABASE cli_noext"
+check "no extension in the database: a hint to create it" 3 'CREATE EXTENSION azora_opt' -- "$cli" -d "$AZORA_PG_CONNINFO dbname=cli_noext" report
+psql -XAtq -c "DROP DATABASE cli_noext" -c "DROP ROLE cli_nobody"
+# The exporter: serves metrics, keeps serving (azora_opt_up 0) while the server restarts, and
+# reconnects afterwards.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+"$cli" -d "$AZORA_PG_CONNINFO" exporter --listen "127.0.0.1:$port" 2>"$AZORA_TMP/exporter.log" &
+exporter=$!
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
+check "exporter serves the metrics" 0 '^azora_opt_up 1$' -- curl -sf "http://127.0.0.1:$port/metrics"
+check "exporter output passes promtool" 0 '' -- bash -c "curl -sf http://127.0.0.1:$port/metrics | promtool check metrics"
+"$AZORA_PG_CTL" stop -m fast >/dev/null
+check "exporter while the server is down" 0 '^azora_opt_up 0$' -- curl -sf "http://127.0.0.1:$port/metrics"
+"$AZORA_PG_CTL" start >/dev/null
+check "exporter reconnects" 0 '^azora_opt_up 1$' -- curl -sf "http://127.0.0.1:$port/metrics"
+check "exporter counts the failed scrape" 0 '^azora_opt_exporter_scrape_failures_total 1$' -- curl -sf "http://127.0.0.1:$port/metrics"
+kill "$exporter"; wait "$exporter" 2>/dev/null
 exit $fail

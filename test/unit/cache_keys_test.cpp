@@ -6,7 +6,6 @@
 
 #include "azora/cache_keys.hpp"
 #include "azora/error.hpp"
-#include "azora/ttl_presets.hpp"
 
 namespace {
 
@@ -48,17 +47,6 @@ TEST(CacheKeys, RefusesNonPositivePages) {
   EXPECT_THROW(keys::course_list(0, 20), azora::UsageError);
   EXPECT_THROW(keys::course_list(1, 0), azora::UsageError);
   EXPECT_THROW(keys::jobs_by_category("x", -1), azora::UsageError);
-}
-
-TEST(TtlPresets, AreOrderedAndPositive) {
-  using namespace azora::ttl;
-  EXPECT_LT(kShort, kMedium);
-  EXPECT_LT(kMedium, kLong);
-  EXPECT_LT(kLong, kStatic);
-  EXPECT_LT(kWalletBalance, kJobSearch);
-  EXPECT_LT(kJobSearch, kCourseList);
-  EXPECT_LT(kCourseList, kCourse);
-  EXPECT_GT(kWalletBalance.count(), 0);
 }
 
 }  // namespace

@@ -1,5 +1,14 @@
 // connection_test.cpp — Connection against the real throwaway PostgreSQL cluster.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <clocale>
+#include <cstdlib>
+#include <string>
 
 #include "azora/connection.hpp"
 #include "test_env.hpp"
@@ -105,6 +114,51 @@ TEST(Connection, MovesOwnership) {
   EXPECT_EQ(b.backend_pid(), pid);
   EXPECT_FALSE(a.is_open());  // NOLINT(bugprone-use-after-move): moved-from state is defined
   EXPECT_THROW(a.exec("SELECT 1"), azora::ConnectionError);
+}
+
+}  // namespace
+
+namespace {
+
+// libpq's connect timeout message is translated (LANGUAGE, LC_MESSAGES) and has no SQLSTATE: the
+// timeout must be recognised without reading English. A listening socket that never answers is
+// a server that accepts TCP and then hangs.
+TEST(Connection, ConnectTimeoutIsATimeoutErrorInAnyLanguage) {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(s, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(s, 4), 0);
+  ASSERT_EQ(::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  const std::string conninfo =
+      "host=127.0.0.1 port=" + std::to_string(ntohs(a.sin_port)) + " dbname=x user=x";
+
+  const std::string saved_locale = std::setlocale(LC_ALL, nullptr);
+  const char* saved_language = std::getenv("LANGUAGE");
+  const std::string saved = saved_language ? saved_language : "";
+  ::setenv("LANGUAGE", "de", 1);
+  std::setlocale(LC_ALL, "C.UTF-8");  // "C" would ignore LANGUAGE
+  std::string what;
+  bool timeout = false;
+  try {
+    Connection c(conninfo, std::chrono::milliseconds(1000));
+  } catch (const azora::TimeoutError& e) {
+    timeout = true;
+    what = e.what();
+  } catch (const azora::Error& e) {
+    what = e.what();
+  }
+  std::setlocale(LC_ALL, saved_locale.c_str());
+  if (saved_language)
+    ::setenv("LANGUAGE", saved.c_str(), 1);
+  else
+    ::unsetenv("LANGUAGE");
+  ::close(s);
+  EXPECT_TRUE(timeout) << what;
+  EXPECT_EQ(what.find("timeout expired"), std::string::npos) << "the message was not translated";
 }
 
 }  // namespace

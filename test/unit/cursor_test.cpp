@@ -1,7 +1,8 @@
-// cursor_test.cpp — base64url and signed keyset cursors: round trips and every way to tamper.
+// cursor_test.cpp — base64url and encrypted keyset cursors: round trips, secrecy, scopes,
+// expiry, and every way to tamper.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+
+#include <chrono>
 
 #include "azora/base64.hpp"
 #include "azora/cursor.hpp"
@@ -69,24 +70,47 @@ TEST(Cursor, EveryTamperedByteIsRejected) {
   const std::string c = codec.encode("s", {"100", "abc"});
   const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   for (std::size_t i = 0; i < c.size(); i++) {
-    if (c[i] == '.') continue;
     std::string t = c;
     t[i] = alphabet[(alphabet.find(c[i]) + 1) % alphabet.size()];
     EXPECT_THROW(codec.decode("s", t), InvalidCursor) << "position " << i;
   }
-  // Swapping in a forged payload with the old signature.
-  const std::string forged = base64url_encode("[\"999\",\"abc\"]");
-  expect_invalid(codec, "s", forged + c.substr(c.find('.')), "signature mismatch");
+  // A payload in the clear (what a client would forge) does not verify.
+  expect_invalid(codec, "s", base64url_encode("{\"k\":[\"999\",\"abc\"]}"), "does not verify");
+}
+
+// The sort key is an e-mail address, a balance, a name: the client must not be able to read it.
+TEST(Cursor, TheSortKeyIsNotReadableInTheCursor) {
+  CursorCodec codec(kKey);
+  const std::string c = codec.encode("users", {"alice@example.com", "1234.56"});
+  const std::optional<std::string> bytes = base64url_decode(c);
+  ASSERT_TRUE(bytes);
+  EXPECT_EQ(bytes->find("alice"), std::string::npos);
+  EXPECT_EQ(bytes->find("1234.56"), std::string::npos);
+  EXPECT_NE(codec.encode("users", {"alice@example.com"}),
+            codec.encode("users", {"alice@example.com"}))
+      << "a fresh nonce per cursor: equal keys give unlinkable cursors";
 }
 
 TEST(Cursor, ForeignScopeOrKeyIsRejected) {
   CursorCodec codec(kKey);
   const std::string c = codec.encode("orders|id", {"7"});
-  expect_invalid(codec, "users|id", c, "signature mismatch");
+  expect_invalid(codec, "users|id", c, "does not verify");
   CursorCodec other("another-key-0123456789");
-  expect_invalid(other, "orders|id", c, "signature mismatch");
-  // Length-prefixed scope: moving a character between scope and payload does not verify.
-  EXPECT_NE(codec.encode("ab", {"c"}), codec.encode("a", {"bc"}));
+  expect_invalid(other, "orders|id", c, "does not verify");
+}
+
+// Scopes are built from length-prefixed parts: moving characters between parts gives another
+// scope, so a filter value cannot be shifted into the filter text or the table name.
+TEST(Cursor, ScopePartsAreLengthPrefixedAndBindTheFilterValues) {
+  EXPECT_NE(CursorCodec::scope({"ab", "c"}), CursorCodec::scope({"a", "bc"}));
+  EXPECT_NE(CursorCodec::scope({"a:b"}), CursorCodec::scope({"a", "b"}));
+  EXPECT_NE(CursorCodec::scope({""}), CursorCodec::scope({}));
+  CursorCodec codec(kKey);
+  const std::string tenant1 = CursorCodec::scope({"public", "wallets", "org_id = $1", "=1"});
+  const std::string tenant2 = CursorCodec::scope({"public", "wallets", "org_id = $1", "=2"});
+  const std::string c = codec.encode(tenant1, {"17"});
+  EXPECT_EQ(codec.decode(tenant1, c), std::vector<std::string>{"17"});
+  expect_invalid(codec, tenant2, c, "does not verify");
 }
 
 TEST(Cursor, MalformedCursorsGiveClearErrors) {
@@ -94,32 +118,45 @@ TEST(Cursor, MalformedCursorsGiveClearErrors) {
   expect_invalid(codec, "s", "", "empty");
   expect_invalid(codec, "s", "nodot", "malformed");
   expect_invalid(codec, "s", "a.b.c", "malformed");
-  expect_invalid(codec, "s", "abc.!!!", "malformed signature");
-  expect_invalid(codec, "s", "abc.", "signature mismatch");
-  expect_invalid(codec, "s", std::string(5000, 'A') + ".x", "too long");
+  expect_invalid(codec, "s", "abc.!!!", "malformed");
+  expect_invalid(codec, "s", "AAAA", "does not verify");
+  expect_invalid(codec, "s", std::string(5000, 'A'), "too long");
   expect_invalid(codec, "s", std::string("\0\xff.\0", 4), "malformed");
 }
 
-// Signs a payload the way CursorCodec does (HMAC-SHA256 over "<len(scope)>:<scope><body>"),
-// to reach the checks behind the signature.
+// Seals a payload the way CursorCodec does (ValueCipher under the derived key), to reach the
+// checks behind the authentication.
 std::string forge(const std::string& key, const std::string& scope, const std::string& payload) {
-  const std::string body = base64url_encode(payload);
-  const std::string msg = std::to_string(scope.size()) + ":" + scope + body;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), mac, &len);
-  return body + "." + base64url_encode(std::string(reinterpret_cast<char*>(mac), len));
+  azora::ValueCipher cipher({{CursorCodec::kKeyId, CursorCodec::derive_key(key)}},
+                            CursorCodec::kKeyId);
+  return base64url_encode(cipher.seal(payload, scope));
 }
 
-TEST(Cursor, SignedButNonKeyPayloadIsRejected) {
+TEST(Cursor, AuthenticPayloadsThatAreNotKeysAreRejected) {
   // Only reachable with the key (e.g. a cursor format from another version): still an error.
   CursorCodec codec(kKey);
-  EXPECT_EQ(codec.decode("s", forge(kKey, "s", "[\"1\",\"2\"]")),
+  EXPECT_EQ(codec.decode("s", forge(kKey, "s", "{\"k\":[\"1\",\"2\"]}")),
             (std::vector<std::string>{"1", "2"}));
-  for (const char* payload : {"{\"a\":1}", "[1]", "not json", "[\"x\",null]", "", "[[\"x\"]]"})
+  for (const char* payload :
+       {"{\"a\":1}", "[\"1\"]", "not json", "{\"k\":[\"x\",null]}", "", "{\"k\":[[\"x\"]]}",
+        "{\"k\":\"x\"}", "{\"k\":[\"1\"],\"x\":\"later\"}"})
     expect_invalid(codec, "s", forge(kKey, "s", payload), "payload");
   EXPECT_EQ(codec.decode("s", codec.encode("s", {})), std::vector<std::string>{});
+}
+
+TEST(Cursor, ExpiredCursorsAreRejected) {
+  const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  CursorCodec codec(kKey, std::chrono::hours(1));
+  const std::string fresh = codec.encode("s", {"5"});
+  EXPECT_EQ(codec.decode("s", fresh), std::vector<std::string>{"5"});
+  const std::string stale =
+      forge(kKey, "s", "{\"k\":[\"5\"],\"x\":" + std::to_string(now - 10) + "}");
+  expect_invalid(codec, "s", stale, "expired");
+  // The expiry travels in the cursor: a codec without a ttl still honours it.
+  expect_invalid(CursorCodec(kKey), "s", stale, "expired");
+  EXPECT_THROW(CursorCodec(kKey, std::chrono::seconds(-1)), azora::UsageError);
 }
 
 TEST(Cursor, BadKeysAndValuesAreUsageErrors) {

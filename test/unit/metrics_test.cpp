@@ -1,11 +1,17 @@
 // metrics_test.cpp — the Prometheus registry: series, types, exposition text, threads.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "azora/error.hpp"
 #include "azora/metrics.hpp"
+#include "azora/query_timer.hpp"
+#include "azora/response_encoding.hpp"
 
 namespace {
 
@@ -110,8 +116,27 @@ TEST(Metrics, ConcurrentUpdatesAreNotLost) {
   EXPECT_DOUBLE_EQ(h.sum(), 40000 * 1.25);
 }
 
-TEST(Metrics, GlobalRegistryIsOneObject) {
-  EXPECT_EQ(&Registry::global(), &Registry::global());
+// The library's default destination: a QueryTimer and encode_response given no registry
+// record into Registry::global(), visible in its exposition (not just the same address twice).
+TEST(Metrics, LibraryRecordsIntoTheGlobalRegistryByDefault) {
+  const std::string table = "global_default_" + std::to_string(::getpid());
+  const std::string series =
+      "azora_db_query_duration_seconds_count{operation=\"select\",table=\"" + table + "\"} ";
+  EXPECT_EQ(Registry::global().expose().find(series), std::string::npos);
+  azora::QueryTimer timer;  // default options
+  timer.record("select", table, "SELECT 1", std::chrono::milliseconds(1), nullptr);
+  timer.record("select", table, "SELECT 1", std::chrono::milliseconds(1), nullptr);
+  EXPECT_NE(Registry::global().expose().find(series + "2\n"), std::string::npos);
+
+  const auto sent = [] {
+    const std::string text = Registry::global().expose();
+    const std::string key = "azora_response_size_bytes_count{encoding=\"identity\"} ";
+    const auto at = text.find(key);
+    return at == std::string::npos ? 0 : std::stoll(text.substr(at + key.size()));
+  };
+  const long long before = sent();
+  azora::encode_response("{}", "application/json", "identity");  // default registry
+  EXPECT_EQ(sent(), before + 1);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "azora/pagination.hpp"
 #include "azora/projection.hpp"
 #include "azora/query_timer.hpp"
+#include "azora/shaping.hpp"
 #include "test_env.hpp"
 
 namespace {
@@ -120,23 +121,48 @@ TEST_F(Pagination, KeysetPagesMatchOffsetPages) {
   EXPECT_TRUE(cursor.empty());
 }
 
-TEST_F(Pagination, KeysetDescendingWithFilterAndAddedSortColumn) {
+TEST_F(Pagination, KeysetDescendingWithFilterAndHiddenSortColumn) {
   Listing l = listing();
-  l.columns = {"name"};  // id (the sort key) is added to the SELECT list
+  l.columns = {"name"};  // id (the sort key) is selected for the cursor, not returned
+  l.sortable = {"id"};
   l.descending = true;
   l.filter = "org = $1";
   l.filter_params = {std::string("1")};
-  std::vector<int> seen;
+  std::vector<std::string> seen;
   std::string cursor;
   do {
     azora::KeysetPage p = azora::paginate_keyset(conn, l, codec, cursor, 7);
-    EXPECT_EQ(p.data.columns(), 2);
-    for (int id : ids(p.data)) seen.push_back(id);
+    EXPECT_EQ(p.data.columns(), 1);
+    EXPECT_EQ(p.data.column_index("id"), -1);
+    for (const auto& row : azora::shaping::shape(p.data, {})) {
+      EXPECT_FALSE(row.contains("id")) << row;
+      seen.push_back(row.at("name").get<std::string>());
+    }
     cursor = p.next_cursor;
   } while (!cursor.empty());
-  std::vector<int> expected;
-  for (int id = 95; id >= 1; id -= 2) expected.push_back(id);
+  std::vector<std::string> expected;
+  for (int id = 95; id >= 1; id -= 2) expected.push_back("item" + std::to_string(id % 7));
   EXPECT_EQ(seen, expected);
+  // Offset pages hide it too.
+  azora::OffsetPage o = azora::paginate_offset(conn, l, 1, 5);
+  EXPECT_EQ(o.data.columns(), 1);
+  EXPECT_EQ(o.data.column_name(0), "name");
+}
+
+TEST_F(Pagination, SortColumnOutsideTheAllowedColumnsIsRefused) {
+  Listing l = listing();          // columns id, name
+  l.order_by = {"secret", "id"};  // e.g. ?sort=secret from a client
+  EXPECT_THROW(azora::paginate_offset(conn, l, 1, 10), azora::UsageError);
+  try {
+    azora::paginate_keyset(conn, l, codec, "", 10);
+    FAIL() << "a sort on a column outside the allow-list was accepted";
+  } catch (const azora::UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("sort column \"secret\" is not allowed"),
+              std::string::npos)
+        << e.what();
+  }
+  l.sortable = {"org"};  // allowing another column does not allow this one
+  EXPECT_THROW(azora::paginate_keyset(conn, l, codec, "", 10), azora::UsageError);
 }
 
 TEST_F(Pagination, TamperedOrForeignCursorIsRejectedClearly) {
@@ -160,12 +186,31 @@ TEST_F(Pagination, TamperedOrForeignCursorIsRejectedClearly) {
   EXPECT_EQ(azora::paginate_keyset(conn, listing(), codec, p.next_cursor, 10).data.rows(), 10);
 }
 
+// A cursor is bound to the filter's values: the next page of org 0 cannot be read with it as
+// org 1 (the cursor verifies only for the parameters it was made with).
+TEST_F(Pagination, OneTenantsCursorDoesNotDecodeForAnother) {
+  Listing org0 = listing();
+  org0.filter = "org = $1";
+  org0.filter_params = {std::string("0")};
+  Listing org1 = org0;
+  org1.filter_params = {std::string("1")};
+  azora::KeysetPage p = azora::paginate_keyset(conn, org0, codec, "", 5);
+  ASSERT_TRUE(p.has_more);
+  EXPECT_EQ(azora::paginate_keyset(conn, org0, codec, p.next_cursor, 5).data.rows(), 5);
+  EXPECT_THROW(azora::paginate_keyset(conn, org1, codec, p.next_cursor, 5), azora::InvalidCursor);
+  Listing nulled = org0;
+  nulled.filter_params = {std::nullopt};
+  EXPECT_THROW(azora::paginate_keyset(conn, nulled, codec, p.next_cursor, 5), azora::InvalidCursor);
+}
+
 TEST_F(Pagination, ProjectionFeedsTheListingAndIdentifiersAreQuoted) {
   azora::Projection allowed({"id", "name"});
   Listing l = listing();
   l.columns = allowed.select("name");
+  l.sortable = {"id"};  // sorted on, not returned
   azora::KeysetPage p = azora::paginate_keyset(conn, l, codec, "", 3);
   EXPECT_EQ(p.data.column_name(0), "name");
+  EXPECT_EQ(p.data.columns(), 1);
   EXPECT_THROW(allowed.select("secret"), azora::UsageError);
 
   conn.exec("CREATE TEMP TABLE \"odd \"\"table\"\"; x\"(\"the id\" int PRIMARY KEY)");
@@ -186,6 +231,97 @@ TEST_F(Pagination, ProjectionFeedsTheListingAndIdentifiersAreQuoted) {
   } catch (const azora::SqlError& e) {
     EXPECT_EQ(e.sqlstate(), "42P01");
   }
+}
+
+// The ids in a shaped page, read back from the JSON text and from the document form.
+std::vector<int> shaped_ids(const azora::Result& r) {
+  std::vector<int> from_text, from_doc;
+  for (const auto& row : nlohmann::json::parse(azora::shaping::shape_to_json(r, {})))
+    from_text.push_back(row.at("id").get<int>());
+  for (const auto& row : azora::shaping::shape(r, {})) from_doc.push_back(row.at("id").get<int>());
+  EXPECT_EQ(from_text, from_doc);
+  return from_text;
+}
+
+TEST_F(Pagination, ShapedPagesHoldOnlyThePageNotTheLookAheadRow) {
+  azora::OffsetPage o = azora::paginate_offset(conn, listing(), 2, 10);
+  ASSERT_TRUE(o.has_more);
+  EXPECT_EQ(shaped_ids(o.data), (std::vector<int>{11, 12, 13, 14, 15, 16, 17, 18, 19, 20}));
+
+  azora::KeysetPage first = azora::paginate_keyset(conn, listing(), codec, "", 4);
+  ASSERT_TRUE(first.has_more);
+  EXPECT_EQ(shaped_ids(first.data), (std::vector<int>{1, 2, 3, 4}));
+  azora::KeysetPage second = azora::paginate_keyset(conn, listing(), codec, first.next_cursor, 4);
+  EXPECT_EQ(shaped_ids(second.data), (std::vector<int>{5, 6, 7, 8}));
+}
+
+// The seed's course list: courses joined with their instructor, through a trusted FROM clause,
+// and the same through a view.
+TEST_F(Pagination, PagesOverAJoinAndAView) {
+  const std::string users = "page_users_" + std::to_string(::getpid());
+  const std::string courses = "page_courses_" + std::to_string(::getpid());
+  conn.exec(
+      "CREATE TEMP TABLE " + users + "(id int PRIMARY KEY, name text NOT NULL);" +
+      "CREATE TEMP TABLE " + courses +
+      "(id int PRIMARY KEY, title text NOT NULL, instructor_id int NOT NULL, "
+      "published bool NOT NULL);"
+      "INSERT INTO " +
+      users + " SELECT g, 'teacher' || g FROM generate_series(1, 5) g;" + "INSERT INTO " + courses +
+      " SELECT g, 'course' || g, 1 + g % 5, g % 3 <> 0 FROM generate_series(1, 30) g;" +
+      "CREATE TEMP VIEW " + courses + "_list AS SELECT c.id, c.title, u.name AS instructor " +
+      "FROM " + courses + " c JOIN " + users + " u ON u.id = c.instructor_id WHERE c.published");
+  // Expected: the published courses (id % 3 <> 0) with their instructor, by id.
+  std::vector<std::string> expected;
+  for (int id = 1; id <= 30; id++)
+    if (id % 3 != 0)
+      expected.push_back(std::to_string(id) + " course" + std::to_string(id) + " teacher" +
+                         std::to_string(1 + id % 5));
+  const auto rows = [](const azora::Result& r) {
+    std::vector<std::string> out;
+    for (const auto& row : azora::shaping::shape(r, {}))
+      out.push_back(std::to_string(row.at("id").get<int>()) + ' ' +
+                    row.at("title").get<std::string>() + ' ' +
+                    row.at("instructor").get<std::string>());
+    return out;
+  };
+
+  Listing join;
+  join.table = "course_list";
+  join.from = courses + " c JOIN " + users + " u ON u.id = c.instructor_id";
+  join.expressions = {{"id", "c.id"}, {"instructor", "u.name"}};  // "id" is in both tables
+  join.columns = {"id", "title", "instructor"};
+  join.order_by = {"id"};
+  join.filter = "c.published";
+  Listing view;
+  view.table = courses + "_list";
+  view.columns = join.columns;
+  view.order_by = {"id"};
+
+  for (const Listing& l : {join, view}) {
+    std::vector<std::string> keyset, offset;
+    std::string cursor;
+    int page = 1;
+    for (;; page++) {
+      azora::KeysetPage k = azora::paginate_keyset(conn, l, codec, cursor, 6);
+      azora::OffsetPage o = azora::paginate_offset(conn, l, page, 6, page == 1);
+      EXPECT_EQ(rows(k.data), rows(o.data)) << l.table << " page " << page;
+      for (auto& r : rows(k.data)) keyset.push_back(r);
+      for (auto& r : rows(o.data)) offset.push_back(r);
+      if (page == 1) {
+        EXPECT_EQ(o.total, 20);
+      }
+      EXPECT_EQ(k.has_more, o.has_more);
+      if (!k.has_more) break;
+      cursor = k.next_cursor;
+      ASSERT_LT(page, 10);
+    }
+    EXPECT_EQ(page, 4) << l.table;
+    EXPECT_EQ(keyset, expected) << l.table;
+    EXPECT_EQ(offset, expected) << l.table;
+  }
+  // A cursor from the join does not continue the view's listing (another scope).
+  const std::string c = azora::paginate_keyset(conn, join, codec, "", 6).next_cursor;
+  EXPECT_THROW(azora::paginate_keyset(conn, view, codec, c, 6), azora::InvalidCursor);
 }
 
 TEST_F(Pagination, TimedPaginationLandsInTheHistogram) {

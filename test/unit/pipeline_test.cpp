@@ -199,3 +199,42 @@ TEST(Pipeline, StatementsDeallocatedBehindItsBackArePreparedAgain) {
 }
 
 }  // namespace
+
+namespace {
+
+// run() leaving early on a live connection must not leave a plain Connection in pipeline mode:
+// libpq refuses the second statement (more parameters than the protocol allows) after the first
+// was queued; the pending statement is drained to the sync and the connection works on.
+TEST(PipelineErrors, ARefusedStatementLeavesAPlainConnectionUsable) {
+  azora::Connection conn(azora::test::pg_conninfo());
+  const int pid = conn.backend_pid();
+  azora::Pipeline p(conn, azora::Pipeline::Sync::each);
+  p.add("SELECT 1");
+  p.add("SELECT $1::int", std::vector<azora::Param>(70000, std::string("1")));
+  p.add("SELECT 3");
+  EXPECT_THROW(p.run(), azora::UsageError);  // not a ConnectionError: nothing was lost
+  ASSERT_TRUE(conn.is_open());
+  EXPECT_EQ(PQpipelineStatus(conn.native()), PQ_PIPELINE_OFF);
+  EXPECT_EQ(conn.backend_pid(), pid);
+  EXPECT_EQ(conn.exec("SELECT 42").value(0, 0), "42");
+  azora::Pipeline again(conn);
+  again.add("SELECT 43");
+  EXPECT_EQ(again.run().at(0).value().value(0, 0), "43");
+}
+
+// The same when the server sends a reply run() cannot handle (COPY is not a pipeline
+// statement): a clear error, and the connection is out of pipeline mode or closed, never stuck.
+TEST(PipelineErrors, AnUnexpectedReplyLeavesThePipelineMode) {
+  azora::Connection conn(azora::test::pg_conninfo());
+  azora::Pipeline p(conn);
+  p.add("SELECT 1");
+  p.add("COPY (SELECT 2) TO STDOUT");
+  p.add("SELECT 3");
+  EXPECT_THROW(p.run(), azora::Error);
+  if (conn.is_open()) {
+    EXPECT_EQ(PQpipelineStatus(conn.native()), PQ_PIPELINE_OFF);
+    EXPECT_EQ(conn.exec("SELECT 42").value(0, 0), "42");
+  }
+}
+
+}  // namespace

@@ -66,12 +66,26 @@ TEST(Pool, OpensMinSizeUpFront) {
   EXPECT_EQ(pool.options().max_size, 20u);
 }
 
+// The seed guide's pool: at least 5 and at most 20 connections. Counted by the server (its
+// backends with this pool's application_name), not read back from PoolOptions.
 TEST(Pool, DefaultsFollowTheGuide) {
-  PoolOptions o;
-  EXPECT_EQ(o.min_size, 5u);
-  EXPECT_EQ(o.max_size, 20u);
-  EXPECT_EQ(o.idle_timeout, 30s);
-  EXPECT_EQ(o.connect_timeout, 2s);
+  const std::string app = "pool_defaults_" + std::to_string(::getpid());
+  PoolOptions o;  // only the conninfo set: every size and timeout is the default
+  o.conninfo = azora::test::pg_conninfo() + " application_name=" + app;
+  Connection admin(azora::test::pg_conninfo());
+  const auto backends = [&] {
+    return std::stoi(std::string(
+        admin
+            .exec_params("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", {app})
+            .value(0, 0)));
+  };
+  Pool pool(o);
+  EXPECT_TRUE(eventually([&] { return backends() == 5; })) << backends();
+  std::vector<Lease> leases;
+  for (int i = 0; i < 20; i++) leases.push_back(pool.acquire());
+  EXPECT_EQ(backends(), 20);
+  EXPECT_THROW(pool.acquire(), azora::TimeoutError);  // the 21st waits, then gives up
+  EXPECT_EQ(backends(), 20);
 }
 
 TEST(Pool, LeaseIsRaiiAndTheConnectionIsReused) {
@@ -326,7 +340,13 @@ TEST(Pool, ExportsStatsToTheMetricsRegistry) {
     EXPECT_NE(text.find("azora_pool_timeouts_total{pool=\"main\"} 0\n"), std::string::npos);
     EXPECT_NE(text.find("azora_pool_broken_total{pool=\"main\"} 0\n"), std::string::npos);
   }
-  EXPECT_EQ(reg.expose().find("pool=\"main\""), std::string::npos);
+  // The live series go with the pool; the recorded wait distribution stays (like counters).
+  const std::string after = reg.expose();
+  EXPECT_EQ(after.find("azora_pool_size{pool=\"main\"}"), std::string::npos);
+  EXPECT_EQ(after.find("azora_pool_connections{pool=\"main\""), std::string::npos);
+  EXPECT_EQ(after.find("azora_pool_max_wait_seconds{pool=\"main\"}"), std::string::npos);
+  EXPECT_NE(after.find("azora_pool_acquire_wait_seconds_count{pool=\"main\"} 1"),
+            std::string::npos);
 }
 
 TEST(Pool, ThreadsHammeringThePoolNeverShareAConnection) {
@@ -410,3 +430,125 @@ TEST(Pool, TimesEveryQueryByOperationAndTable) {
 }
 
 }  // namespace
+
+// Fairness: callers are served in arrival order. A thread that gives a connection back and asks
+// again at once must queue behind the one already waiting (without the line it takes the idle
+// connection before the waiter has even woken up).
+TEST(PoolFairness, ANewcomerDoesNotOvertakeAWaiter) {
+  PoolOptions o = options(1, 1);
+  o.acquire_timeout = 30s;
+  Pool pool(o);
+  Lease held = pool.acquire();
+  std::atomic<bool> served{false};
+  std::atomic<bool> tried{false};
+  std::thread waiter([&] {
+    Lease l = pool.acquire();
+    served = true;
+    // Keeps the connection until the newcomer has tried: its lease is then proof of overtaking.
+    while (!tried) std::this_thread::sleep_for(1ms);
+  });
+  ASSERT_TRUE(eventually([&] { return pool.stats().waiting == 1; }));
+  held.release();
+  bool overtook = false;
+  try {
+    Lease again = pool.acquire(0ms);  // the waiter is first in line
+    overtook = true;
+  } catch (const azora::TimeoutError&) {
+  }
+  tried = true;
+  waiter.join();
+  EXPECT_FALSE(overtook);
+  EXPECT_TRUE(served);
+}
+
+TEST(PoolFairness, WaitersAreServedFirstComeFirstServed) {
+  PoolOptions o = options(1, 1);
+  o.acquire_timeout = 30s;
+  Pool pool(o);
+  Lease held = pool.acquire();
+  std::mutex mu;
+  std::vector<int> order;
+  std::vector<std::thread> waiters;
+  for (int i = 0; i < 4; i++) {
+    waiters.emplace_back([&, i] {
+      Lease l = pool.acquire();
+      std::lock_guard<std::mutex> lk(mu);
+      order.push_back(i);
+    });
+    // The next one starts only once this one waits: arrival order is 0, 1, 2, 3.
+    ASSERT_TRUE(eventually([&] { return pool.stats().waiting == std::size_t(i) + 1; }));
+  }
+  held.release();
+  for (auto& t : waiters) t.join();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+}
+
+TEST(PoolFairness, WaitsAreMeasuredIntoAHistogramAndAMaximum) {
+  azora::metrics::Registry registry;
+  PoolOptions o = options(1, 1);
+  o.acquire_timeout = 30s;
+  o.name = "fair";
+  o.registry = &registry;
+  Pool pool(o);
+  Lease held = pool.acquire();
+  std::thread waiter([&] { Lease l = pool.acquire(); });
+  ASSERT_TRUE(eventually([&] { return pool.stats().waiting == 1; }));
+  std::this_thread::sleep_for(100ms);  // the waiter waits at least this long
+  held.release();
+  waiter.join();
+  const azora::PoolStats s = pool.stats();
+  EXPECT_GE(s.max_wait, 100ms);
+  const std::string text = registry.expose();
+  EXPECT_NE(text.find("azora_pool_acquire_wait_seconds_count{pool=\"fair\"} 2"), std::string::npos)
+      << text;
+  const std::string gauge = "azora_pool_max_wait_seconds{pool=\"fair\"} ";
+  const std::size_t at = text.find(gauge);
+  ASSERT_NE(at, std::string::npos) << text;
+  EXPECT_GE(std::stod(text.substr(at + gauge.size())), 0.1);
+}
+
+// Session state set by one lease (a SET, a temp table, an advisory lock) must not reach the next
+// one on the same backend when a reset query is configured.
+// A pool of one connection (min_size min) returning it through reset_query.
+PoolOptions resetting(std::size_t min, const char* reset_query) {
+  PoolOptions o = options(min, 1);
+  o.reset_query = reset_query;
+  return o;
+}
+
+TEST(PoolReset, ResetQueryClearsSessionStateBetweenLeases) {
+  Pool pool(resetting(1, "DISCARD ALL"));
+  int pid = 0;
+  {
+    Lease l = pool.acquire();
+    pid = l->backend_pid();
+    l->exec("SET application_name = 'leaky'");
+    l->exec("SET azora_test.tenant = '7'");
+    l->exec("CREATE TEMP TABLE leak_t (x int)");
+    l->exec("SELECT pg_advisory_lock(4242)");
+    l->exec_prepared("SELECT $1::int + 1", {std::string("1")});
+  }
+  Lease l = pool.acquire();
+  ASSERT_EQ(l->backend_pid(), pid);  // the same session, reset
+  azora::Result r = l->exec(
+      "SELECT current_setting('application_name'), current_setting('azora_test.tenant', true), "
+      "to_regclass('pg_temp.leak_t') IS NULL, "
+      "(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid())");
+  EXPECT_EQ(r.value(0, 0), "");
+  EXPECT_EQ(r.value(0, 1), "");
+  EXPECT_EQ(r.value(0, 2), "t");
+  EXPECT_EQ(r.value(0, 3), "0");
+  // The statement cache was cleared with the session's statements: this prepares afresh, even
+  // inside a transaction.
+  l->exec("BEGIN");
+  EXPECT_EQ(l->exec_prepared("SELECT $1::int + 1", {std::string("2")}).value(0, 0), "3");
+  l->exec("COMMIT");
+}
+
+TEST(PoolReset, AFailingResetQueryClosesTheConnection) {
+  Pool pool(resetting(0, "SELECT no_such_function()"));
+  const int pid = pool.acquire()->backend_pid();  // the lease returns at the end of the line
+  EXPECT_EQ(pool.stats().total, 0u);
+  Lease l = pool.acquire();
+  EXPECT_NE(l->backend_pid(), pid);
+}

@@ -56,3 +56,25 @@ TEST(Prepared, MovedConnectionKeepsItsStatements) {
 }
 
 }  // namespace
+
+namespace {
+
+// Inside a transaction, a statement lost to DEALLOCATE ALL cannot be retried (the error aborted
+// the transaction): the caller must see the real error, 26000, not the retry's 25P02.
+TEST(Prepared, NoRetryInsideATransaction) {
+  azora::Connection conn(azora::test::pg_conninfo());
+  const std::string sql = "SELECT $1::int * 3";
+  EXPECT_EQ(conn.exec_prepared(sql, {std::string("2")}).value(0, 0), "6");
+  conn.exec("BEGIN");
+  conn.exec("DEALLOCATE ALL");
+  try {
+    conn.exec_prepared(sql, {std::string("3")});
+    ADD_FAILURE() << "a lost statement inside a transaction must fail";
+  } catch (const azora::SqlError& e) {
+    EXPECT_EQ(e.sqlstate(), "26000") << e.what();
+  }
+  conn.exec("ROLLBACK");
+  EXPECT_EQ(conn.exec_prepared(sql, {std::string("4")}).value(0, 0), "12");  // prepared anew
+}
+
+}  // namespace

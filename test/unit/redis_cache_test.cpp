@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "azora/cache_keys.hpp"
+#include "azora/connection.hpp"
 #include "azora/metrics.hpp"
 #include "azora/redis_cache.hpp"
 #include "azora/ttl_presets.hpp"
@@ -18,6 +20,14 @@ namespace {
 using namespace std::chrono_literals;
 using azora::RedisCache;
 using azora::test::cache_options;
+
+// Options recording into reg under the label cache=name.
+azora::RedisCacheOptions recorded_options(azora::metrics::Registry& reg, const char* name) {
+  auto opts = cache_options();
+  opts.metrics = &reg;
+  opts.name = name;
+  return opts;
+}
 
 azora::RedisConnection admin() {
   return azora::RedisConnection(azora::test::redis_endpoint());
@@ -95,7 +105,7 @@ TEST(RedisCache, RefusesBadArguments) {
   EXPECT_THROW(cache.get_or_set(
                    "k", [] { return std::string(); }, -1s),
                azora::UsageError);
-  EXPECT_THROW(cache.invalidate_pattern(""), azora::UsageError);
+  EXPECT_THROW((void)cache.invalidate_pattern(""), azora::UsageError);
   auto bad = cache_options();
   bad.connections = 0;
   EXPECT_THROW(RedisCache{bad}, azora::UsageError);
@@ -120,18 +130,45 @@ TEST(RedisCache, InvalidatePatternUsesScanAndUnlinkAcrossBatches) {
   RedisCache other(other_opts);
   other.set(azora::keys::course_list(1, 20), "o", 60s);
 
-  EXPECT_EQ(cache.invalidate_pattern(azora::keys::all_course_lists()), 1200u);
+  EXPECT_EQ(cache.invalidate_pattern(azora::keys::all_course_lists()).removed, 1200u);
   EXPECT_EQ(cache.get(azora::keys::course_list(7, 20)), std::nullopt);
   EXPECT_EQ(cache.get(azora::keys::course(1)), "c");
   EXPECT_EQ(other.get(azora::keys::course_list(1, 20)), "o");
   // A category pattern built from "eng" does not reach "eng*" (the '*' is encoded).
-  EXPECT_EQ(cache.invalidate_pattern(azora::keys::jobs_by_category_pages("eng")), 1u);
+  EXPECT_EQ(cache.invalidate_pattern(azora::keys::jobs_by_category_pages("eng")).removed, 1u);
   EXPECT_EQ(cache.get(azora::keys::jobs_by_category("eng*", 1)), "j");
-  EXPECT_EQ(cache.invalidate_pattern(azora::keys::all_courses()), 1u);
-  EXPECT_EQ(cache.invalidate_pattern("nothing:*"), 0u);
+  EXPECT_EQ(cache.invalidate_pattern(azora::keys::all_courses()).removed, 1u);
+  EXPECT_EQ(cache.invalidate_pattern("nothing:*").removed, 0u);
   EXPECT_EQ(cache.stats().invalidated, 1202u);
-  other.invalidate_pattern("*");
-  cache.invalidate_pattern("*");
+  EXPECT_TRUE(other.invalidate_pattern("*").complete);
+  EXPECT_TRUE(cache.invalidate_pattern("*").complete);
+  EXPECT_EQ(cache.stats().invalidation_failures, 0u);
+}
+
+// Redis stops accepting writes (CLIENT PAUSE ... WRITE lets the SCAN through, the UNLINK times
+// out): the call must say that it did not finish — the keys are still cached — and count it.
+TEST(RedisCache, AnInvalidationCutShortSaysSoAndIsCounted) {
+  azora::metrics::Registry reg;
+  RedisCache cache(recorded_options(reg, "lists"));
+  for (int page = 1; page <= 10; page++)
+    ASSERT_TRUE(cache.set(azora::keys::course_list(page, 20), "x", 60s));
+  auto a = admin();
+  a.command({"CLIENT", "PAUSE", "3000", "WRITE"});
+  const RedisCache::Invalidation cut = cache.invalidate_pattern(azora::keys::all_course_lists());
+  a.command({"CLIENT", "UNPAUSE"});
+  EXPECT_FALSE(cut.complete);
+  EXPECT_EQ(cut.removed, 0u);
+  EXPECT_EQ(cache.get(azora::keys::course_list(3, 20)), "x");  // still cached: stale data
+  const auto s = cache.stats();
+  EXPECT_EQ(s.invalidation_failures, 1u);
+  EXPECT_GE(s.errors, 1u);
+  EXPECT_NE(reg.expose().find("azora_cache_invalidation_failures_total{cache=\"lists\"} 1"),
+            std::string::npos)
+      << reg.expose();
+  // Retried once Redis takes writes again: complete.
+  const RedisCache::Invalidation again = cache.invalidate_pattern(azora::keys::all_course_lists());
+  EXPECT_TRUE(again.complete);
+  EXPECT_EQ(again.removed, 10u);
 }
 
 TEST(RedisCache, ConcurrentMissesRunTheLoaderOnce) {
@@ -220,28 +257,66 @@ TEST(RedisCache, ManyThreadsManyKeys) {
   EXPECT_EQ(s.errors, 0u);
 }
 
-TEST(RedisCache, WriteThroughWritesTheDatabaseFirst) {
+TEST(RedisCache, WriteThroughWritesTheDatabaseThenRemovesTheKey) {
   RedisCache cache(cache_options());
   std::string db = "old";
   cache.set("course:1", "old", 60s);
-  cache.write_through(
-      "course:1", "new", [&] { db = "new"; }, 60s);
+  cache.write_through("course:1", [&] { db = "new"; });
   EXPECT_EQ(db, "new");
-  EXPECT_EQ(cache.get("course:1"), "new");
+  EXPECT_EQ(cache.get("course:1"), std::nullopt);  // the next read loads "new"
   // A failed database write leaves the cache as it was and reaches the caller.
+  cache.set("course:1", "new", 60s);
   EXPECT_THROW(
-      cache.write_through(
-          "course:1", "newer", [] { throw azora::SqlError("duplicate key", "23505"); }, 60s),
+      cache.write_through("course:1", [] { throw azora::SqlError("duplicate key", "23505"); }),
       azora::SqlError);
   EXPECT_EQ(cache.get("course:1"), "new");
 }
 
+// Two writers of one row, against the real database: A's UPDATE commits first, B's second, but
+// B finishes its whole write_through before A gets to its cache step. Whatever the cache holds
+// afterwards must be what the database holds (caching the written value would leave A's older
+// value cached for the whole TTL).
+TEST(RedisCache, ConcurrentWriteThroughsNeverLeaveTheOlderValueCached) {
+  RedisCache cache(cache_options());
+  azora::Connection setup(azora::test::pg_conninfo());
+  setup.exec("SET client_min_messages = warning");
+  setup.exec("DROP TABLE IF EXISTS wt_course");
+  setup.exec("CREATE TABLE wt_course (id int PRIMARY KEY, title text NOT NULL)");
+  setup.exec("INSERT INTO wt_course VALUES (1, 'v0')");
+  auto read_db = [&] {
+    return std::string(setup.exec("SELECT title FROM wt_course WHERE id = 1").value(0, 0));
+  };
+  auto loader = [&] { return read_db(); };
+  EXPECT_EQ(cache.get_or_set("course:1", loader, 60s), "v0");  // cached
+
+  std::promise<void> a_wrote, b_done;
+  std::thread a([&] {
+    azora::Connection conn(azora::test::pg_conninfo());
+    cache.write_through("course:1", [&] {
+      conn.exec("UPDATE wt_course SET title = 'A' WHERE id = 1");
+      a_wrote.set_value();
+      b_done.get_future().wait();  // B writes and finishes meanwhile
+    });
+  });
+  a_wrote.get_future().wait();
+  {
+    azora::Connection conn(azora::test::pg_conninfo());
+    cache.write_through("course:1",
+                        [&] { conn.exec("UPDATE wt_course SET title = 'B' WHERE id = 1"); });
+  }
+  b_done.set_value();
+  a.join();
+  EXPECT_EQ(read_db(), "B");
+  const std::optional<std::string> cached = cache.get("course:1");
+  EXPECT_TRUE(!cached || *cached == "B")
+      << "the cache serves " << *cached << ", a value the database overwrote";
+  EXPECT_EQ(cache.get_or_set("course:1", loader, 60s), "B");
+  setup.exec("DROP TABLE wt_course");
+}
+
 TEST(RedisCache, RecordsHitsMissesAndErrorsInTheRegistry) {
   azora::metrics::Registry reg;
-  auto opts = cache_options();
-  opts.metrics = &reg;
-  opts.name = "courses";
-  RedisCache cache(opts);
+  RedisCache cache(recorded_options(reg, "courses"));
   cache.get_or_set(
       "k", [] { return std::string("v"); }, 60s);
   cache.get_or_set(

@@ -156,6 +156,29 @@ TEST_F(ShapeResult, SelectsDropsNullsAndTruncates) {
   EXPECT_EQ(shaping::shape(rows(), o)[0]["meta"], json::parse(R"({"level": "beginner"})"));
 }
 
+// JavaScript reads JSON numbers into doubles: 2^53 + 1 and a long numeric cannot survive as
+// numbers, so BigNumbers::string writes int8 and numeric as strings, exactly.
+TEST_F(ShapeResult, BigNumbersAsStringsKeepEveryDigit) {
+  const azora::Result r = conn.exec(
+      "SELECT 9007199254740993::int8 AS big, "
+      "123456789012345678901234567890.123456789012345678901234567890::numeric AS exact, "
+      "'NaN'::numeric AS nan, 7::int4 AS small, 2.5::float8 AS f");
+  const std::string digits = "123456789012345678901234567890.123456789012345678901234567890";
+  // The default: raw numbers, exact in the text (a JavaScript client would read 9007199254740992).
+  EXPECT_EQ(shaping::shape_to_json(r, {}), "[{\"big\":9007199254740993,\"exact\":" + digits +
+                                               ",\"nan\":\"NaN\",\"small\":7,\"f\":2.5}]");
+  shaping::Options o = shaping::preset(shaping::Preset::minimal);  // strings cut at 100 bytes
+  o.max_string_length = 10;                                        // but never a number
+  o.big_numbers = shaping::BigNumbers::string;
+  const std::string text = shaping::shape_to_json(r, o);
+  EXPECT_EQ(text, "[{\"big\":\"9007199254740993\",\"exact\":\"" + digits +
+                      "\",\"nan\":\"NaN\",\"small\":7,\"f\":2.5}]");
+  const json doc = shaping::shape(r, o);
+  EXPECT_EQ(doc[0]["big"], "9007199254740993");
+  EXPECT_EQ(doc[0]["exact"], digits);
+  EXPECT_EQ(doc[0]["small"], 7);
+}
+
 TEST_F(ShapeResult, UnknownFieldsAndPathsIntoScalarsAreUsageErrors) {
   shaping::Options o;
   o.fields = {"id", "no_such_column"};

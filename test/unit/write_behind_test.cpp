@@ -5,6 +5,7 @@
 #include <atomic>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "azora/connection.hpp"
@@ -124,6 +125,47 @@ TEST_F(WriteBehindTest, DatabaseWritesStillHappenWhenRedisIsDown) {
   }
   EXPECT_EQ(db.exec("SELECT balance FROM wb_wallet WHERE user_id = 4").value(0, 0), "40");
   EXPECT_GE(cache.stats().errors, 1u);
+}
+
+}  // namespace
+
+namespace {
+
+// Concurrent submits for one key: the value left in the cache must be the one the database got
+// last. Each round starts several submitters at once; caching outside the queue's lock lets a
+// submit cache first and queue second (or the reverse) and leaves the cache disagreeing with the
+// database for the whole TTL.
+TEST_F(WriteBehindTest, ConcurrentSubmitsKeepCacheAndDatabaseInTheSameOrder) {
+  RedisCache cache(cache_options());
+  azora::Connection writer(azora::test::pg_conninfo());  // used only by the worker thread
+  WriteBehind wb(cache);
+  constexpr int kRounds = 150;
+  constexpr int kThreads = 4;
+  int disagreements = 0;
+  for (int round = 0; round < kRounds; round++) {
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; t++) {
+      threads.emplace_back([&, t] {
+        const std::string balance = std::to_string(round * 100 + t);
+        ready++;
+        while (ready.load() < kThreads) {
+        }
+        wb.submit("wallet:9", balance, 60s, [&writer, balance] {
+          writer.exec_params(
+              "INSERT INTO wb_wallet VALUES (9, $1::int) "
+              "ON CONFLICT (user_id) DO UPDATE SET balance = EXCLUDED.balance",
+              {balance});
+        });
+      });
+    }
+    for (auto& th : threads) th.join();
+    wb.flush();
+    const std::string in_db(db.exec("SELECT balance FROM wb_wallet WHERE user_id = 9").value(0, 0));
+    if (cache.get("wallet:9") != in_db) disagreements++;
+  }
+  EXPECT_EQ(disagreements, 0) << "of " << kRounds << " rounds";
+  EXPECT_EQ(wb.stats().failed, 0u);
 }
 
 }  // namespace

@@ -33,12 +33,23 @@ class Connection {
  public:
   // Connects with a libpq conninfo string or URI ("" uses the PG* environment variables).
   // Throws ConnectionError, or TimeoutError when connect_timeout passes first.
+  // TCP connections get kDefaultTcpSettings unless the conninfo sets them itself: keepalives
+  // (a peer that vanished is noticed within about a minute) and tcp_user_timeout (data sent and
+  // not acknowledged for 30 s breaks the connection instead of blocking forever).
   explicit Connection(const std::string& conninfo,
                       std::chrono::milliseconds connect_timeout = std::chrono::seconds(2));
   // The same, with libpq keywords that override the conninfo's (e.g. {"target_session_attrs",
   // "prefer-standby"} to route a multi-host conninfo to a standby).
   Connection(const std::string& conninfo, std::chrono::milliseconds connect_timeout,
              const std::vector<std::pair<std::string, std::string>>& overrides);
+  static constexpr std::pair<const char*, const char*> kDefaultTcpSettings[] = {
+      {"keepalives", "1"},
+      {"keepalives_idle", "30"},
+      {"keepalives_interval", "10"},
+      {"keepalives_count", "3"},
+      {"tcp_user_timeout", "30000"}};
+  // How long a housekeeping round trip (ping, a pool's ROLLBACK or reset query) may take.
+  static constexpr std::chrono::milliseconds kHousekeepingTimeout{5000};
   ~Connection();
   Connection(Connection&& other) noexcept;
   Connection& operator=(Connection&& other) noexcept;
@@ -47,12 +58,20 @@ class Connection {
 
   // Runs one or more statements without parameters; returns the last result.
   Result exec(const std::string& sql);
+  // Runs sql like exec (unobserved: for housekeeping), but gives up at the deadline: a hung or
+  // half-open server cannot block it. Past the deadline the connection is closed (what the
+  // server did with the statement is unknown) and TimeoutError is thrown.
+  Result exec_within(const std::string& sql, std::chrono::milliseconds timeout);
   // Runs one statement with $1..$n parameters sent separately from the text (never spliced in).
   Result exec_params(const std::string& sql, const std::vector<Param>& params);
 
   // Like exec_params, but the statement is prepared on first use and the prepared one reused
   // on this connection afterwards, so the server parses and plans it once (planning is often
   // most of a short indexed query). Keyed by the SQL text; at most kMaxPrepared per connection.
+  // When the session lost the statement behind the cache's back (DEALLOCATE ALL, SQLSTATE
+  // 26000), it is prepared again and run once more, but only outside a transaction: inside
+  // one the error has aborted the transaction, so the 26000 SqlError is thrown (the cache no
+  // longer lists the statement; the next call after the ROLLBACK prepares it).
   Result exec_prepared(const std::string& sql, const std::vector<Param>& params);
   static constexpr std::size_t kMaxPrepared = 256;
   // The statement cache itself, for Pipeline (which prepares inside the pipeline): the name sql
@@ -61,6 +80,8 @@ class Connection {
   std::string new_statement_name();
   void remember_prepared(const std::string& sql, std::string name);
   void forget_prepared(const std::string& sql);
+  // Empties the cache, after the session lost its statements (DISCARD ALL, DEALLOCATE ALL).
+  void forget_all_prepared() noexcept;
 
   // Installs the observer (an empty function removes it); returns the previous one.
   QueryObserver set_query_observer(QueryObserver observer);
@@ -71,13 +92,14 @@ class Connection {
 
   // Whether the connection is up, as libpq last saw it (no round trip).
   bool is_open() const noexcept;
-  // A round trip that proves the server answers; false when the connection is broken.
-  bool ping() noexcept;
+  // A round trip that proves the server answers; false when the connection is broken or the
+  // answer does not come within timeout (the connection is then closed).
+  bool ping(std::chrono::milliseconds timeout = kHousekeepingTimeout) noexcept;
   // A check without a round trip, for a connection that sat idle: the server sends nothing to
   // an idle session unless it is going away (pg_terminate_backend, shutdown: a FATAL then EOF)
   // or has a NOTIFY/ParameterStatus. So no pending input means alive; pending input is read,
   // and if the connection survived that, a ping() settles it. False when broken.
-  bool idle_check() noexcept;
+  bool idle_check(std::chrono::milliseconds timeout = kHousekeepingTimeout) noexcept;
   // Whether the socket has unread input (poll with zero timeout), without reading it.
   bool has_pending_input() const noexcept;
   // Where the session stands: PQTRANS_IDLE, PQTRANS_INTRANS, PQTRANS_INERROR, ...
@@ -88,13 +110,15 @@ class Connection {
   int backend_pid() const noexcept;
   int server_version() const noexcept;
   PGconn* native() const noexcept { return conn_; }
+  // Closes the connection now (is_open() is false afterwards); used when its state is unknown.
+  void close() noexcept;
 
  private:
   // Wraps a result; throws SqlError/ConnectionError for a failed one.
   Result check(PGresult* res);
   // Reads every result of the statement sent last; returns the last or throws the first error.
-  Result collect();
-  void close() noexcept;
+  // With a deadline, waits for each result only until then (see exec_within).
+  Result collect(const std::chrono::steady_clock::time_point* deadline = nullptr);
   // The statements themselves, unobserved.
   Result run_exec(const std::string& sql);
   Result run_params(const std::string& sql, const std::vector<Param>& params);

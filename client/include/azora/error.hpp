@@ -42,7 +42,8 @@ class ConnectionError : public SqlError {
   using SqlError::SqlError;
 };
 
-// A wait ran past its deadline (connect timeout, pool exhaustion).
+// A wait ran past its deadline (connect timeout, pool exhaustion, a housekeeping or pipeline
+// deadline: the connection is then closed).
 class TimeoutError : public Error {
  public:
   using Error::Error;
@@ -61,8 +62,8 @@ class PipelineAborted : public Error {
   using Error::Error;
 };
 
-// A pagination cursor that does not decode or whose signature does not match: tampered with,
-// truncated, or made with another key or for another listing.
+// A pagination cursor that does not decode, does not verify or has expired: tampered with,
+// truncated, or made with another key or for another listing or filter.
 class InvalidCursor : public UsageError {
  public:
   using UsageError::UsageError;

@@ -27,6 +27,7 @@ inline constexpr const char* kSlowQueries = "azora_db_slow_queries_total";      
 inline constexpr const char* kQueryErrors = "azora_db_query_errors_total";        // counter
 inline constexpr const char* kCacheHits = "azora_cache_hits_total";               // counter
 inline constexpr const char* kCacheMisses = "azora_cache_misses_total";           // counter
+inline constexpr const char* kCacheErrors = "azora_cache_errors_total";           // counter
 inline constexpr const char* kResponseSize = "azora_response_size_bytes";         // histogram
 }  // namespace names
 
@@ -132,6 +133,10 @@ class Registry {
   // The whole registry in the Prometheus text format, families sorted by name.
   std::string expose() const;
 
+  // Distinct for every Registry constructed in the process, so a cache of metric handles can
+  // tell a registry from a later one at the same address.
+  std::uint64_t id() const noexcept { return id_; }
+
  private:
   friend class Subscription;
   struct Family;
@@ -141,6 +146,7 @@ class Registry {
                             const Labels& labels, std::function<double()> fn);
   void unregister(std::uint64_t id) noexcept;
 
+  const std::uint64_t id_;
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Family>> families_;
   std::uint64_t next_id_ = 1;

@@ -12,9 +12,13 @@
 // A statement text used more than once in a batch is prepared in the pipeline and cached on the
 // connection (see Connection::exec_prepared); one-off texts are sent unnamed.
 // A connection lost mid-pipeline throws ConnectionError (which statements ran is unknown).
+// The whole run (send and read) has a deadline (timeout, default kDefaultTimeout): past it the
+// connection is closed and TimeoutError is thrown, so a hung server or a half-open connection
+// cannot block the caller forever. Set it above your longest batch (or statement_timeout).
 // Not thread-safe; runs on one Connection (e.g. a pool Lease's).
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,7 +42,11 @@ class Pipeline {
  public:
   enum class Sync { each, once };
 
-  explicit Pipeline(Connection& conn, Sync sync = Sync::once) : conn_(conn), sync_(sync) {}
+  static constexpr std::chrono::milliseconds kDefaultTimeout{60000};
+
+  // UsageError for a timeout <= 0.
+  explicit Pipeline(Connection& conn, Sync sync = Sync::once,
+                    std::chrono::milliseconds timeout = kDefaultTimeout);
 
   // Queues a statement ($1..$n parameters, one statement per entry: no "a; b"). Returns its
   // index in the outcomes.
@@ -55,6 +63,7 @@ class Pipeline {
   };
   Connection& conn_;
   Sync sync_;
+  std::chrono::milliseconds timeout_;
   std::vector<Statement> queue_;
 };
 

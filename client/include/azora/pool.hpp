@@ -3,7 +3,8 @@
 // Owns the connections, their lifecycle (open up to max_size on demand, keep min_size, close
 // the ones idle past idle_timeout or older than max_lifetime), the health check on lease (a dead
 // backend, e.g. one killed by pg_terminate_backend, is detected and replaced), the wait with a
-// timeout when all are in use, and pgbouncer-style statistics. All members are thread-safe.
+// timeout when all are in use (callers served first come, first served), the reset of session
+// state on return, and pgbouncer-style statistics. All members are thread-safe.
 #pragma once
 
 #include <chrono>
@@ -38,6 +39,17 @@ struct PoolOptions {
   // connection idle for longer than this also gets a ping round trip first.
   bool health_check = true;
   std::chrono::milliseconds ping_after_idle = std::chrono::seconds(10);
+  // Deadline of each housekeeping round trip (the ping on lease, the ROLLBACK on return): a
+  // connection whose server does not answer in time (hung backend, half-open TCP) is closed
+  // and counted as broken instead of blocking the caller forever.
+  std::chrono::milliseconds housekeeping_timeout = Connection::kHousekeepingTimeout;
+  // Run on every connection given back (after the ROLLBACK of an open transaction), like
+  // pgbouncer's server_reset_query, so session state cannot leak from one lease to the next:
+  // "DISCARD ALL" drops SET values, temp tables, advisory locks, LISTENs and prepared
+  // statements. Empty (default): nothing is run. A reset that fails or passes
+  // housekeeping_timeout closes the connection. The connection's statement cache is cleared
+  // after it (the server may have dropped the statements).
+  std::string reset_query;
   // How often the background thread prunes and refills the pool and checks idle connections.
   std::chrono::milliseconds maintenance_interval = std::chrono::seconds(1);
   // Run on each new connection (e.g. SET statement_timeout); an exception discards it.
@@ -62,6 +74,9 @@ struct PoolStats {
   std::uint64_t acquired = 0;  // leases handed out since start
   std::uint64_t timeouts = 0;  // acquire() calls that gave up (TimeoutError)
   std::uint64_t broken = 0;    // connections found dead (health check, return) and dropped
+  // The longest acquire() so far, from the call to the connection in hand (waiting in line,
+  // health check, connecting). Each one is also observed into azora_pool_acquire_wait_seconds.
+  std::chrono::nanoseconds max_wait{0};
 };
 
 class Pool {
@@ -76,6 +91,8 @@ class Pool {
 
   // A healthy connection, waiting up to options.acquire_timeout (or `timeout`) for one to be
   // free. TimeoutError on exhaustion, ConnectionError when a new one cannot be opened.
+  // Waiting callers are served in arrival order: a caller arriving just as a connection comes
+  // back queues behind those already waiting.
   Lease acquire();
   Lease acquire(std::chrono::milliseconds timeout);
 

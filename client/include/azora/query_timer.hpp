@@ -5,10 +5,18 @@
 // the threshold also counts in azora_db_slow_queries_total and goes to the slow-query sink
 // (stderr by default); a failed one counts in azora_db_query_errors_total{...,sqlstate}.
 // Thread-safe: one QueryTimer may serve every thread (the sink must be thread-safe too).
+//
+// Recording is on every query's path, so it takes no lock and allocates nothing once a series
+// is known: the timer caches each (operation, table)'s metric handles, and its observer
+// memoizes each SQL text's classification (lock-free lookups, see append_only_map.hpp). Up to
+// kMaxCachedSeries series and kMaxMemoizedSql texts are cached; past that a query takes the
+// registry's lock (and the observer classifies the text again), correct but slower.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -50,8 +58,15 @@ class ObserverPause {
 
 class QueryTimer {
  public:
+  static constexpr std::size_t kMaxCachedSeries = 1024;  // (operation, table) pairs
+  static constexpr std::size_t kMaxMemoizedSql = 4096;   // distinct SQL texts (observer)
+
   QueryTimer() : QueryTimer(QueryTimerOptions{}) {}
   explicit QueryTimer(QueryTimerOptions options);
+  // A copy records into the same registry and shares the handle cache.
+  QueryTimer(const QueryTimer&) = default;
+  QueryTimer& operator=(const QueryTimer&) = default;
+  ~QueryTimer();
 
   // Runs one statement on conn and records it; errors are recorded and rethrown unchanged.
   // conn's own observer, if any, is paused meanwhile (no double count).
@@ -94,7 +109,19 @@ class QueryTimer {
   const QueryTimerOptions& options() const noexcept { return opts_; }
 
  private:
+  struct Series;
+  struct Cache;
+  // The cached handles of (operation, table), or nullptr when the cache is full.
+  const Series* series(std::string_view operation, std::string_view table) const;
+  void record(const Series& s, std::string_view sql, std::chrono::nanoseconds duration,
+              const std::string* sqlstate);
+  void record_uncached(std::string_view operation, std::string_view table, std::string_view sql,
+                       std::chrono::nanoseconds duration, const std::string* sqlstate);
+  void report_slow(std::string_view operation, std::string_view table, std::string_view sql,
+                   std::chrono::nanoseconds duration);
+
   QueryTimerOptions opts_;
+  std::shared_ptr<Cache> cache_;
 };
 
 }  // namespace azora

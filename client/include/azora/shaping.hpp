@@ -20,6 +20,15 @@ namespace azora::shaping {
 // not be able to exhaust the stack.
 inline constexpr int kMaxDepth = 256;
 
+// How a Result's int8 and numeric values are written. A JSON number is exact in the text, but
+// JavaScript (JSON.parse, every browser) reads it into a double: an int8 past 2^53
+// (9007199254740993) silently becomes its neighbour, and a numeric loses digits past ~16.
+enum class BigNumbers {
+  number,  // raw JSON numbers (the default: what most JSON consumers expect)
+  string,  // JSON strings ("9007199254740993"), exact in any client; int2/int4/oid and
+           // float4/float8 stay numbers (a double carries them exactly already)
+};
+
 struct Options {
   // Allow-list of fields to keep; empty keeps every field. A dotted path ("author.name") keeps
   // one member of a nested object (applied to every element when the value is an array). For a
@@ -29,6 +38,8 @@ struct Options {
   bool drop_nulls = false;
   // Cut string values to at most this many bytes on a UTF-8 character boundary; 0 = no limit.
   std::size_t max_string_length = 0;
+  // int8 and numeric columns of a Result as numbers or as strings (see BigNumbers).
+  BigNumbers big_numbers = BigNumbers::number;
 };
 
 // Named option sets, as in the seed guide's payloadOptimizer.
@@ -45,9 +56,11 @@ Preset parse_preset(std::string_view name);
 // as one value.
 nlohmann::json shape(const nlohmann::json& doc, const Options& opts);
 
-// The rows of res as a JSON array of objects (column name -> value), shaped. Column types map
-// to JSON: bool -> true/false, integer/float/numeric -> number (NaN/Infinity stay strings),
-// json/jsonb -> embedded document, everything else -> string. NULL -> null (or dropped).
+// The rows of res as a JSON array of objects (column name -> value), shaped. Only what res
+// shows: rows() rows and columns() columns (a paginated page without its look-ahead row).
+// Column types map to JSON: bool -> true/false, integer/float/numeric -> number (NaN/Infinity
+// stay strings; int8/numeric become strings with BigNumbers::string), json/jsonb -> embedded
+// document, everything else -> string. NULL -> null (or dropped).
 nlohmann::json shape(const Result& res, const Options& opts);
 
 // The same array written straight to JSON text, without building a document: the fast path for

@@ -1,14 +1,25 @@
 // write_behind.hpp — WriteBehind: update the cache now, write the database later, in order, on
-// a background thread (the seed guide's write-behind helper).
+// a background thread (classic write-behind; the seed guide's own helper, database first and
+// the cache set asynchronously, is AsyncCacheSet in async_cache_set.hpp).
 //
 // Failure semantics (the price of answering before the database has the data):
 //  - submit() caches the value at once (fail open: a Redis failure is counted by the cache).
+//    The cache write and the enqueue happen under one lock, so the cache's order of values is
+//    the database's order of writes: of two concurrent submits for a key, the one cached last
+//    is also written last. The price: submits are serialised over the cache write (each
+//    bounded by the cache's command_timeout when Redis is slow).
 //  - The database write runs later on the worker thread, writes in submission order, one at a
 //    time. When it throws, the key is deleted from the cache (so readers go back to the
-//    database, which holds the truth), stats().failed grows and on_error is called; the write
+//    database, which holds the truth; unless a later submit for the key is queued: the cache
+//    then holds that newer value), stats().failed grows and on_error is called; the write
 //    is not retried (callers needing retries do them inside write_db).
-//  - A crash of the process loses the queued writes. Use write-through for data that must not
-//    be lost (payments, wallet balances).
+//  - Data-loss window: until the worker has run it, a write exists only in this process (and its
+//    value in Redis). If the process dies without the destructor (SIGKILL, OOM killer, crash),
+//    every queued write and the running one are lost — the database never gets them, nothing
+//    replays them — while Redis keeps serving their values until the TTL. At most
+//    stats().pending writes (<= max_queue + 1). Use write-through, or a database write plus
+//    AsyncCacheSet (the seed's helper, async_cache_set.hpp), for data that must not be lost
+//    (payments, wallet balances).
 //  - The destructor flushes: it waits for every queued write, then stops the worker.
 //
 // Thread-safe: submit/flush/stats from any thread. Do not call submit() or flush() from inside

@@ -1,0 +1,150 @@
+// advise.cpp — `azora-opt advise [--budget SIZE] [--apply]`: the index advisor's
+// recommendations for the tracked workload (azora_opt.advise_indexes), and with --apply their
+// creation, one CREATE INDEX CONCURRENTLY at a time (it cannot run in a transaction block, and
+// one at a time keeps the load on a production server bounded), each with a progress line and
+// its measured build time, then the affected tracked queries re-planned to show what changed.
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "commands.hpp"
+#include "output.hpp"
+#include "table.hpp"
+
+namespace azora::cli {
+
+namespace {
+
+std::vector<std::string> parse_text_array(std::string_view text) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char c : text) {
+    if (c == '{' || c == '}' || c == ',') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else if (c != '"') {
+      item.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string pretty_bytes(long long bytes) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    u++;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+// The planner's total cost of a tracked query's slowest call, re-planned now; empty when the
+// text is not available or has parameters without values ($1), which EXPLAIN cannot plan.
+std::optional<double> replan_cost(Connection& conn, const std::string& queryid) {
+  Result src = conn.exec_params(
+      "SELECT source_text FROM azora_opt.query_plan($1::bigint) "
+      "WHERE source_text <> '<insufficient privilege>' LIMIT 1",
+      {queryid});
+  if (src.rows() == 0) return std::nullopt;
+  std::string text(src.value(0, 0));
+  if (text.find('$') != std::string::npos) return std::nullopt;
+  try {
+    Result plan = conn.exec("EXPLAIN (FORMAT JSON) " + text);
+    nlohmann::json doc = nlohmann::json::parse(std::string(plan.value(0, 0)));
+    return doc.at(0).at("Plan").at("Total Cost").get<double>();
+  } catch (const std::exception&) {
+    return std::nullopt;  // the query no longer plans (a dropped table): nothing to compare
+  }
+}
+
+}  // namespace
+
+int advise(Context& ctx) {
+  std::optional<std::string> budget = ctx.args().option("--budget");
+  bool apply = ctx.args().flag("--apply");
+  ctx.args().positional();
+  Param budget_bytes;
+  if (budget) budget_bytes = std::to_string(parse_size(*budget));
+  Connection& conn = ctx.primary();
+  Result advice = conn.exec_params(
+      "SELECT ddl, relation::text AS relation, columns, index_bytes, queryids, cost_before, "
+      "cost_after, improvement FROM azora_opt.advise_indexes($1::bigint)",
+      {budget_bytes});
+  nlohmann::json doc = {{"recommendations", rows_json(advice)}};
+  if (ctx.format() == Format::kText) {
+    std::vector<std::vector<std::string>> table = {
+        {"improvement", "size", "relation", "columns", "queries", "ddl"}};
+    for (int r = 0; r < advice.rows(); r++) {
+      char pct[32];
+      std::snprintf(pct, sizeof pct, "%.1f %%", 100 * std::stod(std::string(advice.value(r, 7))));
+      table.push_back({pct, pretty_bytes(std::stoll(std::string(advice.value(r, 3)))),
+                       std::string(advice.value(r, 1)), std::string(advice.value(r, 2)),
+                       std::to_string(parse_text_array(advice.value(r, 4)).size()),
+                       std::string(advice.value(r, 0))});
+    }
+    print_rows(table, stdout, 2, 200);
+    if (advice.rows() == 0) std::printf("no index would help the tracked workload enough\n");
+  }
+  if (apply) {
+    nlohmann::json applied = nlohmann::json::array();
+    nlohmann::json replanned = nlohmann::json::array();
+    for (int r = 0; r < advice.rows(); r++) {
+      std::string ddl(advice.value(r, 0));
+      std::string relation(advice.value(r, 1));
+      if (ctx.format() == Format::kText) {
+        std::printf("[%d/%d] %s\n", r + 1, advice.rows(), ddl.c_str());
+        std::fflush(stdout);
+      }
+      // The new index is the one that was not there before.
+      const std::string list =
+          "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = $1::regclass";
+      std::set<std::string> before;
+      Result b = conn.exec_params(list, {relation});
+      for (int i = 0; i < b.rows(); i++) before.insert(std::string(b.value(i, 0)));
+      auto start = std::chrono::steady_clock::now();
+      conn.exec(ddl);
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::string name;
+      Result a = conn.exec_params(list, {relation});
+      for (int i = 0; i < a.rows(); i++)
+        if (!before.count(std::string(a.value(i, 0)))) name = std::string(a.value(i, 0));
+      long long bytes = 0;
+      if (!name.empty()) {
+        Result size = conn.exec_params("SELECT pg_relation_size($1::regclass)", {name});
+        bytes = std::stoll(std::string(size.value(0, 0)));
+      }
+      applied.push_back({{"ddl", ddl}, {"index", name}, {"seconds", secs}, {"bytes", bytes}});
+      if (ctx.format() == Format::kText)
+        std::printf("      built %s in %.2f s, %s (estimated %s)\n", name.c_str(), secs,
+                    pretty_bytes(bytes).c_str(),
+                    pretty_bytes(std::stoll(std::string(advice.value(r, 3)))).c_str());
+    }
+    // Re-plan each affected query once, now that every index exists.
+    std::set<std::string> queryids;
+    for (int r = 0; r < advice.rows(); r++)
+      for (const std::string& q : parse_text_array(advice.value(r, 4))) queryids.insert(q);
+    for (const std::string& q : queryids) {
+      std::optional<double> cost = replan_cost(conn, q);
+      replanned.push_back({{"queryid", std::stoll(q)},
+                           {"cost_after", cost ? nlohmann::json(*cost) : nlohmann::json()}});
+      if (ctx.format() == Format::kText) {
+        if (cost) {
+          std::printf("      query %s now plans at cost %.1f\n", q.c_str(), *cost);
+        } else {
+          std::printf("      query %s: no parameter-free slowest-call text to re-plan\n",
+                      q.c_str());
+        }
+      }
+    }
+    doc["applied"] = applied;
+    doc["replanned"] = replanned;
+  }
+  if (ctx.format() == Format::kJson) print_json(doc);
+  return 0;
+}
+
+}  // namespace azora::cli

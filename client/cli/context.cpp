@@ -1,0 +1,95 @@
+// context.cpp — argument parsing and lazily opened connections (see context.hpp).
+#include "context.hpp"
+
+#include <libpq-fe.h>
+
+#include <cctype>
+
+#include "azora/error.hpp"
+
+namespace azora::cli {
+
+bool Args::flag(const std::string& name) {
+  for (auto it = words_.begin(); it != words_.end(); ++it) {
+    if (*it == name) {
+      words_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> Args::option(const std::string& name) {
+  for (size_t i = 0; i < words_.size(); i++) {
+    if (words_[i] == name) {
+      if (i + 1 >= words_.size()) throw UsageError(name + " needs a value");
+      std::string value = words_[i + 1];
+      words_.erase(words_.begin() + static_cast<long>(i),
+                   words_.begin() + static_cast<long>(i) + 2);
+      return value;
+    }
+    if (words_[i].rfind(name + "=", 0) == 0) {
+      std::string value = words_[i].substr(name.size() + 1);
+      words_.erase(words_.begin() + static_cast<long>(i));
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Args::positional() const {
+  for (const std::string& w : words_)
+    if (w.size() > 1 && w[0] == '-' && w[1] == '-') throw UsageError("unknown option " + w);
+  return words_;
+}
+
+Connection& Context::open(size_t i) {
+  if (conns_.size() < node_count()) conns_.resize(node_count());
+  if (!conns_[i])
+    conns_[i] = std::make_unique<Connection>(dsns_.empty() ? std::string() : dsns_[i]);
+  return *conns_[i];
+}
+
+Connection& Context::primary() {
+  return open(0);
+}
+
+std::vector<Connection*> Context::all() {
+  std::vector<Connection*> out;
+  for (size_t i = 0; i < node_count(); i++) out.push_back(&open(i));
+  return out;
+}
+
+std::string Context::node_name(size_t i) {
+  PGconn* conn = open(i).native();
+  std::string host = PQhost(conn) != nullptr ? PQhost(conn) : "?";
+  // A unix socket directory is long and says little: show "local" instead.
+  if (!host.empty() && host[0] == '/') host = "local";
+  return host + ":" + (PQport(conn) != nullptr ? PQport(conn) : "?");
+}
+
+long long parse_size(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) i++;
+  if (i == 0) throw UsageError("not a size: '" + text + "' (examples: 500MB, 2GB, 100kB)");
+  long long value = std::stoll(text.substr(0, i));
+  std::string unit = text.substr(i);
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  long long scale = 1;
+  if (unit.empty() || unit == "b") {
+    scale = 1;
+  } else if (unit == "kb" || unit == "k") {
+    scale = 1024LL;
+  } else if (unit == "mb" || unit == "m") {
+    scale = 1024LL * 1024;
+  } else if (unit == "gb" || unit == "g") {
+    scale = 1024LL * 1024 * 1024;
+  } else if (unit == "tb" || unit == "t") {
+    scale = 1024LL * 1024 * 1024 * 1024;
+  } else {
+    throw UsageError("unknown size unit in '" + text + "' (use B, kB, MB, GB or TB)");
+  }
+  return value * scale;
+}
+
+}  // namespace azora::cli

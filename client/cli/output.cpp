@@ -1,0 +1,67 @@
+// output.cpp — text and JSON output of query results (see output.hpp).
+#include "output.hpp"
+
+#include <libpq-fe.h>
+
+#include <string>
+
+#include "table.hpp"
+
+namespace azora::cli {
+
+namespace {
+
+// Server type OIDs (pg_type.h).
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
+              kFloat8 = 701, kNumeric = 1700, kJson = 114, kJsonb = 3802;
+
+nlohmann::json cell(const Result& result, int row, int col) {
+  if (result.is_null(row, col)) return nullptr;
+  std::string text(result.value(row, col));
+  switch (PQftype(result.native(), col)) {
+    case kBool:
+      return text == "t";
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid:
+      return std::stoll(text);
+    case kFloat4:
+    case kFloat8:
+    case kNumeric:
+      if (text == "NaN" || text == "Infinity" || text == "-Infinity") return text;
+      return std::stod(text);
+    case kJson:
+    case kJsonb:
+      return nlohmann::json::parse(text, nullptr, false);
+    default:
+      return text;
+  }
+}
+
+}  // namespace
+
+nlohmann::json rows_json(const Result& result) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (int r = 0; r < result.rows(); r++) {
+    nlohmann::json row = nlohmann::json::object();
+    for (int c = 0; c < result.columns(); c++) row[result.column_name(c)] = cell(result, r, c);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void print_result(const Result& result, Format format, std::FILE* out) {
+  if (format == Format::kJson) {
+    print_json(rows_json(result), out);
+  } else {
+    print_table(result, out);
+  }
+}
+
+void print_json(const nlohmann::json& doc, std::FILE* out) {
+  std::fputs(doc.dump(2).c_str(), out);
+  std::fputc('\n', out);
+}
+
+}  // namespace azora::cli

@@ -1,0 +1,23 @@
+// output.hpp — how the CLI prints a query result: an aligned table (text) or a JSON array of
+// row objects with typed values (json).
+#pragma once
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "azora/result.hpp"
+#include "context.hpp"
+
+namespace azora::cli {
+
+// The rows of `result` as JSON objects: numbers, booleans and nulls typed, the rest strings.
+nlohmann::json rows_json(const Result& result);
+
+// Prints `result` in the chosen format.
+void print_result(const Result& result, Format format, std::FILE* out = stdout);
+
+// Prints a JSON document followed by a newline.
+void print_json(const nlohmann::json& doc, std::FILE* out = stdout);
+
+}  // namespace azora::cli
