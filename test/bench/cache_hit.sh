@@ -3,7 +3,8 @@
 # their instructor, newest first, with the index it needs) through azora_opt.cached_json (all
 # hits after a warm-up) vs the direct query (rows, and the same JSON via json_agg), pgbench -M
 # prepared, 1 client pinned to CPU 1 with the server pinned to CPU 0; then cached hits with 1
-# vs 2 clients, server and pgbench unpinned (2 clients need both CPUs). Variants interleaved
+# vs 2 clients, server and pgbench unpinned (2 clients need both CPUs), sampling what their
+# backends wait on (azora_opt LWLock waits would mean hits serialise). Variants interleaved
 # within each round, order reversed every other round; medians over rounds.
 # Run by scripts/bench.sh cache_hit inside a throwaway cluster. Knobs: ROUNDS (3), DURATION (10).
 set -euo pipefail
@@ -50,6 +51,16 @@ for p in 0 9; do
 done
 
 postmaster=$(head -1 "$AZORA_PGDATA/postmaster.pid")
+# sample_waits FILE: every 20 ms, one line per active pgbench backend: WAIT_TYPE:WAIT_EVENT.
+sample_waits() {
+  : >"$1"
+  while :; do
+    psql -X -At -c "SELECT coalesce(wait_event_type, 'CPU') || ':' || coalesce(wait_event, '-')
+                    FROM pg_stat_activity WHERE application_name = 'pgbench' AND state = 'active'" \
+      >>"$1" 2>/dev/null || true
+    sleep 0.02
+  done
+}
 pin_server() { taskset -a -p -c "$1" "$postmaster" >/dev/null; }
 # bench LABEL CLIENTS CPU SCRIPT -> TPS
 bench() {
@@ -74,9 +85,15 @@ for round in $(seq 1 "$ROUNDS"); do
   pin_server 0,1
   for c in 1 2; do
     [ $((round % 2)) -eq 0 ] && c=$((3 - c))
+    # While the hits run, sample what the pgbench backends wait on: a hit path serialised by a
+    # lock would show them waiting on the azora_opt LWLock tranche.
+    sample_waits "$out/waits$c-$round" &
+    sampler=$!
     tps=$(bench "hits$c-$round" "$c" 0,1 cached)
+    kill "$sampler" 2>/dev/null || true
+    wait "$sampler" 2>/dev/null || true
     printf 'hits_%sc\t%s\n' "$c" "$tps" >>"$out/results.tsv"
-    line+="  hits/${c}c $tps"
+    line+="  hits/${c}c $tps (lock waits $(grep -c '^LWLock:azora_opt$' "$out/waits$c-$round" || true) of $(wc -l <"$out/waits$c-$round") samples)"
   done
   echo "$line"
 done
