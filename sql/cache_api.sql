@@ -151,6 +151,14 @@ RESET ROLE;
 SELECT azora_opt.cache_flush() > 0 AS flushed_some;
 SELECT count(*) AS entries_left FROM azora_opt.cache_entries();
 
+-- azora_opt.metrics() exposes the same counters under Prometheus names.
+SELECT (regexp_match(m, 'azora_opt_cache_hits_total (\d+)'))[1]::bigint = s.hits AS hits_match,
+       (regexp_match(m, 'azora_opt_cache_misses_total (\d+)'))[1]::bigint = s.misses AS misses_match,
+       (regexp_match(m, 'azora_opt_cache_invalidations_total\{reason="pattern"\} (\d+)'))[1]::bigint
+         = s.invalidations_pattern AS pattern_match,
+       (regexp_match(m, 'azora_opt_cache_entries (\d+)'))[1]::bigint = s.entries AS entries_match
+FROM azora_opt.metrics() AS m, azora_opt.cache_stats() AS s;
+
 DROP TABLE courses, other.courses, rls_t;
 DROP SCHEMA other;
 DROP ROLE cache_app;
