@@ -20,9 +20,9 @@ SHLIB_LINK  = -lstdc++
 # pg_regress tests: one file per feature in sql/, expected output in expected/.
 EXTRA_CLEAN = $(OBJS:.o=.d)
 
-REGRESS     = version upgrade boundary tracking_basic tracking_api tracking_security tracking_robustness
+REGRESS     = version upgrade boundary tracking_basic tracking_api tracking_security tracking_robustness cache_api cache_invalidation
 # Isolation specs (concurrency) in test/isolation/specs, expected output in test/isolation/expected.
-ISOLATION   = tracking_concurrency
+ISOLATION   = tracking_concurrency cache_consistency
 ISOLATION_OPTS = --inputdir=test/isolation
 
 # No LLVM bitcode: the JIT inlining of C++ code buys nothing here and needs clang's C++ headers.

@@ -7,7 +7,8 @@
 //
 // Lock order. A backend that needs several azora_opt locks takes them in the order of LockId and
 // releases them in reverse; no azora_opt lock is held while calling out to user code or waiting
-// on a PostgreSQL heavyweight lock.
+// on a PostgreSQL heavyweight lock. The result cache's partition locks are never nested: a backend
+// holds at most one of them, and never together with kTracker (cache/store.hpp).
 #pragma once
 
 #include "pg.hpp"
@@ -16,6 +17,8 @@ namespace azora {
 
 enum class LockId : int {
   kTracker = 0,  // the query-statistics hash table (tracker/)
+  kCacheFirst,   // result cache partition 0 (cache/store.hpp); partition i is kCacheFirst + i
+  kCacheLast = kCacheFirst + 15,  // result cache partition 15
   kCount
 };
 

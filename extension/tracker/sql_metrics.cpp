@@ -4,6 +4,7 @@
 // get a latency histogram, labelled by queryid alone (entries of one queryid under several
 // users, databases or nesting levels are merged, which the histogram allows exactly).
 #include "boundary.hpp"
+#include "cache/metrics.hpp"
 #include "tracker/settings.hpp"
 #include "tracker/readout.hpp"
 #include "tracker/store.hpp"
@@ -176,6 +177,7 @@ text* metrics() {
   counter(&out, "azora_opt_plan_capture_failures_total",
           "Plan captures that failed and were rolled back (the statement itself succeeded).",
           "counter", info.captures.failed);
+  azora::cache::append_metrics(&out);  // the result cache's families (cache/metrics.hpp)
   pfree(totals);
   pfree(ranked);
   text* result = cstring_to_text_with_len(out.data, out.len);

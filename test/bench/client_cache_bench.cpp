@@ -1,6 +1,7 @@
 // client_cache_bench.cpp — what the cache and the payload shaping buy, side by side in one run:
 //  * a Redis cache hit against the PostgreSQL course-list query it saves (with and without
-//    the JSON shaping a miss also pays), both over loopback TCP;
+//    the JSON shaping a miss also pays), both over loopback TCP, and the extension's result
+//    cache hit (azora_opt.cached_json through ServerCache) for the same page;
 //  * shaping a 1000-row page to JSON (the fast Result path and the JSON-document path), gzip at
 //    levels 1 and 6, and shaping + encode_response together, in MB/s.
 // Ratios and the shaping target (>= 200 MB/s) are printed after the table. The round trips are
@@ -21,6 +22,7 @@
 #include "azora/gzip.hpp"
 #include "azora/redis_cache.hpp"
 #include "azora/response_encoding.hpp"
+#include "azora/server_cache.hpp"
 #include "azora/shaping.hpp"
 #include "azora/ttl_presets.hpp"
 #include "test_env.hpp"
@@ -76,6 +78,7 @@ struct Fixture {
 
   Fixture() {
     db.exec("SET client_min_messages = warning");
+    db.exec("CREATE EXTENSION IF NOT EXISTS azora_opt");
     db.exec(R"SQL(
       DROP TABLE IF EXISTS cache_bench_enrollments, cache_bench_courses, cache_bench_instructors;
       CREATE TABLE cache_bench_instructors (id int PRIMARY KEY, name text NOT NULL);
@@ -164,6 +167,23 @@ void BM_CourseList_CacheHit(benchmark::State& state) {
   state.counters["page_bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_CourseList_CacheHit)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+// The same page from the extension's result cache (azora_opt.cached_json, a hit in shared
+// memory) through ServerCache over the same loopback TCP connection as the query.
+void BM_CourseList_ServerCacheHit(benchmark::State& state) {
+  Fixture& f = Fixture::get();
+  azora::ServerCache cache(f.db);
+  const std::string key = azora::keys::course_list(3, 20);
+  const std::vector<azora::Param> params = {std::string("20"), std::string("40")};
+  cache.invalidate(key);
+  std::string json = cache.json(key, kCourseListSql, azora::ttl::kCourseList, params);  // warm
+  for (auto _ : state) {
+    json = cache.json(key, kCourseListSql, azora::ttl::kCourseList, params);
+    benchmark::DoNotOptimize(json.data());
+  }
+  state.counters["page_bytes"] = static_cast<double>(json.size());
+}
+BENCHMARK(BM_CourseList_ServerCacheHit)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 void BM_Shape_Result_1000Rows(benchmark::State& state) {
   Fixture& f = Fixture::get();
@@ -320,6 +340,10 @@ int main(int argc, char** argv) {
               "BM_CourseList_CacheHit");
   print_ratio(rep, "course-list query + shaping / cache hit", "BM_CourseList_QueryAndShape",
               "BM_CourseList_CacheHit");
+  print_ratio(rep, "server cache hit / Redis cache hit (target <= 1.5)",
+              "BM_CourseList_ServerCacheHit", "BM_CourseList_CacheHit");
+  print_ratio(rep, "course-list query / server cache hit", "BM_CourseList_Query",
+              "BM_CourseList_ServerCacheHit");
   print_ratio(rep, "JSON-document shaping / Result shaping (time)",
               "BM_Shape_JsonDocument_1000Rows", "BM_Shape_Result_1000Rows");
   print_throughput(rep, "shaping, Result -> JSON text (1000 rows)", "BM_Shape_Result_1000Rows",

@@ -52,6 +52,16 @@ check "plan of an unknown queryid is a server-side miss (3)" 3 'no plan recorded
 check "metrics is Prometheus text" 0 '^# TYPE azora_db_query_duration_seconds histogram' -- "$cli" metrics
 check "info" 0 'plan_captures' -- "$cli" info
 check "info as JSON" 0 '"entries": [0-9]+' -- "$cli" --format json info
+# Result cache commands over a known entry.
+psql -XAtq -c "SELECT azora_opt.cache_flush()" \
+  -c "SELECT azora_opt.cached_json('cli:courses:1', 'SELECT 1 AS one')" \
+  -c "SELECT azora_opt.cached_json('cli:courses:1', 'SELECT 1 AS one')" >/dev/null
+check "cache stats" 0 '^ *[1-9][0-9]* \| +[1-9][0-9]* \| +0\.5 \| +1 \|' -- "$cli" cache stats
+check "cache entries" 0 '^ *cli:courses:1 \| +[0-9]+ \|' -- "$cli" cache entries
+check "cache invalidate by glob" 0 '^1 cache entry invalidated for cli:\*$' -- "$cli" cache invalidate 'cli:*'
+check "cache invalidate without a pattern is bad usage" 1 'cache takes' -- "$cli" cache invalidate
+check "cache invalidate with a malformed glob: 22023" 3 '22023' -- "$cli" cache invalidate 'abc\'
+check "cache flush" 0 '^cache flushed \([0-9]+ entries removed\)$' -- "$cli" cache flush
 # Errors the user can act on: a role without privileges, a database without the extension.
 psql -XAtq -c "DROP ROLE IF EXISTS cli_nobody" -c "CREATE ROLE cli_nobody LOGIN"
 check "metrics without privilege: 42501 and a hint" 3 'metrics needs pg_read_all_stats' -- "$cli" -d "$AZORA_PG_CONNINFO user=cli_nobody" metrics

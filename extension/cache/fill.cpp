@@ -1,0 +1,262 @@
+// fill.cpp — prepares, checks, analyses and runs a cached query through SPI (see fill.hpp).
+// Plain PostgreSQL style: no C++ object with a destructor lives in these frames.
+#include "cache/fill.hpp"
+
+namespace azora::cache {
+namespace {
+
+struct VarParams {
+  Oid* types;
+  int n;
+};
+
+// Lets the parser infer $n's types from their use, like PQexecParams with unspecified types.
+void varparams_setup(ParseState* pstate, void* arg) {
+  auto* vp = static_cast<VarParams*>(arg);
+  setup_parse_variable_parameters(pstate, &vp->types, &vp->n);
+}
+
+[[noreturn]] void not_a_read(const char* what) {
+  ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                  errmsg("azora_opt caches only read-only queries: %s", what),
+                  errhint("Pass one SELECT (without FOR UPDATE/SHARE or data-modifying WITH); run "
+                          "writes directly, they invalidate the cached results they affect.")));
+}
+
+void check_is_read(List* plansources) {
+  if (list_length(plansources) != 1) not_a_read("the text must hold exactly one statement");
+  auto* ps = static_cast<CachedPlanSource*>(linitial(plansources));
+  ListCell* lc;
+  foreach (lc, ps->query_list) {
+    auto* q = static_cast<Query*>(lfirst(lc));
+    if (q->commandType != CMD_SELECT || q->utilityStmt != nullptr)
+      not_a_read("the statement is not a SELECT");
+    if (q->rowMarks != NIL) not_a_read("SELECT ... FOR UPDATE/SHARE locks rows");
+    if (q->hasModifyingCTE) not_a_read("the statement has a data-modifying WITH");
+  }
+}
+
+// Functions whose result depends on the calling role or on settings: a shared entry would hand
+// one role's answer to another.
+bool role_dependent_function(Oid fn, void*) {
+  if (fn == F_CURRENT_SETTING_TEXT || fn == F_CURRENT_SETTING_TEXT_BOOL || fn == F_CURRENT_SCHEMA ||
+      fn == F_CURRENT_SCHEMAS)
+    return true;
+  // A user-defined function that is not IMMUTABLE may read tables the cache cannot see.
+  return fn >= FirstNormalObjectId && func_volatile(fn) != PROVOLATILE_IMMUTABLE;
+}
+
+bool uncacheable_walker(Node* node, void* ctx);
+
+// PostgreSQL 15 declares walkers as bool (*)() (an unprototyped C function pointer); the detour
+// through void (*)() is GCC's sanctioned way to cast between function pointer types.
+using Walker = bool (*)();
+Walker as_walker(bool (*fn)(Node*, void*)) {
+  return reinterpret_cast<Walker>(reinterpret_cast<void (*)()>(fn));
+}
+
+bool uncacheable_walker(Node* node, void* ctx) {
+  if (node == nullptr) return false;
+  if (IsA(node, SQLValueFunction)) {
+    switch (reinterpret_cast<SQLValueFunction*>(node)->op) {
+      case SVFOP_CURRENT_ROLE:
+      case SVFOP_CURRENT_USER:
+      case SVFOP_USER:
+      case SVFOP_SESSION_USER:
+      case SVFOP_CURRENT_SCHEMA:
+        return true;
+      default:
+        break;
+    }
+  }
+  if (check_functions_in_node(node, role_dependent_function, ctx)) return true;
+  if (IsA(node, Query))
+    return query_tree_walker(reinterpret_cast<Query*>(node), as_walker(uncacheable_walker), ctx, 0);
+  return expression_tree_walker(node, as_walker(uncacheable_walker), ctx);
+}
+
+const char* query_uncacheable(List* plansources) {
+  auto* ps = static_cast<CachedPlanSource*>(linitial(plansources));
+  ListCell* lc;
+  foreach (lc, ps->query_list) {
+    auto* q = static_cast<Query*>(lfirst(lc));
+    if (contain_volatile_functions(reinterpret_cast<Node*>(q)))
+      return "it calls a volatile function";
+    if (uncacheable_walker(reinterpret_cast<Node*>(q), nullptr))
+      return "it depends on the calling role, a setting, or a user-defined non-immutable function";
+  }
+  return nullptr;
+}
+
+bool rel_has_rls(Oid relid) {
+  HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+  if (!HeapTupleIsValid(tup)) return false;
+  bool rls = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relrowsecurity;
+  ReleaseSysCache(tup);
+  return rls;
+}
+
+const char* relation_uncacheable(Oid relid, char relkind) {
+  if (relid < FirstNormalObjectId || IsCatalogRelationOid(relid))
+    return "it reads a system catalog";
+  if (relkind == RELKIND_FOREIGN_TABLE) return "it reads a foreign table";
+  if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP) return "it reads a temporary table";
+  if (rel_has_rls(relid)) return "it reads a table with row-level security";
+  return nullptr;
+}
+
+void add_source(FillOut* out, Oid relid, int cap) {
+  for (int i = 0; i < out->n_sources; i++)
+    if (out->sources[i] == relid) return;
+  if (out->n_sources < cap) out->sources[out->n_sources++] = relid;
+}
+
+// Sources and privilege checks from the plan's flattened range table: it lists every relation
+// the executor opens or checks, views (kept for their privilege check) and partitions included.
+void collect(List* stmts, FillOut* out) {
+  int cap = 0;
+  ListCell* lc;
+  foreach (lc, stmts) cap += list_length(static_cast<PlannedStmt*>(lfirst(lc))->rtable);
+  cap = cap * 2 + 16;  // room for partition ancestors
+  out->sources = static_cast<Oid*>(palloc(sizeof(Oid) * cap));
+  out->perms = static_cast<FillPerm*>(palloc0(sizeof(FillPerm) * cap));
+  foreach (lc, stmts) {
+    ListCell* rc;
+    foreach (rc, static_cast<PlannedStmt*>(lfirst(lc))->rtable) {
+      auto* rte = static_cast<RangeTblEntry*>(lfirst(rc));
+      if (rte->rtekind != RTE_RELATION) continue;
+      if (out->uncacheable == nullptr)
+        out->uncacheable = relation_uncacheable(rte->relid, rte->relkind);
+      add_source(out, rte->relid, cap);
+      // A write through a partition's parent or to the partition itself bumps the parent
+      // (xact.cpp notes ancestors too), so depending on the ancestors covers both directions.
+      if (get_rel_relispartition(rte->relid)) {
+        ListCell* ac;
+        foreach (ac, get_partition_ancestors(rte->relid)) add_source(out, lfirst_oid(ac), cap);
+      }
+      if (rte->requiredPerms == 0 || out->n_perms >= cap) continue;
+      FillPerm& p = out->perms[out->n_perms++];
+      p.relid = rte->relid;
+      p.check_as_user = rte->checkAsUser;
+      p.n_cols = bms_num_members(rte->selectedCols);
+      p.cols = static_cast<int32*>(palloc(sizeof(int32) * (p.n_cols + 1)));
+      int col = -1, i = 0;
+      while ((col = bms_next_member(rte->selectedCols, col)) >= 0) p.cols[i++] = col;
+    }
+  }
+}
+
+ParamListInfo bind_params(const FillIn* in, const VarParams& vp) {
+  if (vp.n != in->n_params) {
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("the query uses %d parameter(s) but %d were given", vp.n, in->n_params),
+                    errhint("Pass params => ARRAY[...] with one text value per $n (NULL for SQL "
+                            "NULL); values are bound as parameters, never spliced into the SQL.")));
+  }
+  if (in->n_params == 0) return nullptr;
+  ParamListInfo pli = makeParamList(in->n_params);
+  for (int i = 0; i < in->n_params; i++) {
+    Oid type = vp.types[i];
+    if (type == InvalidOid || type == UNKNOWNOID) {
+      ereport(ERROR, (errcode(ERRCODE_INDETERMINATE_DATATYPE),
+                      errmsg("could not determine data type of parameter $%d", i + 1),
+                      errhint("Add a cast, e.g. $%d::int or $%d::text.", i + 1, i + 1)));
+    }
+    Oid input, ioparam;
+    getTypeInputInfo(type, &input, &ioparam);
+    ParamExternData& prm = pli->params[i];
+    prm.ptype = type;
+    prm.pflags = PARAM_FLAG_CONST;
+    prm.isnull = in->params[i] == nullptr;
+    // The input function also runs for NULL (domains may reject it), as the executor does.
+    prm.value = OidInputFunctionCall(input, const_cast<char*>(in->params[i]), ioparam, -1);
+  }
+  return pli;
+}
+
+// The rows as json_agg would print them: "[" row ", \n " row ... "]", each row row_to_json's.
+void rows_to_json(FillOut* out, int64 limit_bytes) {
+  TupleDesc desc = BlessTupleDesc(SPI_tuptable->tupdesc);
+  appendStringInfoChar(out->json, '[');
+  for (uint64 i = 0; i < SPI_processed; i++) {
+    if (i > 0) appendStringInfoString(out->json, ", \n ");
+    Datum row = heap_copy_tuple_as_datum(SPI_tuptable->vals[i], desc);
+    text* t = DatumGetTextPP(DirectFunctionCall1(row_to_json, row));
+    appendBinaryStringInfo(out->json, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+    pfree(t);
+    pfree(DatumGetPointer(row));
+    CHECK_FOR_INTERRUPTS();
+  }
+  appendStringInfoChar(out->json, ']');
+  out->rows = SPI_processed;
+  out->too_big = out->json->len > limit_bytes;
+}
+
+}  // namespace
+
+void run_fill(const FillIn* in, FillOut* out) {
+  memset(out, 0, sizeof *out);
+  // Allocated before SPI_connect: the caller's context outlives SPI_finish.
+  out->json = makeStringInfo();
+  MemoryContext caller = CurrentMemoryContext;
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "azora_opt: SPI_connect failed");
+  VarParams vp{nullptr, 0};
+  SPIPrepareOptions opts;
+  memset(&opts, 0, sizeof opts);
+  opts.parserSetup = varparams_setup;
+  opts.parserSetupArg = &vp;
+  opts.parseMode = RAW_PARSE_DEFAULT;
+  SPIPlanPtr plan = SPI_prepare_extended(in->query, &opts);
+  if (plan == nullptr)
+    elog(ERROR, "azora_opt: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+  List* plansources = SPI_plan_get_plan_sources(plan);
+  check_is_read(plansources);
+  ParamListInfo params = bind_params(in, vp);
+
+  MemoryContext spi = MemoryContextSwitchTo(caller);
+  CachedPlan* cplan = SPI_plan_get_cached_plan(plan);
+  if (cplan == nullptr) elog(ERROR, "azora_opt: could not plan the cached query");
+  collect(cplan->stmt_list, out);
+  // After the relations: "row-level security" says more than the current_user of its policy.
+  if (out->uncacheable == nullptr) out->uncacheable = query_uncacheable(plansources);
+  ReleaseCachedPlan(cplan, nullptr);
+  out->slots = static_cast<uint32*>(palloc(sizeof(uint32) * (out->n_sources + 1)));
+  out->words = static_cast<uint64*>(palloc(sizeof(uint64) * (out->n_sources + 1)));
+  for (int i = 0; i < out->n_sources; i++) {
+    out->slots[i] = gen_slot(MyDatabaseId, out->sources[i]);
+    // Read before the execution below takes its snapshot.
+    out->words[i] = in->generations ? gen_load(*in->generations, out->slots[i]) : 0;
+  }
+  MemoryContextSwitchTo(spi);
+
+  SPIExecuteOptions eo;
+  memset(&eo, 0, sizeof eo);
+  eo.params = params;
+  eo.read_only = false;  // a fresh snapshot for this statement (READ COMMITTED)
+  int rc = SPI_execute_plan_extended(plan, &eo);
+  if (rc != SPI_OK_SELECT)
+    elog(ERROR, "azora_opt: the cached query returned %s", SPI_result_code_string(rc));
+  rows_to_json(out, in->limit_bytes);
+  SPI_finish();
+}
+
+bool check_perms(int n_perms, const FillPerm* perms) {
+  for (int i = 0; i < n_perms; i++)
+    if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(perms[i].relid))) return false;
+  List* rtable = NIL;
+  for (int i = 0; i < n_perms; i++) {
+    RangeTblEntry* rte = makeNode(RangeTblEntry);
+    rte->rtekind = RTE_RELATION;
+    rte->relid = perms[i].relid;
+    rte->relkind = get_rel_relkind(perms[i].relid);
+    rte->requiredPerms = ACL_SELECT;
+    rte->checkAsUser = perms[i].check_as_user;
+    for (int c = 0; c < perms[i].n_cols; c++)
+      rte->selectedCols = bms_add_member(rte->selectedCols, perms[i].cols[c]);
+    rtable = lappend(rtable, rte);
+  }
+  ExecCheckRTPerms(rtable, true);
+  return true;
+}
+
+}  // namespace azora::cache

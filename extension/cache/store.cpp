@@ -1,0 +1,381 @@
+// store.cpp — the result cache's shared segment and every partition-locked operation on it
+// (see store.hpp for the layout and the lock scheme).
+#include "cache/store.hpp"
+
+#include "boundary.hpp"
+#include "cache/settings.hpp"
+#include "pure/cache_arena.hpp"
+#include "pure/glob.hpp"
+#include "shmem.hpp"
+
+namespace azora::cache {
+namespace {
+
+constexpr uint64_t kSharedMagic = 0x617a6f7261435348ull;  // "azoraCSH"
+constexpr uint32_t kChunkBytes = 256;
+constexpr uint32_t kChunksPerSlot = 2;  // one entry slot per 512 bytes of payload
+
+// One cache line per partition, so hits in different partitions never write the same line.
+struct alignas(64) PartitionCounters {
+  uint64_t values[kCounterCount];
+};
+
+constexpr int kFillsPerPartition = 8;
+
+// A fill in flight: the key's hash and the filling backend (pid 0 = free slot).
+struct FillClaim {
+  uint64_t hash;
+  int32_t pid;
+  int32_t pad;
+};
+
+// Guarded by the partition's lock; waiters sleep on cv.
+struct PartitionFills {
+  FillClaim claims[kFillsPerPartition];
+  ConditionVariable cv;
+};
+
+struct Shared {
+  uint64_t magic;
+  uint64_t partition_bytes;  // size of each arena area (a multiple of 8)
+  uint64_t arenas_off;       // from the start of Shared
+  GenerationTable generations;
+  uint8_t bump_is_ddl[kGenSlots];
+  PartitionCounters counters[kPartitions];
+  PartitionFills fills[kPartitions];
+};
+static_assert(std::is_trivially_copyable_v<Shared> && std::is_standard_layout_v<Shared>);
+
+Shared* shared = nullptr;
+
+uint64_t partition_bytes() {
+  return (static_cast<uint64_t>(cache_size_kb) * 1024 / kPartitions) & ~uint64_t{7};
+}
+
+uint64_t arenas_off() {
+  return (sizeof(Shared) + 63) & ~uint64_t{63};
+}
+
+int partition_of(uint64_t hash) {
+  return static_cast<int>(hash >> 60);  // kPartitions == 16
+}
+
+void* arena_area(int p) {
+  return reinterpret_cast<char*>(shared) + shared->arenas_off +
+         static_cast<uint64_t>(p) * shared->partition_bytes;
+}
+
+Arena arena(int p) {
+  return Arena(arena_area(p));
+}
+
+// Holds one partition lock; released by the destructor when C++ unwinds (a PostgreSQL error
+// longjmp skipping it is covered by the transaction abort, which releases every LWLock).
+class PartitionLock {
+ public:
+  PartitionLock(int p, LWLockMode mode)
+      : lock_(shared_lock(static_cast<LockId>(static_cast<int>(LockId::kCacheFirst) + p))) {
+    LWLockAcquire(lock_, mode);
+  }
+  ~PartitionLock() { LWLockRelease(lock_); }
+  PartitionLock(const PartitionLock&) = delete;
+  PartitionLock& operator=(const PartitionLock&) = delete;
+
+ private:
+  LWLock* lock_;
+};
+
+uint32_t find(const Arena& a, std::string_view key, uint64_t hash) {
+  return a.find(hash, key.data(), static_cast<uint32_t>(key.size()));
+}
+
+std::string read_value(const Arena& a, uint32_t s) {
+  std::string value(a.slot(s).value_len, '\0');
+  a.read_value(s, value.data());
+  return value;
+}
+
+std::string read_key(const Arena& a, uint32_t s) {
+  std::string key(a.slot(s).key_len, '\0');
+  a.read_key(s, key.data());
+  return key;
+}
+
+bool claimed(int p, uint64_t hash) {
+  for (const FillClaim& c : shared->fills[p].claims)
+    if (c.pid != 0 && c.hash == hash) return true;
+  return false;
+}
+
+// before_shmem_exit: drop this backend's claims (it may die mid-fill) and wake their waiters.
+void drop_own_claims(int, Datum) {
+  if (shared == nullptr) return;
+  for (int p = 0; p < kPartitions; p++) {
+    bool dropped = false;
+    LWLock* lock = shared_lock(static_cast<LockId>(static_cast<int>(LockId::kCacheFirst) + p));
+    LWLockAcquire(lock, LW_EXCLUSIVE);
+    for (FillClaim& c : shared->fills[p].claims) {
+      if (c.pid == MyProcPid) {
+        c.pid = 0;
+        dropped = true;
+      }
+    }
+    LWLockRelease(lock);
+    if (dropped) ConditionVariableBroadcast(&shared->fills[p].cv);
+  }
+}
+
+bool words_unchanged(const std::vector<Source>& sources) {
+  for (const Source& src : sources) {
+    if (committing(src.word) != 0) return false;
+    if (gen_load(shared->generations, src.gen_slot) != src.word) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ready() {
+  return shared != nullptr;
+}
+
+void require_ready() {
+  if (ready()) return;
+  if (cache_size_kb == 0) {
+    throw Error(
+        ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+        "the azora_opt result cache is disabled (azora_opt.cache_size = 0)",
+        "Set azora_opt.cache_size (e.g. '64MB') in postgresql.conf and restart the server.");
+  }
+  throw Error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+              "azora_opt must be loaded via shared_preload_libraries",
+              "Add 'azora_opt' to shared_preload_libraries and restart the server.");
+}
+
+GenerationTable& generations() {
+  return shared->generations;
+}
+
+void set_bump_reason(uint32_t gen_slot, bool ddl) {
+  __atomic_store_n(&shared->bump_is_ddl[gen_slot], ddl ? 1 : 0, __ATOMIC_RELAXED);
+}
+
+void count(uint64_t hash, Counter c) {
+  __atomic_fetch_add(&shared->counters[partition_of(hash)].values[c], 1, __ATOMIC_RELAXED);
+}
+
+uint64_t key_hash(std::string_view arena_key) {
+  return DatumGetUInt64(
+      hash_bytes_extended(reinterpret_cast<const unsigned char*>(arena_key.data()),
+                          static_cast<int>(arena_key.size()), 0));
+}
+
+bool lookup(std::string_view key, uint64_t hash, int64_t now, std::string* value) {
+  int p = partition_of(hash);
+  Arena a = arena(p);
+  {
+    PartitionLock lock(p, LW_SHARED);
+    uint32_t s = find(a, key, hash);
+    if (s == kNil) return false;
+    if (a.slot(s).expires_at > now) {
+      *value = read_value(a, s);
+      a.touch(s);
+      return true;
+    }
+  }
+  // Expired: reclaim it now rather than at the next full-area pass.
+  PartitionLock lock(p, LW_EXCLUSIVE);
+  uint32_t s = find(a, key, hash);
+  if (s != kNil && a.slot(s).expires_at <= now) a.expire(s);
+  return false;
+}
+
+StoreOutcome store(std::string_view key, uint64_t hash, const std::string& value,
+                   const std::vector<Source>& sources, int64_t now, int64_t expires_at) {
+  if (!words_unchanged(sources)) return StoreOutcome::kRaced;
+  int p = partition_of(hash);
+  Arena a = arena(p);
+  PartitionLock lock(p, LW_EXCLUSIVE);
+  InsertResult r = a.insert(hash, key.data(), static_cast<uint32_t>(key.size()), value.data(),
+                            static_cast<uint32_t>(value.size()), now, expires_at);
+  return r == InsertResult::kStored ? StoreOutcome::kStored : StoreOutcome::kTooBig;
+}
+
+// Removes the entry of key if pred(arena, slot) says so; true if removed.
+template <typename Pred>
+bool remove_entry_if(std::string_view key, uint64_t hash, Pred&& pred) {
+  int p = partition_of(hash);
+  Arena a = arena(p);
+  PartitionLock lock(p, LW_EXCLUSIVE);
+  uint32_t s = find(a, key, hash);
+  if (s == kNil || !pred(a, s)) return false;
+  a.remove(s);
+  return true;
+}
+
+bool remove(std::string_view key, uint64_t hash) {
+  return remove_entry_if(key, hash, [](const Arena&, uint32_t) { return true; });
+}
+
+bool remove_if_stale(std::string_view key, uint64_t hash) {
+  bool ddl = false;
+  bool removed = remove_entry_if(key, hash, [&](const Arena& a, uint32_t s) {
+    std::string value = read_value(a, s);
+    EntryView e;
+    if (!decode(value.data(), value.size(), &e)) return true;  // unreadable: drop it
+    bool stale = false;
+    for (const Source& src : e.sources) {
+      if (gen_load(shared->generations, src.gen_slot) == src.word) continue;
+      stale = true;
+      if (__atomic_load_n(&shared->bump_is_ddl[src.gen_slot], __ATOMIC_RELAXED)) ddl = true;
+    }
+    return stale;
+  });
+  if (removed) count(hash, ddl ? kInvalidatedDdl : kInvalidatedWrite);
+  return removed;
+}
+
+// Removes, partition by partition, the entries whose arena key satisfies pred; returns how many.
+template <typename Pred>
+uint64_t remove_all_if(Pred&& pred) {
+  uint64_t removed = 0;
+  for (int p = 0; p < kPartitions; p++) {
+    Arena a = arena(p);
+    PartitionLock lock(p, LW_EXCLUSIVE);
+    a.for_each([&](uint32_t s) {
+      if (!pred(read_key(a, s))) return;
+      a.remove(s);
+      removed++;
+    });
+  }
+  return removed;
+}
+
+uint64_t remove_matching(uint32_t dbid, std::string_view pattern, bool utf8) {
+  return remove_all_if([&](const std::string& key) {
+    return key_dbid(key) == dbid && glob::match(pattern, key_text(key), utf8);
+  });
+}
+
+uint64_t flush() {
+  return remove_all_if([](const std::string&) { return true; });
+}
+
+bool claim_fill(uint64_t hash) {
+  static bool exit_callback = false;
+  if (!exit_callback) {
+    before_shmem_exit(drop_own_claims, 0);
+    exit_callback = true;
+  }
+  int p = partition_of(hash);
+  PartitionLock lock(p, LW_EXCLUSIVE);
+  if (claimed(p, hash)) return false;
+  for (FillClaim& c : shared->fills[p].claims) {
+    if (c.pid == 0) {
+      c.hash = hash;
+      c.pid = MyProcPid;
+      return true;
+    }
+  }
+  return true;  // no free claim slot: fill unprotected rather than wait for nothing
+}
+
+void release_fill(uint64_t hash) {
+  int p = partition_of(hash);
+  {
+    PartitionLock lock(p, LW_EXCLUSIVE);
+    for (FillClaim& c : shared->fills[p].claims)
+      if (c.pid == MyProcPid && c.hash == hash) c.pid = 0;
+  }
+  ConditionVariableBroadcast(&shared->fills[p].cv);
+}
+
+bool wait_for_fill(uint64_t hash, int timeout_ms) {
+  int p = partition_of(hash);
+  ConditionVariable* cv = &shared->fills[p].cv;
+  TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+  // Prepared before the check, so a release between the check and the sleep still wakes us.
+  pg_call([&] { ConditionVariablePrepareToSleep(cv); });
+  bool done = false;
+  for (;;) {
+    {
+      PartitionLock lock(p, LW_SHARED);
+      done = !claimed(p, hash);
+    }
+    if (done) break;
+    long left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
+    if (left <= 0) break;
+    // The sleep checks for interrupts: a cancel arrives as a PgError, and the transaction's
+    // abort cancels the sleep.
+    pg_call([&] { ConditionVariableTimedSleep(cv, left, PG_WAIT_EXTENSION); });
+  }
+  ConditionVariableCancelSleep();
+  return done;
+}
+
+Totals totals() {
+  Totals t;
+  memset(&t, 0, sizeof t);
+  for (int p = 0; p < kPartitions; p++) {
+    for (int c = 0; c < kCounterCount; c++)
+      t.counters[c] += __atomic_load_n(&shared->counters[p].values[c], __ATOMIC_RELAXED);
+    Arena a = arena(p);
+    PartitionLock lock(p, LW_SHARED);
+    const ArenaHeader& h = a.header();
+    t.entries += h.used_slots;
+    t.bytes_stored += h.bytes_stored;
+    t.bytes_reserved += a.bytes_reserved();
+    t.bytes_capacity += a.capacity_bytes();
+    t.evictions += h.stats.evictions;
+    t.expirations += h.stats.expirations;
+    t.entry_limit = a.capacity_bytes();
+  }
+  return t;
+}
+
+std::vector<EntryInfo> entries(uint32_t dbid) {
+  std::vector<EntryInfo> out;
+  for (int p = 0; p < kPartitions; p++) {
+    Arena a = arena(p);
+    PartitionLock lock(p, LW_SHARED);
+    a.for_each([&](uint32_t s) {
+      std::string key = read_key(a, s);
+      if (key_dbid(key) != dbid) return;
+      const Slot& slot = a.slot(s);
+      EntryInfo info;
+      info.key = std::string(key_text(key));
+      info.bytes = uint64_t{slot.key_len} + slot.value_len;
+      info.created_at = slot.created_at;
+      info.expires_at = slot.expires_at;
+      info.hits = a.hits(s);
+      std::string value = read_value(a, s);
+      EntryView e;
+      info.filler_role = 0;
+      if (decode(value.data(), value.size(), &e)) {
+        info.filler_role = e.filler_role;
+        for (const Source& src : e.sources) info.sources.push_back(src.relid);
+      }
+      out.push_back(std::move(info));
+    });
+  }
+  return out;
+}
+
+Size shmem_size() {
+  return add_size(arenas_off(), mul_size(partition_bytes(), kPartitions));
+}
+
+void shmem_init() {
+  bool found = false;
+  shared = static_cast<Shared*>(ShmemInitStruct("azora_opt result cache", shmem_size(), &found));
+  if (found) return;
+  memset(shared, 0, sizeof(Shared));
+  shared->magic = kSharedMagic;
+  shared->partition_bytes = partition_bytes();
+  shared->arenas_off = arenas_off();
+  for (int p = 0; p < kPartitions; p++) ConditionVariableInit(&shared->fills[p].cv);
+  Geometry g = Geometry::plan(shared->partition_bytes, kChunkBytes, kChunksPerSlot);
+  for (int p = 0; p < kPartitions; p++) Arena::format(arena_area(p), g);
+}
+
+}  // namespace azora::cache
