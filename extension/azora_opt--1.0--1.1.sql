@@ -7,6 +7,15 @@
 
 -- ===== Slow-query tracking (docs/extension/tracking.md) =====================================
 
+-- info() gains the plan-capture counters (the library serves the 1.0 definition too).
+DROP FUNCTION info();
+CREATE FUNCTION info(OUT entries bigint, OUT max bigint, OUT dealloc bigint,
+                     OUT stats_reset timestamptz, OUT plan_captures bigint,
+                     OUT plan_capture_failures bigint, OUT plan_capture_skips bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'azora_tracker_info'
+LANGUAGE C STRICT VOLATILE;
+
 -- ===== Result cache (docs/extension/cache.md) ===============================================
 
 -- ===== Index advisor (docs/extension/advisor.md) ============================================

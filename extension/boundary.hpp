@@ -116,3 +116,19 @@ auto pg_call(F&& fn) -> decltype(fn()) {
 }
 
 }  // namespace azora
+
+// Declares a V1 SQL-callable function whose body runs inside guarded(), so no SQL entry point can
+// forget it: an exception thrown by the body becomes ereport(ERROR) as guarded() describes.
+// PG_FUNCTION_INFO_V1 declares its symbols without a language linkage; in C++ they must be
+// extern "C" or the fmgr cannot find them. fcinfo is [[maybe_unused]]: functions without
+// arguments never read it. Usage:
+//   AZORA_SQL_FUNCTION(azora_version) { PG_RETURN_TEXT_P(cstring_to_text("1.1")); }
+#define AZORA_SQL_FUNCTION(name)                                                       \
+  static Datum name##_body(FunctionCallInfo fcinfo);                                   \
+  extern "C" {                                                                         \
+  PG_FUNCTION_INFO_V1(name);                                                           \
+  }                                                                                    \
+  extern "C" Datum name(FunctionCallInfo fcinfo) {                                     \
+    return azora::guarded(#name, [fcinfo]() -> Datum { return name##_body(fcinfo); }); \
+  }                                                                                    \
+  static Datum name##_body([[maybe_unused]] FunctionCallInfo fcinfo)

@@ -1,5 +1,6 @@
 // module.cpp — the extension's entry point: _PG_init wires GUCs, shared memory and hooks.
 #include "pg.hpp"
+#include "hooks/dispatcher.hpp"
 #include "shmem.hpp"
 #include "tracker/tracker.hpp"
 
@@ -18,8 +19,10 @@ void _PG_init(void) {
              errhint("Add 'azora_opt' to shared_preload_libraries in postgresql.conf and restart "
                      "the server, then run CREATE EXTENSION azora_opt.")));
   }
-  // Each feature defines its GUCs, registers its shared memory and installs its hooks here.
+  // Each feature defines its GUCs, registers its shared memory and its hook callbacks here, in
+  // the dispatcher's order (docs/architecture.md): tracker, then cache, then advisor.
   azora::tracker::init();
   MarkGUCPrefixReserved("azora_opt");
   azora::install_shmem_hooks();
+  azora::hooks::install();
 }

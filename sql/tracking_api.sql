@@ -2,9 +2,19 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS azora_opt;
 RESET client_min_messages;
-SELECT azora_opt.reset() >= 0 AS reset_done;
-SELECT entries <= 2 AS nearly_empty, max, dealloc, stats_reset <= now() AS reset_time_ok
-FROM azora_opt.info();
+SELECT clock_timestamp() AS api_before_reset \gset
+SELECT azora_opt.reset() > 0 AS removed_earlier_entries;
+-- Left after a full reset: the reset call, and this statement (created at parse time because it
+-- has a constant). dealloc is cleared and stats_reset is the time of the reset.
+SELECT entries, max, dealloc, stats_reset BETWEEN :'api_before_reset' AND now() AS reset_time_set,
+       plan_captures >= 0 AS has_capture_counters
+FROM azora_opt.info() WHERE 1 = 1;
+-- Every call is slow (threshold 0) and every slowest call's plan is captured (plan_min_ms 0):
+-- slow_calls then differs between statements, so sorting by it is a real check.
+ALTER SYSTEM SET azora_opt.slow_threshold_ms = 0;
+ALTER SYSTEM SET azora_opt.plan_min_ms = 0;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
 
 CREATE TABLE api_t (id int PRIMARY KEY, v int);
 INSERT INTO api_t SELECT g, g % 7 FROM generate_series(1, 100) g;
@@ -32,7 +42,18 @@ CREATE FUNCTION api_sorted(o text) RETURNS boolean LANGUAGE sql AS $$
         shared_blks_written, local_blks_hit, local_blks_read, local_blks_dirtied,
         local_blks_written, temp_blks_read, temp_blks_written, first_seen, last_seen, has_plan,
         ord)) s) u WHERE prev IS NOT NULL $$;
-SELECT o AS order_by, api_sorted(o) AS sorted, (SELECT count(*) FROM azora_opt.top_queries(3, o)) AS n
+-- And its first three are those of the same order computed directly on the view.
+CREATE FUNCTION api_top3(o text) RETURNS bigint[] LANGUAGE sql AS $$
+  SELECT array_agg(queryid ORDER BY rn) FROM (
+    SELECT queryid, row_number() OVER (ORDER BY
+      CASE o WHEN 'total_time' THEN total_exec_time WHEN 'mean_time' THEN mean_exec_time
+             WHEN 'p95' THEN p95_exec_time WHEN 'p99' THEN p99_exec_time
+             WHEN 'calls' THEN calls WHEN 'slow_calls' THEN slow_calls END DESC NULLS LAST,
+      queryid, userid, dbid, toplevel) AS rn
+    FROM azora_opt.queries) q WHERE rn <= 3 $$;
+SELECT o AS order_by, api_sorted(o) AS sorted,
+       (SELECT array_agg(queryid) FROM azora_opt.top_queries(3, o)) = api_top3(o) AS top3_match,
+       (SELECT count(DISTINCT slow_calls) > 1 FROM azora_opt.queries) AS slow_calls_differ
 FROM unnest(ARRAY['total_time', 'mean_time', 'p95', 'p99', 'calls', 'slow_calls']) o;
 SELECT count(*) = (SELECT count(*) FROM azora_opt.queries) AS null_n_means_all
 FROM azora_opt.top_queries(NULL, 'calls');
@@ -65,6 +86,30 @@ SET azora_opt.capture_plans = off;
 SELECT v + 1 FROM api_t WHERE id = 9;
 RESET azora_opt.capture_plans;
 SELECT has_plan FROM azora_opt.queries WHERE query = 'SELECT v + $1 FROM api_t WHERE id = $2';
+-- Only calls at or over plan_min_ms pay for a capture: a fast new statement gets no plan.
+ALTER SYSTEM SET azora_opt.plan_min_ms = 100000;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
+SELECT v * 2 FROM api_t WHERE id = 3;
+SELECT has_plan FROM azora_opt.queries WHERE query = 'SELECT v * $1 FROM api_t WHERE id = $2';
+ALTER SYSTEM SET azora_opt.plan_min_ms = 0;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
+-- A capture that fails (forced here) is rolled back, logged and counted: the statement itself
+-- succeeds, commits in autocommit, and a transaction block goes on.
+SELECT plan_capture_failures AS api_failures_before FROM azora_opt.info() \gset
+SET azora_opt.debug_plan_capture_error = on;
+INSERT INTO api_t VALUES (1000, 1) RETURNING id;
+BEGIN;
+SELECT v FROM api_t WHERE id = 77 AND v >= 0;
+SELECT count(*) AS still_in_transaction FROM api_t WHERE id = 1000;
+COMMIT;
+RESET azora_opt.debug_plan_capture_error;
+SELECT count(*) AS inserted_and_committed FROM api_t WHERE id = 1000;
+SELECT plan_capture_failures - :api_failures_before AS new_failures FROM azora_opt.info();
+SELECT query, has_plan FROM azora_opt.queries
+WHERE query LIKE 'INSERT INTO api\_t VALUES%' OR query LIKE '%id = $1 AND v >= $2'
+ORDER BY query COLLATE "C";
 -- Utilities have no plan.
 SELECT has_plan FROM azora_opt.queries WHERE query LIKE 'CREATE TABLE api\_t%';
 
@@ -110,5 +155,9 @@ SELECT (regexp_match(m, 'azora_db_query_calls_total (\d+)'))[1]::bigint =
 FROM azora_opt.metrics() AS m;
 
 DROP FUNCTION api_sorted(text);
+DROP FUNCTION api_top3(text);
+ALTER SYSTEM RESET azora_opt.slow_threshold_ms;
+ALTER SYSTEM RESET azora_opt.plan_min_ms;
+SELECT pg_reload_conf();
 DROP FUNCTION api_error(text);
 DROP TABLE api_t;

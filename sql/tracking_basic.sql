@@ -11,7 +11,16 @@ SHOW azora_opt.max;
 SHOW azora_opt.save;
 SHOW compute_query_id;
 
-SELECT azora_opt.reset() >= 0 AS reset_done;
+-- Earlier test files left entries; reset removes them all (only its own call remains after it).
+SELECT azora_opt.reset() > 0 AS removed_earlier_entries;
+SELECT count(*) AS entries_after_reset FROM azora_opt.queries
+WHERE query NOT LIKE 'SELECT azora_opt.reset()%';
+-- Plans are captured from plan_min_ms (default: the slow threshold, 50 ms); 0 here so that
+-- every slowest call is captured. A server-wide (SIGHUP) setting: ALTER SYSTEM, then reload.
+ALTER SYSTEM SET azora_opt.plan_min_ms = 0;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
+SHOW azora_opt.plan_min_ms;
 CREATE TABLE basic_t (id int PRIMARY KEY, v text);
 INSERT INTO basic_t SELECT g, 'v' || g FROM generate_series(1, 1000) g;
 
@@ -40,7 +49,9 @@ SELECT query,
        total_exec_time > 0 AS timed,
        min_exec_time <= mean_exec_time AND mean_exec_time <= max_exec_time AS mean_in_range,
        abs(total_exec_time - mean_exec_time * calls) <= 1e-9 * total_exec_time + 1e-9 AS mean_is_total_over_calls,
-       stddev_exec_time >= 0 AS stddev_ok,
+       -- a population standard deviation is at most half the range, and 0 only for one call
+       stddev_exec_time <= (max_exec_time - min_exec_time) / 2 + 1e-9
+         AND (calls > 1) = (stddev_exec_time > 0) AS stddev_ok,
        min_exec_time <= p50_exec_time AND p50_exec_time <= p95_exec_time
          AND p95_exec_time <= p99_exec_time AND p99_exec_time <= max_exec_time AS quantiles_ordered,
        shared_blks_hit + shared_blks_read > 0 AS used_buffers,
@@ -49,15 +60,25 @@ SELECT query,
 FROM azora_opt.queries WHERE query LIKE '%basic\_t%' AND query NOT LIKE 'CREATE%'
 ORDER BY query COLLATE "C";
 
--- slow_calls counts calls above azora_opt.slow_threshold_ms at the time of the call.
+-- slow_calls counts calls above azora_opt.slow_threshold_ms at the time of the call. One value
+-- holds for the whole server (it decides shared counters): a session cannot change it.
 SET azora_opt.slow_threshold_ms = 0;
+ALTER SYSTEM SET azora_opt.slow_threshold_ms = 0;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
+SHOW azora_opt.slow_threshold_ms;
 SELECT sum(id) FROM basic_t WHERE id < 100;
 SELECT sum(id) FROM basic_t WHERE id < 200;
-SET azora_opt.slow_threshold_ms = 1000000;
+ALTER SYSTEM SET azora_opt.slow_threshold_ms = 1000000;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
+SHOW azora_opt.slow_threshold_ms;
 SELECT sum(id) FROM basic_t WHERE id < 300;
 SELECT sum(id) FROM basic_t WHERE id < 400;
 SELECT sum(id) FROM basic_t WHERE id < 500;
-RESET azora_opt.slow_threshold_ms;
+ALTER SYSTEM RESET azora_opt.slow_threshold_ms;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
 SELECT query, calls, slow_calls FROM azora_opt.queries WHERE query LIKE 'SELECT sum(id) FROM basic\_t%';
 
 -- track = none: nothing is counted.
@@ -108,3 +129,44 @@ SELECT count(*) FROM azora_opt.queries WHERE query LIKE '%basic\_t%';
 
 DROP FUNCTION basic_f(int);
 DROP TABLE basic_t, basic_copy;
+
+-- Rows of utilities that return or move rows (REFRESH, COPY, FETCH), and the optimizable
+-- statements inside DECLARE and EXPLAIN ANALYZE, which track = all counts as nested.
+CREATE TABLE basic_rows AS SELECT g AS id FROM generate_series(1, 30) g;
+CREATE MATERIALIZED VIEW basic_mv AS SELECT id FROM basic_rows WHERE id <= 12 WITH NO DATA;
+SET azora_opt.track = 'all';
+REFRESH MATERIALIZED VIEW basic_mv;
+COPY (SELECT id FROM basic_rows WHERE id <= 3) TO STDOUT;
+COPY basic_rows FROM STDIN;
+31
+32
+\.
+BEGIN;
+DECLARE basic_c CURSOR FOR SELECT id FROM basic_rows ORDER BY id;
+FETCH 4 FROM basic_c;
+FETCH 3 FROM basic_c;
+CLOSE basic_c;
+COMMIT;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id FROM basic_rows WHERE id <= 5;
+RESET azora_opt.track;
+SELECT query, toplevel, calls, rows FROM azora_opt.queries
+WHERE query ~ 'basic_(rows|mv|c)\M' AND query NOT LIKE 'CREATE%' AND query NOT LIKE 'SELECT query%'
+ORDER BY query COLLATE "C", toplevel;
+
+-- Statements that a function runs while the planner folds it (an immutable function with
+-- constant arguments) are nested: not counted with track = top, counted as nested with all.
+CREATE FUNCTION basic_fold(n int) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM basic_rows WHERE id <= n);
+END $$;
+SELECT id FROM basic_rows WHERE id = basic_fold(2);
+SELECT query, toplevel, calls FROM azora_opt.queries WHERE query LIKE '%basic\_rows WHERE id <= n%';
+SET azora_opt.track = 'all';
+SELECT id FROM basic_rows WHERE id = basic_fold(3);
+RESET azora_opt.track;
+SELECT query, toplevel, calls FROM azora_opt.queries WHERE query LIKE '%basic\_rows WHERE id <= n%';
+DROP FUNCTION basic_fold(int);
+DROP MATERIALIZED VIEW basic_mv;
+DROP TABLE basic_rows;
+ALTER SYSTEM RESET azora_opt.plan_min_ms;
+SELECT pg_reload_conf();

@@ -13,7 +13,10 @@ CREATE ROLE sec_monitor IN ROLE pg_read_all_stats;
 CREATE TABLE sec_t (id int PRIMARY KEY, secret text);
 INSERT INTO sec_t SELECT g, 'card-' || g FROM generate_series(1, 50) g;
 GRANT SELECT ON sec_t TO sec_alice, sec_bob;
-SELECT azora_opt.reset() >= 0 AS reset_done;
+SELECT azora_opt.reset() > 0 AS removed_earlier_entries;
+ALTER SYSTEM SET azora_opt.plan_min_ms = 0;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
 
 SET ROLE sec_alice;
 SELECT secret FROM sec_t WHERE id = 7;
@@ -42,24 +45,30 @@ SELECT azora_opt.metrics();
 SELECT max FROM azora_opt.info();
 RESET ROLE;
 
--- A member of pg_read_all_stats sees every text and plan, and may read metrics().
+-- A member of pg_read_all_stats sees every normalized text and may read metrics(), but not the
+-- constants of another role's slowest call (its source text and plan: "id = 7").
 SET ROLE sec_monitor;
 SELECT userid::regrole, queryid IS NULL AS queryid_hidden, query, calls
 FROM azora_opt.queries WHERE userid IN ('sec_alice'::regrole, 'sec_bob'::regrole)
 ORDER BY userid::regrole::text, query COLLATE "C";
-SELECT userid::regrole, source_text ~ '^SELECT secret FROM sec_t WHERE id = [78]$' AS real_text,
-       plan LIKE '%sec_t%' AS plan_shown
-FROM azora_opt.query_plan(:sec_alice_qid);
+SELECT userid::regrole, source_text, plan FROM azora_opt.query_plan(:sec_alice_qid);
 SELECT azora_opt.metrics() LIKE '%azora_db_query_calls_total%' AS metrics_readable;
 SELECT azora_opt.reset();
 RESET ROLE;
 
--- Alice sees her own texts, not Bob's.
+-- Alice sees her own texts, not Bob's, and her own slowest call with its constants.
 SET ROLE sec_alice;
 SELECT userid::regrole, queryid IS NULL AS queryid_hidden, query
 FROM azora_opt.queries WHERE userid IN ('sec_alice'::regrole, 'sec_bob'::regrole)
 ORDER BY userid::regrole::text, query COLLATE "C";
+SELECT userid::regrole, source_text ~ '^SELECT secret FROM sec_t WHERE id = [78]$' AS real_text,
+       plan ~ 'id = [78]' AS plan_with_constant
+FROM azora_opt.query_plan(:sec_alice_qid);
 RESET ROLE;
+-- So does the superuser.
+SELECT userid::regrole, source_text ~ '^SELECT secret FROM sec_t WHERE id = [78]$' AS real_text,
+       plan ~ 'id = [78]' AS plan_with_constant
+FROM azora_opt.query_plan(:sec_alice_qid);
 
 -- The superuser sees everything and may reset one user's entries.
 SELECT userid::regrole, query FROM azora_opt.queries
@@ -74,3 +83,5 @@ DROP TABLE sec_t;
 DROP ROLE sec_alice;
 DROP ROLE sec_bob;
 DROP ROLE sec_monitor;
+ALTER SYSTEM RESET azora_opt.plan_min_ms;
+SELECT pg_reload_conf();

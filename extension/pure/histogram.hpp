@@ -63,9 +63,14 @@ inline double bucket_value(int i) {
   return bucket_lower(i) * 2.0 * kGamma / (kGamma + 1.0);
 }
 
-inline void add(Histogram& h, double ms) {
-  uint32_t& c = h.counts[bucket_of(ms)];
+// Counts one value whose bucket (bucket_of) was computed beforehand, e.g. outside a lock.
+inline void add_to_bucket(Histogram& h, int bucket) {
+  uint32_t& c = h.counts[bucket];
   if (c != UINT32_MAX) c++;  // saturate rather than wrap
+}
+
+inline void add(Histogram& h, double ms) {
+  add_to_bucket(h, bucket_of(ms));
 }
 
 // Merging is bucket-wise addition: the merge of two histograms is the histogram of the union.

@@ -1,9 +1,10 @@
-// hooks.hpp — where the tracker listens: PostgreSQL's parse, plan, executor and utility hooks.
+// hooks.hpp — where the tracker listens: its callbacks in the hook dispatcher (hooks/), for
+// parse analysis, planning, executor start/end and finished utility statements.
 #pragma once
 
 namespace azora::tracker {
 
-// Chains the tracker's hooks in front of any previously installed ones; from _PG_init.
-void install_hooks();
+// Registers the tracker's callbacks with the dispatcher; from _PG_init.
+void register_hooks();
 
 }  // namespace azora::tracker

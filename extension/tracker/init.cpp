@@ -13,7 +13,7 @@ void init() {
   // Statements are keyed by PostgreSQL's own query id (compute_query_id = auto turns it on).
   EnableQueryId();
   register_shmem_segment(shmem_size, shmem_init);
-  install_hooks();
+  register_hooks();
 }
 
 }  // namespace azora::tracker

@@ -2,7 +2,7 @@
 // ANALYZE, so no per-node instrumentation) and the call's own source text.
 #pragma once
 
-#include "pg.hpp"
+#include "pg_c.hpp"
 
 namespace azora::tracker {
 

@@ -8,6 +8,9 @@ bool track_utility = true;
 bool track_planning = false;
 bool capture_plans = true;
 double slow_threshold_ms = 50.0;
+double plan_min_ms = -1.0;
+bool save_plans = false;
+bool debug_plan_capture_error = false;
 int max_entries = 5000;
 int max_text_bytes = 1024;
 int max_plan_bytes = 2048;
@@ -52,9 +55,28 @@ void define_settings() {
   DefineCustomBoolVariable("azora_opt.capture_plans",
                            "Whether the plan of each statement's slowest call is kept.", nullptr,
                            &capture_plans, true, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+  // SIGHUP, not SUSET: the threshold decides what goes into counters shared by every session,
+  // so one value holds for the whole server.
   DefineCustomRealVariable(
       "azora_opt.slow_threshold_ms", "Execution time above which a call counts in slow_calls.",
-      nullptr, &slow_threshold_ms, 50.0, 0.0, 1e9, PGC_SUSET, 0, nullptr, nullptr, nullptr);
+      "One value for the whole server (postgresql.conf or ALTER SYSTEM, then reload).",
+      &slow_threshold_ms, 50.0, 0.0, 1e9, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomRealVariable(
+      "azora_opt.plan_min_ms",
+      "Execution time from which the plan of a statement's slowest call is captured.",
+      "-1 means azora_opt.slow_threshold_ms. Faster calls never pay for an EXPLAIN.", &plan_min_ms,
+      -1.0, -1.0, 1e9, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomBoolVariable(
+      "azora_opt.save_plans",
+      "Whether captured plans and source texts (which hold constants) are saved across restarts.",
+      "Off by default: the saved file then holds normalized texts and counters only.", &save_plans,
+      false, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  // A test knob: makes every plan capture fail inside its subtransaction, to prove a failed
+  // capture never fails the user's statement. Hidden from SHOW ALL and the sample file.
+  DefineCustomBoolVariable("azora_opt.debug_plan_capture_error",
+                           "Makes plan captures fail (for tests only).", nullptr,
+                           &debug_plan_capture_error, false, PGC_SUSET,
+                           GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
   DefineCustomBoolVariable("azora_opt.save", "Save statistics across server shutdowns.", nullptr,
                            &save, true, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable("azora_opt.metrics_top_n",

@@ -4,9 +4,8 @@
 // get a latency histogram, labelled by queryid alone (entries of one queryid under several
 // users, databases or nesting levels are merged, which the histogram allows exactly).
 #include "boundary.hpp"
-#include "shmem.hpp"
 #include "tracker/settings.hpp"
-#include "tracker/snapshot.hpp"
+#include "tracker/readout.hpp"
 #include "tracker/store.hpp"
 
 namespace azora::tracker {
@@ -51,33 +50,68 @@ void counter(StringInfo out, const char* name, const char* help, const char* typ
                    name, value);
 }
 
+// Pass 1: per entry only the summary (no histogram) under its spinlock, and the global totals.
+struct Pass1 {
+  Total* totals;
+  long n;
+  long capacity;
+  int64 calls;
+  int64 rows;
+  int64 slow;
+};
+
+void collect_totals(Entry* e, void* arg) {
+  auto* p = static_cast<Pass1*>(arg);
+  Summary s;
+  copy_summary(e, &s);
+  p->calls += s.calls;
+  p->rows += s.rows;
+  p->slow += s.slow_calls;
+  if (s.calls == 0) return;
+  if (p->n == p->capacity) {
+    p->capacity *= 2;
+    p->totals = static_cast<Total*>(repalloc(p->totals, sizeof(Total) * p->capacity));
+  }
+  p->totals[p->n].queryid = e->key.queryid;
+  p->totals[p->n].total_ms = s.total_exec_ms;
+  p->n++;
+}
+
+// Pass 2: the histograms of the shown queryids only.
+struct Pass2 {
+  Ranked* ranked;
+  long shown;
+};
+
+void merge_histograms(Entry* e, void* arg) {
+  auto* p = static_cast<Pass2*>(arg);
+  Ranked probe;
+  probe.queryid = e->key.queryid;
+  auto* r = static_cast<Ranked*>(
+      bsearch(&probe, p->ranked, p->shown, sizeof(Ranked), by_queryid<Ranked>));
+  if (r == nullptr) return;
+  Counters c;
+  copy_counters(e, &c);
+  histogram::merge(r->hist, c.exec_hist);
+  r->sum_ms += c.total_exec_ms;
+}
+
 text* metrics() {
   if (!ready()) {
     throw Error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
                 "azora_opt must be loaded via shared_preload_libraries");
   }
   int top_n = metrics_top_n;
-  LWLock* lock = shared_lock(LockId::kTracker);
-  LWLockAcquire(lock, LW_SHARED);
-  long count = hash_get_num_entries(hash);
-  int64 dealloc = shared->dealloc;
-  // Pass 1: total time per queryid, and the global totals.
-  auto* totals = static_cast<Total*>(palloc0(sizeof(Total) * Max(count, 1L)));
-  int64 calls = 0, rows = 0, slow = 0;
-  long n = 0;
-  HASH_SEQ_STATUS seq;
-  hash_seq_init(&seq, hash);
-  while (Entry* e = static_cast<Entry*>(hash_seq_search(&seq))) {
-    EntryCopy copy;
-    copy_entry(e, &copy);
-    calls += copy.counters.calls;
-    rows += copy.counters.rows;
-    slow += copy.counters.slow_calls;
-    if (copy.counters.calls == 0 || n == count) continue;
-    totals[n].queryid = copy.key.queryid;
-    totals[n].total_ms = copy.counters.total_exec_ms;
-    n++;
-  }
+  StoreInfo info = store_info();
+  long count = info.entries;
+  int64 dealloc = info.state.dealloc;
+  Pass1 p1{};
+  p1.capacity = Max(count, 16L);
+  p1.totals = static_cast<Total*>(palloc0(sizeof(Total) * p1.capacity));
+  for_each_entry(collect_totals, &p1);
+  int64 calls = p1.calls, rows = p1.rows, slow = p1.slow;
+  Total* totals = p1.totals;
+  long n = p1.n;
   qsort(totals, n, sizeof(Total), by_queryid<Total>);
   long distinct = 0;
   for (long i = 0; i < n; i++) {
@@ -95,20 +129,8 @@ text* metrics() {
     ranked[i].total_ms = totals[i].total_ms;
   }
   qsort(ranked, shown, sizeof(Ranked), by_queryid<Ranked>);
-  // Pass 2: merge the histograms of the shown queryids.
-  hash_seq_init(&seq, hash);
-  while (Entry* e = static_cast<Entry*>(hash_seq_search(&seq))) {
-    Ranked probe;
-    probe.queryid = e->key.queryid;
-    auto* r =
-        static_cast<Ranked*>(bsearch(&probe, ranked, shown, sizeof(Ranked), by_queryid<Ranked>));
-    if (r == nullptr) continue;
-    EntryCopy copy;
-    copy_entry(e, &copy);
-    histogram::merge(r->hist, copy.counters.exec_hist);
-    r->sum_ms += copy.counters.total_exec_ms;
-  }
-  LWLockRelease(lock);
+  Pass2 p2{ranked, shown};
+  for_each_entry(merge_histograms, &p2);
 
   StringInfoData out;
   initStringInfo(&out);
@@ -149,6 +171,11 @@ text* metrics() {
           "Capacity of the statement table (azora_opt.max).", "gauge", max_entries);
   counter(&out, "azora_opt_deallocations_total",
           "Eviction rounds of least-used entries since the last full reset.", "counter", dealloc);
+  counter(&out, "azora_opt_plan_captures_total", "Slowest-call plans captured since start-up.",
+          "counter", info.captures.stored);
+  counter(&out, "azora_opt_plan_capture_failures_total",
+          "Plan captures that failed and were rolled back (the statement itself succeeded).",
+          "counter", info.captures.failed);
   pfree(totals);
   pfree(ranked);
   text* result = cstring_to_text_with_len(out.data, out.len);
@@ -160,6 +187,5 @@ text* metrics() {
 }  // namespace azora::tracker
 
 AZORA_SQL_FUNCTION(azora_tracker_metrics) {
-  text* result = azora::guarded("azora_opt.metrics", [] { return azora::tracker::metrics(); });
-  PG_RETURN_TEXT_P(result);
+  PG_RETURN_TEXT_P(azora::tracker::metrics());
 }

@@ -1,10 +1,10 @@
 // sql_queries.cpp — the SQL functions behind azora_opt.queries, query_plan(), info(), reset()
-// and top_queries()' argument check. Each builds its result while holding the tracker lock in
-// shared mode (exclusive for reset); an error on the way releases it with the transaction.
+// and top_queries()' argument check. They read entries through store.cpp's for_each_entry()
+// (which holds the tracker lock in shared mode); an error on the way releases it with the
+// transaction.
 #include "boundary.hpp"
-#include "shmem.hpp"
 #include "tracker/settings.hpp"
-#include "tracker/snapshot.hpp"
+#include "tracker/readout.hpp"
 #include "tracker/store.hpp"
 
 namespace azora::tracker {
@@ -20,20 +20,29 @@ void require_ready() {
 
 constexpr int kQueryColumns = 31;
 
-void put_entry_row(ReturnSetInfo* rsinfo, Entry* e, bool read_all) {
-  EntryCopy copy;
-  copy_entry(e, &copy);
-  const Counters& c = copy.counters;
+struct RowContext {
+  ReturnSetInfo* rsinfo;
+  bool read_all;
+};
+
+void put_entry_row(Entry* e, void* arg) {
+  auto* ctx = static_cast<RowContext*>(arg);
+  ReturnSetInfo* rsinfo = ctx->rsinfo;
+  Counters c;
+  copy_counters(e, &c);
+  PlanInfo plan;
+  copy_plan(e, &plan, nullptr);
   Datum values[kQueryColumns];
   bool nulls[kQueryColumns];
   memset(nulls, 0, sizeof nulls);
   int i = 0;
-  bool visible = text_visible(copy.key, read_all);
-  values[i++] = ObjectIdGetDatum(copy.key.userid);
-  values[i++] = ObjectIdGetDatum(copy.key.dbid);
-  values[i++] = BoolGetDatum(copy.key.toplevel);
+  const Key& key = e->key;
+  bool visible = text_visible(key, ctx->read_all);
+  values[i++] = ObjectIdGetDatum(key.userid);
+  values[i++] = ObjectIdGetDatum(key.dbid);
+  values[i++] = BoolGetDatum(key.toplevel);
   if (visible) {
-    values[i++] = Int64GetDatumFast(static_cast<int64>(copy.key.queryid));
+    values[i++] = Int64GetDatumFast(static_cast<int64>(key.queryid));
     // The text never changes after creation and the shared lock keeps the entry alive.
     values[i++] = PointerGetDatum(cstring_to_text_with_len(entry_text(e), e->text_len));
   } else {
@@ -70,7 +79,7 @@ void put_entry_row(ReturnSetInfo* rsinfo, Entry* e, bool read_all) {
   values[i++] = Int64GetDatumFast(c.temp_blks_written);
   values[i++] = TimestampTzGetDatum(c.first_seen);
   values[i++] = TimestampTzGetDatum(c.last_seen);
-  values[i++] = BoolGetDatum(copy.plan.exec_ms > 0 || copy.plan.plan_len > 0);
+  values[i++] = BoolGetDatum(plan.exec_ms > 0 || plan.plan_len > 0);
   Assert(i == kQueryColumns);
   tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
@@ -85,67 +94,65 @@ void queries(FunctionCallInfo fcinfo) {
                                             " columns, the library " +
                                             std::to_string(kQueryColumns));
   }
-  bool read_all = can_read_all_texts();
-  LWLockAcquire(shared_lock(LockId::kTracker), LW_SHARED);
-  HASH_SEQ_STATUS seq;
-  hash_seq_init(&seq, hash);
-  while (Entry* e = static_cast<Entry*>(hash_seq_search(&seq))) put_entry_row(rsinfo, e, read_all);
-  LWLockRelease(shared_lock(LockId::kTracker));
+  RowContext ctx{rsinfo, can_read_all_texts()};
+  for_each_entry(put_entry_row, &ctx);
+}
+
+struct PlanContext {
+  ReturnSetInfo* rsinfo;
+  uint64 queryid;
+  char* area;
+};
+
+void put_plan_row(Entry* e, void* arg) {
+  auto* ctx = static_cast<PlanContext*>(arg);
+  if (e->key.queryid != ctx->queryid) return;
+  PlanInfo plan;
+  copy_plan(e, &plan, ctx->area);
+  if (plan.exec_ms <= 0 && plan.plan_len == 0) return;
+  Datum values[7];
+  bool nulls[7] = {false, false, false, false, false, false, false};
+  values[0] = ObjectIdGetDatum(e->key.userid);
+  values[1] = ObjectIdGetDatum(e->key.dbid);
+  values[2] = BoolGetDatum(e->key.toplevel);
+  values[3] = Float8GetDatum(plan.exec_ms);
+  values[4] = TimestampTzGetDatum(plan.captured_at);
+  if (literals_visible(e->key)) {
+    values[5] = PointerGetDatum(cstring_to_text_with_len(ctx->area, plan.source_len));
+    values[6] =
+        PointerGetDatum(cstring_to_text_with_len(ctx->area + plan.source_len + 1, plan.plan_len));
+  } else {
+    values[5] = CStringGetTextDatum(kHiddenText);
+    values[6] = CStringGetTextDatum(kHiddenText);
+  }
+  tuplestore_putvalues(ctx->rsinfo->setResult, ctx->rsinfo->setDesc, values, nulls);
 }
 
 void query_plan(FunctionCallInfo fcinfo, uint64 queryid) {
   require_ready();
   InitMaterializedSRF(fcinfo, 0);
-  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-  bool read_all = can_read_all_texts();
-  LWLockAcquire(shared_lock(LockId::kTracker), LW_SHARED);
-  HASH_SEQ_STATUS seq;
-  hash_seq_init(&seq, hash);
-  // The plan area is rewritten under the spinlock, so copy it out under the spinlock too.
-  char* area = static_cast<char*>(palloc(max_plan_bytes));
-  while (Entry* e = static_cast<Entry*>(hash_seq_search(&seq))) {
-    if (e->key.queryid != queryid) continue;
-    PlanInfo plan;
-    SpinLockAcquire(&e->mutex);
-    plan = e->plan;
-    if (plan.exec_ms > 0 || plan.plan_len > 0)
-      memcpy(area, entry_plan(e), plan.source_len + 1 + plan.plan_len + 1);
-    SpinLockRelease(&e->mutex);
-    if (plan.exec_ms <= 0 && plan.plan_len == 0) continue;
-    Datum values[7];
-    bool nulls[7] = {false, false, false, false, false, false, false};
-    bool visible = text_visible(e->key, read_all);
-    values[0] = ObjectIdGetDatum(e->key.userid);
-    values[1] = ObjectIdGetDatum(e->key.dbid);
-    values[2] = BoolGetDatum(e->key.toplevel);
-    values[3] = Float8GetDatum(plan.exec_ms);
-    values[4] = TimestampTzGetDatum(plan.captured_at);
-    if (visible) {
-      values[5] = PointerGetDatum(cstring_to_text_with_len(area, plan.source_len));
-      values[6] =
-          PointerGetDatum(cstring_to_text_with_len(area + plan.source_len + 1, plan.plan_len));
-    } else {
-      values[5] = CStringGetTextDatum(kHiddenText);
-      values[6] = CStringGetTextDatum(kHiddenText);
-    }
-    tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-  }
-  LWLockRelease(shared_lock(LockId::kTracker));
-  pfree(area);
+  PlanContext ctx{reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo), queryid,
+                  static_cast<char*>(palloc(max_plan_bytes))};
+  for_each_entry(put_plan_row, &ctx);
+  pfree(ctx.area);
 }
 
+// 1.0 defined info() with four columns; 1.1 adds the plan-capture counters. The library
+// serves whichever definition the installed extension version has.
 Datum info(FunctionCallInfo fcinfo) {
   require_ready();
   TupleDesc desc;
   if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
     throw Error(ERRCODE_INTERNAL_ERROR, "azora_opt.info: return type must be a row type");
-  LWLockAcquire(shared_lock(LockId::kTracker), LW_SHARED);
-  int64 entries = hash_get_num_entries(hash);
-  SharedState state = *shared;
-  LWLockRelease(shared_lock(LockId::kTracker));
-  Datum values[4] = {Int64GetDatumFast(entries), Int64GetDatum(max_entries),
-                     Int64GetDatumFast(state.dealloc), TimestampTzGetDatum(state.stats_reset)};
-  bool nulls[4] = {false, false, false, false};
+  if (desc->natts != 4 && desc->natts != 7)
+    throw Error(ERRCODE_INTERNAL_ERROR, "azora_opt.info: unexpected SQL definition",
+                "Run ALTER EXTENSION azora_opt UPDATE.");
+  StoreInfo s = store_info();
+  Datum values[7] = {Int64GetDatumFast(s.entries),         Int64GetDatum(max_entries),
+                     Int64GetDatumFast(s.state.dealloc),   TimestampTzGetDatum(s.state.stats_reset),
+                     Int64GetDatumFast(s.captures.stored), Int64GetDatumFast(s.captures.failed),
+                     Int64GetDatumFast(s.captures.skipped)};
+  bool nulls[7] = {false, false, false, false, false, false, false};
   return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
 }
 
@@ -155,18 +162,17 @@ Datum info(FunctionCallInfo fcinfo) {
 using namespace azora::tracker;
 
 AZORA_SQL_FUNCTION(azora_tracker_queries) {
-  azora::guarded("azora_opt._queries", [&] { queries(fcinfo); });
+  queries(fcinfo);
   return (Datum)0;
 }
 
 AZORA_SQL_FUNCTION(azora_tracker_query_plan) {
-  uint64 queryid = static_cast<uint64>(PG_GETARG_INT64(0));
-  azora::guarded("azora_opt.query_plan", [&] { query_plan(fcinfo, queryid); });
+  query_plan(fcinfo, static_cast<uint64>(PG_GETARG_INT64(0)));
   return (Datum)0;
 }
 
 AZORA_SQL_FUNCTION(azora_tracker_info) {
-  return azora::guarded("azora_opt.info", [&] { return info(fcinfo); });
+  return info(fcinfo);
 }
 
 AZORA_SQL_FUNCTION(azora_tracker_reset) {
@@ -177,11 +183,8 @@ AZORA_SQL_FUNCTION(azora_tracker_reset) {
   filter.dbid = filter.any_db ? InvalidOid : PG_GETARG_OID(1);
   filter.any_query = PG_ARGISNULL(2);
   filter.queryid = filter.any_query ? 0 : static_cast<uint64>(PG_GETARG_INT64(2));
-  int64 removed = azora::guarded("azora_opt.reset", [&] {
-    require_ready();
-    return remove_entries(filter);
-  });
-  PG_RETURN_INT64(removed);
+  require_ready();
+  PG_RETURN_INT64(remove_entries(filter));
 }
 
 // top_queries(n, order_by): validates order_by and returns the column to sort on.
@@ -189,14 +192,11 @@ AZORA_SQL_FUNCTION(azora_tracker_top_order) {
   const char* order_by = PG_ARGISNULL(0) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(0));
   static const char* const kOrders[] = {"total_time", "mean_time", "p95",
                                         "p99",        "calls",     "slow_calls"};
-  int index = azora::guarded("azora_opt.top_queries", [&] {
-    for (int i = 0; i < 6 && order_by != nullptr; i++)
-      if (strcmp(order_by, kOrders[i]) == 0) return i;
-    throw azora::Error(ERRCODE_INVALID_PARAMETER_VALUE,
-                       order_by == nullptr
-                           ? std::string("order_by of top_queries must not be null")
-                           : std::string("invalid order_by \"") + order_by + "\" for top_queries",
-                       "Use one of: total_time, mean_time, p95, p99, calls, slow_calls.");
-  });
-  PG_RETURN_INT32(index);
+  for (int i = 0; i < 6 && order_by != nullptr; i++)
+    if (strcmp(order_by, kOrders[i]) == 0) PG_RETURN_INT32(i);
+  throw azora::Error(ERRCODE_INVALID_PARAMETER_VALUE,
+                     order_by == nullptr
+                         ? std::string("order_by of top_queries must not be null")
+                         : std::string("invalid order_by \"") + order_by + "\" for top_queries",
+                     "Use one of: total_time, mean_time, p95, p99, calls, slow_calls.");
 }

@@ -13,6 +13,13 @@ HTAB* hash = nullptr;
 
 namespace {
 
+// Plan-capture counters live beside the shared state, guarded by their own spinlock.
+struct CaptureState {
+  slock_t mutex;
+  CaptureCounters counters;
+};
+CaptureState* captures = nullptr;
+
 constexpr const char* kTruncatedMarker = "...[truncated]";
 constexpr double kEvictFraction = 0.05;  // share of entries evicted per round
 constexpr int kEvictAtLeast = 10;        // ... but at least this many
@@ -73,6 +80,8 @@ Entry* create_entry(const Key& key, const char* text, int len, bool never_ran) {
 }
 
 void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* slowest) {
+  // The bucket's log() is computed before the spinlock: it is the costliest step of a call.
+  int bucket = kind == Kind::kPlan ? 0 : histogram::bucket_of(call.ms);
   SpinLockAcquire(&e->mutex);
   Counters& c = e->counters;
   if (kind == Kind::kPlan) {
@@ -93,7 +102,7 @@ void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* sl
       if (call.ms > c.max_exec_ms) c.max_exec_ms = call.ms;
     }
     if (call.ms > slow_threshold_ms) c.slow_calls++;
-    histogram::add(c.exec_hist, call.ms);
+    histogram::add_to_bucket(c.exec_hist, bucket);
     c.usage += 1.0;
     if (const BufferUsage* b = call.buffers) {
       c.shared_blks_hit += b->shared_blks_hit;
@@ -210,6 +219,70 @@ void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* sourc
   pfree(buffer);
 }
 
+void count_capture(CaptureOutcome outcome) {
+  if (captures == nullptr) return;
+  SpinLockAcquire(&captures->mutex);
+  switch (outcome) {
+    case CaptureOutcome::kStored:
+      captures->counters.stored++;
+      break;
+    case CaptureOutcome::kFailed:
+      captures->counters.failed++;
+      break;
+    case CaptureOutcome::kSkipped:
+      captures->counters.skipped++;
+      break;
+  }
+  SpinLockRelease(&captures->mutex);
+}
+
+void for_each_entry(void (*visit)(Entry* e, void* arg), void* arg) {
+  if (!ready()) return;
+  LWLockAcquire(lock(), LW_SHARED);
+  HASH_SEQ_STATUS seq;
+  hash_seq_init(&seq, hash);
+  while (Entry* e = static_cast<Entry*>(hash_seq_search(&seq))) visit(e, arg);
+  LWLockRelease(lock());
+}
+
+void copy_counters(Entry* e, Counters* out) {
+  SpinLockAcquire(&e->mutex);
+  *out = e->counters;
+  SpinLockRelease(&e->mutex);
+}
+
+void copy_summary(Entry* e, Summary* out) {
+  SpinLockAcquire(&e->mutex);
+  out->calls = e->counters.calls;
+  out->rows = e->counters.rows;
+  out->slow_calls = e->counters.slow_calls;
+  out->total_exec_ms = e->counters.total_exec_ms;
+  SpinLockRelease(&e->mutex);
+}
+
+void copy_plan(Entry* e, PlanInfo* out, char* area) {
+  // The plan area is rewritten under the spinlock, so it is copied out under the spinlock too.
+  SpinLockAcquire(&e->mutex);
+  *out = e->plan;
+  if (area != nullptr && (out->exec_ms > 0 || out->plan_len > 0))
+    memcpy(area, entry_plan(e), out->source_len + 1 + out->plan_len + 1);
+  SpinLockRelease(&e->mutex);
+}
+
+StoreInfo store_info() {
+  StoreInfo info;
+  memset(&info, 0, sizeof info);
+  if (!ready()) return info;
+  LWLockAcquire(lock(), LW_SHARED);
+  info.entries = hash_get_num_entries(hash);
+  info.state = *shared;
+  LWLockRelease(lock());
+  SpinLockAcquire(&captures->mutex);
+  info.captures = captures->counters;
+  SpinLockRelease(&captures->mutex);
+  return info;
+}
+
 int64 remove_entries(const Filter& f) {
   bool all = f.any_user && f.any_db && f.any_query;
   if (!ready()) return 0;
@@ -234,13 +307,21 @@ int64 remove_entries(const Filter& f) {
 }
 
 Size shmem_size() {
-  return add_size(MAXALIGN(sizeof(SharedState)), hash_estimate_size(max_entries, entry_size()));
+  Size size = add_size(MAXALIGN(sizeof(SharedState)), MAXALIGN(sizeof(CaptureState)));
+  return add_size(size, hash_estimate_size(max_entries, entry_size()));
 }
 
 void shmem_init() {
   bool found = false;
   shared =
       static_cast<SharedState*>(ShmemInitStruct("azora_opt tracker", sizeof(SharedState), &found));
+  bool captures_found = false;
+  captures = static_cast<CaptureState*>(
+      ShmemInitStruct("azora_opt tracker captures", sizeof(CaptureState), &captures_found));
+  if (!captures_found) {
+    SpinLockInit(&captures->mutex);
+    memset(&captures->counters, 0, sizeof captures->counters);
+  }
   if (!found) {
     shared->dealloc = 0;
     shared->stats_reset = GetCurrentTimestamp();
@@ -254,5 +335,14 @@ void shmem_init() {
                        HASH_ELEM | HASH_BLOBS);
   if (!found) load_saved();
 }
+
+// Everything above lives in shared memory (and, but for CaptureState, in the saved file): plain
+// data only, copied with memcpy.
+namespace {
+template <typename T>
+constexpr bool kPlain = std::is_trivially_copyable_v<T>&& std::is_standard_layout_v<T>;
+static_assert(kPlain<Key> && kPlain<Counters> && kPlain<PlanInfo> && kPlain<Entry>);
+static_assert(kPlain<SharedState> && kPlain<CaptureState> && kPlain<CaptureCounters>);
+}  // namespace
 
 }  // namespace azora::tracker

@@ -7,7 +7,9 @@
 //
 // Locking, as in pg_stat_statements: LockId::kTracker shared to find an entry and update its
 // counters under the entry's spinlock; exclusive to create, evict or remove entries. No
-// PostgreSQL call that can raise an error is made while a spinlock is held.
+// PostgreSQL call that can raise an error is made while a spinlock is held. This file (store.cpp)
+// is the only one that takes these locks: the SQL functions and persistence read entries
+// through for_each_entry() and the copy_* functions below.
 #pragma once
 
 #include "pure/histogram.hpp"
@@ -73,6 +75,16 @@ struct SharedState {
   double median_usage;  // given to entries created before their first call
 };
 
+// Plan-capture counters since start-up (not saved): captures stored, captures that failed
+// (and were rolled back without failing the statement), and captures skipped because
+// PostgreSQL allows no subtransaction there (parallel mode).
+struct CaptureCounters {
+  int64 stored;
+  int64 failed;
+  int64 skipped;
+};
+enum class CaptureOutcome { kStored, kFailed, kSkipped };
+
 extern SharedState* shared;
 extern HTAB* hash;
 
@@ -100,6 +112,35 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
 // Stores the plan of the call that took exec_ms, unless a slower call has been seen meanwhile.
 void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* source, int source_len,
                 const char* plan, int plan_len);
+
+// Counts one plan capture's outcome.
+void count_capture(CaptureOutcome outcome);
+
+// Calls visit(e, arg) for every entry while holding the tracker lock in shared mode. The entry's
+// key and text never change while the lock is held; read its counters and plan with the copy_*
+// functions. visit may raise an error: the lock is released with the transaction's abort.
+void for_each_entry(void (*visit)(Entry* e, void* arg), void* arg);
+
+// Consistent copies of one entry's mutable parts, taken under its spinlock.
+void copy_counters(Entry* e, Counters* out);
+// The counters without the 2 kB histogram: what a ranking pass needs.
+struct Summary {
+  int64 calls;
+  int64 rows;
+  int64 slow_calls;
+  double total_exec_ms;
+};
+void copy_summary(Entry* e, Summary* out);
+// The plan header and, if area is not null, the texts (area holds max_plan_bytes).
+void copy_plan(Entry* e, PlanInfo* out, char* area);
+
+// The table's size and shared state, read under the lock.
+struct StoreInfo {
+  int64 entries;
+  SharedState state;
+  CaptureCounters captures;
+};
+StoreInfo store_info();
 
 // What reset() removes: a null argument matches every value.
 struct Filter {

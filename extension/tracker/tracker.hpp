@@ -4,7 +4,7 @@
 
 namespace azora::tracker {
 
-// Defines the GUCs, enables query ids, registers the shared memory and installs the hooks.
+// Defines the GUCs, enables query ids, registers the shared memory and the hook callbacks.
 // Called from _PG_init before azora::install_shmem_hooks().
 void init();
 

@@ -3,6 +3,9 @@
 set -euo pipefail
 source scripts/demo/lib.sh
 "$AZORA_CLI" reset >/dev/null
+# Keep the plan of every statement's slowest call, however fast (the default keeps only calls
+# over the 50 ms slow threshold). A server-wide setting: ALTER SYSTEM, then reload.
+psql -XAtq -c "ALTER SYSTEM SET azora_opt.plan_min_ms = 0" -c "SELECT pg_reload_conf()" >/dev/null
 cat >"$AZORA_TMP/endpoints.pgbench" <<'PGB'
 \set page random(1, 90)
 \set user random(1, 10000)

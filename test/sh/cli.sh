@@ -17,6 +17,9 @@ check() {  # check DESCRIPTION EXPECTED_STATUS PATTERN -- CMD...
   fi
 }
 psql -XAtqc 'CREATE EXTENSION IF NOT EXISTS azora_opt'
+# Capture every slowest call's plan (plan_min_ms is server-wide: ALTER SYSTEM, then reload).
+psql -XAtq -c 'ALTER SYSTEM SET azora_opt.plan_min_ms = 0' -c 'SELECT pg_reload_conf()' >/dev/null
+trap "psql -XAtq -c 'ALTER SYSTEM RESET azora_opt.plan_min_ms' -c 'SELECT pg_reload_conf()' >/dev/null" EXIT
 check "version" 0 '^azora_opt extension 1\.0\.0 \(server 15[0-9]{4}\)$' -- "$cli" version
 check "ping over the socket" 0 '^pong from backend [0-9]+ in [0-9]+ us$' -- "$cli" ping
 check "ping over TCP with --dsn" 0 '^pong from backend' -- "$cli" --dsn "$AZORA_PG_TCP_CONNINFO" ping

@@ -5,7 +5,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "${1:-}" != inner ]; then
-  exec "$root/scripts/cluster.sh" --no-redis -- bash "$0" inner
+  exec "$root/scripts/cluster.sh" --no-redis --conf "azora_opt.plan_min_ms = 0" \
+    --conf "azora_opt.save_plans = on" -- bash "$0" inner
 fi
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

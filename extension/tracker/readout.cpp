@@ -1,15 +1,7 @@
-// snapshot.cpp — copying entries for the SQL functions (see snapshot.hpp).
-#include "tracker/snapshot.hpp"
+// readout.cpp — visibility rules and derived figures for the SQL functions (see readout.hpp).
+#include "tracker/readout.hpp"
 
 namespace azora::tracker {
-
-void copy_entry(Entry* e, EntryCopy* out) {
-  out->key = e->key;
-  SpinLockAcquire(&e->mutex);
-  out->counters = e->counters;
-  out->plan = e->plan;
-  SpinLockRelease(&e->mutex);
-}
 
 bool can_read_all_texts() {
   return superuser() || has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS);
@@ -17,6 +9,10 @@ bool can_read_all_texts() {
 
 bool text_visible(const Key& key, bool read_all) {
   return read_all || key.userid == GetUserId();
+}
+
+bool literals_visible(const Key& key) {
+  return superuser() || key.userid == GetUserId();
 }
 
 bool exec_quantile(const Counters& c, double q, double* out) {

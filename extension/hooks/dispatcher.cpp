@@ -1,0 +1,291 @@
+// hooks/dispatcher.cpp — chains PostgreSQL's hooks once and fans them out (see dispatcher.hpp).
+//
+// This file owns no C++ objects and includes no C++ standard header: PostgreSQL's errors
+// longjmp through these frames. Every frame that changes the nesting level restores it in a
+// PG_FINALLY block, so an error never leaves it off by one.
+#include "hooks/dispatcher.hpp"
+
+namespace azora::hooks {
+namespace {
+
+constexpr int kMaxFeatures = 8;
+
+const Feature* features[kMaxFeatures];
+int feature_count = 0;
+int nesting_level = 0;
+
+post_parse_analyze_hook_type prev_post_parse_analyze = nullptr;
+planner_hook_type prev_planner = nullptr;
+ExecutorStart_hook_type prev_executor_start = nullptr;
+ExecutorRun_hook_type prev_executor_run = nullptr;
+ExecutorFinish_hook_type prev_executor_finish = nullptr;
+ExecutorEnd_hook_type prev_executor_end = nullptr;
+ProcessUtility_hook_type prev_process_utility = nullptr;
+get_relation_info_hook_type prev_get_relation_info = nullptr;
+explain_get_index_name_hook_type prev_explain_get_index_name = nullptr;
+
+// PostgreSQL 15 gives a utility statement the hash of its text as query id
+// (queryjumble.c, compute_utility_query_id). An earlier-loaded library may clear pstmt->queryId
+// before calling us (pg_stat_statements does, so its executor hooks skip the statement); the
+// id is recomputed the same way so every library sees the same statement. Sub-commands that
+// PostgreSQL generates itself (PROCESS_UTILITY_SUBCOMMAND) never had an id and get none.
+uint64 utility_query_id(const PlannedStmt* pstmt, const char* text, ProcessUtilityContext context) {
+  if (pstmt->queryId != UINT64CONST(0) || text == nullptr ||
+      context == PROCESS_UTILITY_SUBCOMMAND || !IsQueryIdEnabled()) {
+    return pstmt->queryId;
+  }
+  int location = pstmt->stmt_location;
+  int len = pstmt->stmt_len;
+  const char* sql = CleanQuerytext(text, &location, &len);
+  uint64 id =
+      DatumGetUInt64(hash_any_extended(reinterpret_cast<const unsigned char*>(sql), len, 0));
+  return id == UINT64CONST(0) ? UINT64CONST(2) : id;
+}
+
+void on_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate) {
+  if (prev_post_parse_analyze != nullptr) prev_post_parse_analyze(pstate, query, jstate);
+  for (int i = 0; i < feature_count; i++) {
+    if (features[i]->post_parse_analyze != nullptr)
+      features[i]->post_parse_analyze(pstate, query, jstate);
+  }
+}
+
+// Plans one level deeper. The PG_TRY lives in its own frame so that the callers' locals are
+// not in a setjmp frame (where they could be clobbered by the longjmp).
+PlannedStmt* call_planner_nested(Query* parse, const char* text, int options,
+                                 ParamListInfo params) {
+  PlannedStmt* volatile result = nullptr;
+  nesting_level++;
+  PG_TRY();
+  {
+    if (prev_planner != nullptr) {
+      result = prev_planner(parse, text, options, params);
+    } else {
+      result = standard_planner(parse, text, options, params);
+    }
+  }
+  PG_FINALLY();
+  { nesting_level--; }
+  PG_END_TRY();
+  return result;
+}
+
+PlannedStmt* on_planner(Query* parse, const char* text, int options, ParamListInfo params) {
+  bool timed[kMaxFeatures];
+  bool any_timed = false;
+  for (int i = 0; i < feature_count; i++) {
+    timed[i] = features[i]->planner_timed != nullptr && features[i]->planner_timed(parse, text);
+    any_timed = any_timed || timed[i];
+  }
+  instr_time start;
+  if (any_timed) INSTR_TIME_SET_CURRENT(start);
+  PlannedStmt* result = call_planner_nested(parse, text, options, params);
+  if (any_timed) {
+    instr_time duration;
+    INSTR_TIME_SET_CURRENT(duration);
+    INSTR_TIME_SUBTRACT(duration, start);
+    double ms = INSTR_TIME_GET_MILLISEC(duration);
+    for (int i = feature_count - 1; i >= 0; i--) {
+      if (timed[i] && features[i]->planner_done != nullptr)
+        features[i]->planner_done(parse, text, result, ms);
+    }
+  }
+  return result;
+}
+
+void on_executor_start(QueryDesc* desc, int eflags) {
+  if (prev_executor_start != nullptr) {
+    prev_executor_start(desc, eflags);
+  } else {
+    standard_ExecutorStart(desc, eflags);
+  }
+  for (int i = 0; i < feature_count; i++) {
+    if (features[i]->executor_start != nullptr) features[i]->executor_start(desc, eflags);
+  }
+}
+
+void on_executor_run(QueryDesc* desc, ScanDirection direction, uint64 count, bool execute_once) {
+  nesting_level++;
+  PG_TRY();
+  {
+    if (prev_executor_run != nullptr) {
+      prev_executor_run(desc, direction, count, execute_once);
+    } else {
+      standard_ExecutorRun(desc, direction, count, execute_once);
+    }
+  }
+  PG_FINALLY();
+  { nesting_level--; }
+  PG_END_TRY();
+}
+
+void on_executor_finish(QueryDesc* desc) {
+  nesting_level++;
+  PG_TRY();
+  {
+    if (prev_executor_finish != nullptr) {
+      prev_executor_finish(desc);
+    } else {
+      standard_ExecutorFinish(desc);
+    }
+  }
+  PG_FINALLY();
+  { nesting_level--; }
+  PG_END_TRY();
+}
+
+void on_executor_end(QueryDesc* desc) {
+  for (int i = feature_count - 1; i >= 0; i--) {
+    if (features[i]->executor_end != nullptr) features[i]->executor_end(desc);
+  }
+  if (prev_executor_end != nullptr) {
+    prev_executor_end(desc);
+  } else {
+    standard_ExecutorEnd(desc);
+  }
+}
+
+// Runs the utility, one level deeper when bump is set (see call_planner_nested for why the
+// PG_TRY has a frame of its own).
+void call_utility_nested(bool bump, PlannedStmt* pstmt, const char* text, bool read_only_tree,
+                         ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
+                         DestReceiver* dest, QueryCompletion* qc) {
+  if (bump) nesting_level++;
+  PG_TRY();
+  {
+    if (prev_process_utility != nullptr) {
+      prev_process_utility(pstmt, text, read_only_tree, context, params, env, dest, qc);
+    } else {
+      standard_ProcessUtility(pstmt, text, read_only_tree, context, params, env, dest, qc);
+    }
+  }
+  PG_FINALLY();
+  {
+    if (bump) nesting_level--;
+  }
+  PG_END_TRY();
+}
+
+bool any_utility_done() {
+  for (int i = 0; i < feature_count; i++)
+    if (features[i]->utility_done != nullptr) return true;
+  return false;
+}
+
+void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tree,
+                        ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
+                        DestReceiver* dest, QueryCompletion* qc) {
+  Node* stmt = pstmt->utilityStmt;
+  UtilityStart start{pstmt, text, context, params, nesting_level};
+  for (int i = 0; i < feature_count; i++) {
+    if (features[i]->utility_start != nullptr) features[i]->utility_start(start);
+  }
+  // Copied now: pstmt must not be read once the utility ran (it may have been freed).
+  UtilityDone done;
+  bool report = any_utility_done();
+  bool bump = !IsA(stmt, ExecuteStmt) && !IsA(stmt, PrepareStmt);
+  BufferUsage buffers_before;
+  instr_time began;
+  if (report) {
+    done.tag = nodeTag(stmt);
+    done.queryid = utility_query_id(pstmt, text, context);
+    done.stmt_location = pstmt->stmt_location;
+    done.stmt_len = pstmt->stmt_len;
+    done.text = text;
+    done.level = nesting_level;
+    buffers_before = pgBufferUsage;
+    INSTR_TIME_SET_CURRENT(began);
+  }
+  call_utility_nested(bump, pstmt, text, read_only_tree, context, params, env, dest, qc);
+  if (!report) return;
+  instr_time duration;
+  INSTR_TIME_SET_CURRENT(duration);
+  INSTR_TIME_SUBTRACT(duration, began);
+  done.ms = INSTR_TIME_GET_MILLISEC(duration);
+  memset(&done.buffers, 0, sizeof done.buffers);
+  BufferUsageAccumDiff(&done.buffers, &pgBufferUsage, &buffers_before);
+  done.qc = qc;
+  for (int i = feature_count - 1; i >= 0; i--) {
+    if (features[i]->utility_done != nullptr) features[i]->utility_done(done);
+  }
+}
+
+void on_xact_event(XactEvent event, void*) {
+  for (int i = 0; i < feature_count; i++) {
+    if (features[i]->xact_event != nullptr) features[i]->xact_event(event);
+  }
+}
+
+void on_subxact_event(SubXactEvent event, SubTransactionId sub, SubTransactionId parent, void*) {
+  for (int i = 0; i < feature_count; i++) {
+    if (features[i]->subxact_event != nullptr) features[i]->subxact_event(event, sub, parent);
+  }
+}
+
+void on_get_relation_info(PlannerInfo* root, Oid relid, bool inhparent, RelOptInfo* rel) {
+  if (prev_get_relation_info != nullptr) prev_get_relation_info(root, relid, inhparent, rel);
+  for (int i = 0; i < feature_count; i++) {
+    if (features[i]->relation_info != nullptr)
+      features[i]->relation_info(root, relid, inhparent, rel);
+  }
+}
+
+const char* on_explain_get_index_name(Oid index) {
+  for (int i = 0; i < feature_count; i++) {
+    if (features[i]->index_name == nullptr) continue;
+    if (const char* name = features[i]->index_name(index)) return name;
+  }
+  return prev_explain_get_index_name != nullptr ? prev_explain_get_index_name(index) : nullptr;
+}
+
+bool any(bool (*has)(const Feature*)) {
+  for (int i = 0; i < feature_count; i++)
+    if (has(features[i])) return true;
+  return false;
+}
+
+}  // namespace
+
+void register_feature(const Feature* feature) {
+  if (feature_count == kMaxFeatures) elog(ERROR, "azora_opt: too many hook features");
+  features[feature_count++] = feature;
+}
+
+void install() {
+  // Executor, planner, parse and utility hooks always: they own the nesting level.
+  prev_post_parse_analyze = post_parse_analyze_hook;
+  post_parse_analyze_hook = on_post_parse_analyze;
+  prev_planner = planner_hook;
+  planner_hook = on_planner;
+  prev_executor_start = ExecutorStart_hook;
+  ExecutorStart_hook = on_executor_start;
+  prev_executor_run = ExecutorRun_hook;
+  ExecutorRun_hook = on_executor_run;
+  prev_executor_finish = ExecutorFinish_hook;
+  ExecutorFinish_hook = on_executor_finish;
+  prev_executor_end = ExecutorEnd_hook;
+  ExecutorEnd_hook = on_executor_end;
+  prev_process_utility = ProcessUtility_hook;
+  ProcessUtility_hook = on_process_utility;
+  // The others only when a feature listens, so an unused feature costs nothing.
+  if (any([](const Feature* f) { return f->relation_info != nullptr; })) {
+    prev_get_relation_info = get_relation_info_hook;
+    get_relation_info_hook = on_get_relation_info;
+  }
+  if (any([](const Feature* f) { return f->index_name != nullptr; })) {
+    prev_explain_get_index_name = explain_get_index_name_hook;
+    explain_get_index_name_hook = on_explain_get_index_name;
+  }
+  // Transaction callbacks are per backend; registered in the postmaster they are inherited by
+  // every forked backend.
+  if (any([](const Feature* f) { return f->xact_event != nullptr; }))
+    RegisterXactCallback(on_xact_event, nullptr);
+  if (any([](const Feature* f) { return f->subxact_event != nullptr; }))
+    RegisterSubXactCallback(on_subxact_event, nullptr);
+}
+
+int level() {
+  return nesting_level;
+}
+
+}  // namespace azora::hooks

@@ -1,0 +1,51 @@
+// pg_c.hpp — PostgreSQL's headers alone, without the C++ standard library.
+//
+// Code that must own no C++ objects (the hook dispatcher: PostgreSQL's errors longjmp through
+// it) includes this instead of pg.hpp, so it cannot reach for std:: by accident. Everything
+// else includes pg.hpp, which puts the C++ standard headers first: PostgreSQL's port.h
+// redefines printf/snprintf and friends as macros, which would break them if they came later.
+#pragma once
+
+// s_lock.h and atomics use the C `register` keyword, which C++17 removed; some inline
+// functions in ilist.h and bufpage.h leave parameters unused. Both only inside these headers.
+#define register
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+extern "C" {
+#include "postgres.h"
+
+#include "access/hash.h"
+#include "access/htup_details.h"
+#include "access/parallel.h"
+#include "access/xact.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_type.h"
+#include "commands/explain.h"
+#include "executor/executor.h"
+#include "executor/instrument.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/pg_list.h"
+#include "optimizer/plancat.h"
+#include "optimizer/planner.h"
+#include "parser/analyze.h"
+#include "parser/scanner.h"
+#include "pgstat.h"
+#include "port/pg_crc32c.h"
+#include "storage/fd.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "storage/spin.h"
+#include "tcop/utility.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/queryjumble.h"
+#include "utils/timestamp.h"
+}
+#pragma GCC diagnostic pop
+#undef register
