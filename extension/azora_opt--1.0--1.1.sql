@@ -19,3 +19,36 @@ LANGUAGE C STRICT VOLATILE;
 -- ===== Result cache (docs/extension/cache.md) ===============================================
 
 -- ===== Index advisor (docs/extension/advisor.md) ============================================
+
+-- What-if planning: session-local hypothetical btree indexes. Every function acts on the
+-- caller's session only; hypo_create needs SELECT on the table, so they stay open to PUBLIC.
+CREATE FUNCTION hypo_create(ddl text, OUT indexrelid oid, OUT indexname text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_create'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION hypo_list(OUT indexrelid oid, OUT indexname text, OUT relation regclass,
+                          OUT definition text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_list'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION hypo_size(indexrelid oid) RETURNS bigint
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_size'
+LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION hypo_drop(indexrelid oid) RETURNS boolean
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_drop'
+LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION hypo_reset() RETURNS void
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_reset'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION hypo_hide(index regclass) RETURNS boolean
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_hide'
+LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION hypo_unhide(index regclass) RETURNS boolean
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_unhide'
+LANGUAGE C VOLATILE STRICT;

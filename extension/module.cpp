@@ -1,5 +1,6 @@
 // module.cpp — the extension's entry point: _PG_init wires GUCs, shared memory and hooks.
 #include "pg.hpp"
+#include "advisor/advisor.hpp"
 #include "hooks/dispatcher.hpp"
 #include "shmem.hpp"
 #include "tracker/tracker.hpp"
@@ -22,6 +23,7 @@ void _PG_init(void) {
   // Each feature defines its GUCs, registers its shared memory and its hook callbacks here, in
   // the dispatcher's order (docs/architecture.md): tracker, then cache, then advisor.
   azora::tracker::init();
+  azora::advisor::init();
   MarkGUCPrefixReserved("azora_opt");
   azora::install_shmem_hooks();
   azora::hooks::install();

@@ -12,6 +12,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libssl-dev nlohmann-json3-dev
   prometheus sqlsmith
+  postgresql-15-hypopg
   python3 bc
 )
 # Extra packages a later step asks for: AZORA_EXTRA_PACKAGES="a b c".
