@@ -52,3 +52,15 @@ LANGUAGE C VOLATILE STRICT;
 CREATE FUNCTION hypo_unhide(index regclass) RETURNS boolean
 AS 'MODULE_PATHNAME', 'azora_advisor_hypo_unhide'
 LANGUAGE C VOLATILE STRICT;
+
+-- Index advice for the tracked workload of this database (docs/extension/advisor.md). Plans
+-- only statements whose texts the caller may see, on tables the caller may SELECT from.
+CREATE FUNCTION advise_indexes(budget_bytes bigint DEFAULT NULL,
+                               min_improvement float8 DEFAULT 0.10,
+                               OUT ddl text, OUT relation regclass, OUT columns text[],
+                               OUT index_bytes bigint, OUT queryids bigint[],
+                               OUT cost_before float8, OUT cost_after float8,
+                               OUT improvement float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'azora_advisor_advise_indexes'
+LANGUAGE C VOLATILE;

@@ -40,8 +40,8 @@ HypoIndex* find(Oid oid) {
   return nullptr;
 }
 
-Oid allocate_oid() {
-  for (Oid oid = FirstNormalObjectId - 1; oid >= FirstUnpinnedObjectId; --oid) {
+Oid allocate_oid(Oid below) {
+  for (Oid oid = below - 1; oid >= FirstUnpinnedObjectId; --oid) {
     bool taken = pg_call([oid] { return oid_taken(oid); });
     if (!taken) return oid;
   }

@@ -49,8 +49,9 @@ MemoryContext store_context();
 int count();
 HypoIndex* at(int i);
 HypoIndex* find(Oid oid);
-// A free OID from the reserved range; ERRCODE_PROGRAM_LIMIT_EXCEEDED when none is left.
-Oid allocate_oid();
+// A free OID from the reserved range, at most `below` - 1 (the advisor's candidates take a run
+// of them); ERRCODE_PROGRAM_LIMIT_EXCEEDED when none is left.
+Oid allocate_oid(Oid below = FirstNormalObjectId);
 void add(const HypoIndex& index);
 bool drop(Oid oid);
 void reset();

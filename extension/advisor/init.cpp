@@ -2,6 +2,7 @@
 #include "advisor/advisor.hpp"
 
 #include "advisor/what_if.hpp"
+#include "advisor/workload.hpp"
 
 namespace azora::advisor {
 

@@ -13,6 +13,16 @@ namespace azora::advisor {
 namespace {
 
 int armed_level = -1;  // the planner nesting level that sees hypothetical indexes, -1: none
+// The advisor's candidate indexes for one planning call, instead of the session's (n >= 0).
+HypoIndex* const* overlay_items = nullptr;
+int overlay_count = -1;
+
+int what_if_count() {
+  return overlay_count >= 0 ? overlay_count : count();
+}
+HypoIndex* what_if_at(int i) {
+  return overlay_count >= 0 ? overlay_items[i] : at(i);
+}
 
 bool explain_without_analyze(const ExplainStmt* stmt) {
   // EXPLAIN EXECUTE plans through the plan cache, which would keep the what-if plan.
@@ -137,8 +147,8 @@ void on_relation_info(PlannerInfo* root, Oid relid, bool inhparent, RelOptInfo* 
   }
   // Like plancat.c: an inheritance parent's own rel gets no indexes (its children do).
   if (inhparent) return;
-  for (int i = 0; i < count(); ++i) {
-    HypoIndex* h = at(i);
+  for (int i = 0; i < what_if_count(); ++i) {
+    HypoIndex* h = what_if_at(i);
     if (h->relid != relid || !columns_still_valid(*h)) continue;
     rel->indexlist = lcons(index_info(root, rel, h), rel->indexlist);
   }
@@ -186,14 +196,22 @@ const hooks::Feature kFeature = [] {
 }();
 
 // Plans under PG_TRY in a frame of its own; restores the armed level on every path.
-PlannedStmt* plan_armed(Query* query, const char* text) {
+PlannedStmt* plan_armed(Query* query, const char* text, HypoIndex* const* items, int n) {
   int saved = armed_level;
+  HypoIndex* const* saved_items = overlay_items;
+  int saved_count = overlay_count;
   PlannedStmt* volatile result = nullptr;
   armed_level = hooks::level() + 1;  // the dispatcher's planner hook raises the level once
+  overlay_items = items;
+  overlay_count = n;
   PG_TRY();
   { result = planner(query, text, CURSOR_OPT_PARALLEL_OK, nullptr); }
   PG_FINALLY();
-  { armed_level = saved; }
+  {
+    armed_level = saved;
+    overlay_items = saved_items;
+    overlay_count = saved_count;
+  }
   PG_END_TRY();
   return result;
 }
@@ -204,8 +222,8 @@ void register_hooks() {
   hooks::register_feature(&kFeature);
 }
 
-PlannedStmt* plan_what_if(Query* query, const char* text) {
-  return plan_armed(query, text);
+PlannedStmt* plan_what_if(Query* query, const char* text, HypoIndex* const* overlay, int n) {
+  return plan_armed(query, text, overlay, overlay == nullptr ? -1 : n);
 }
 
 }  // namespace azora::advisor

@@ -11,7 +11,7 @@
 // (sub)transaction abort.
 #pragma once
 
-#include "pg.hpp"
+#include "advisor/hypo_store.hpp"
 
 namespace azora::advisor {
 
@@ -19,7 +19,10 @@ namespace azora::advisor {
 void register_hooks();
 
 // Plans `query` (already analysed and rewritten) with the what-if indexes, as EXPLAIN would.
-// The result must never be executed.
-PlannedStmt* plan_what_if(Query* query, const char* text);
+// The result must never be executed. With `overlay` (n records), those indexes stand in for
+// the session's hypothetical indexes during this call (the advisor's candidate sets); their
+// size estimates are refreshed in place.
+PlannedStmt* plan_what_if(Query* query, const char* text, HypoIndex* const* overlay = nullptr,
+                          int n = -1);
 
 }  // namespace azora::advisor

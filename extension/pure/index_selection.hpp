@@ -7,8 +7,9 @@
 // planning as the oracle and the btree size model (btree_size.hpp) as the index size.
 //
 // The search. Start with no index. Each step considers (a) a new single-column index on a
-// column some query can use, and (b) widening an index chosen earlier by one more column that a
-// query uses together with all of its columns (the widened index replaces the narrower one).
+// column some query can use, (b) widening an index chosen earlier by one more column that a
+// query uses together with all of its columns (the widened index replaces the narrower one),
+// and (c) a multi-column index a query's shape suggests (Query::composites).
 // A step's benefit is the drop of the total weighted workload cost, its price the bytes it adds;
 // the step with the best benefit per byte that still fits the budget is taken. The search stops
 // when no step fits or the best one lowers the total cost by less than kMinStepGain (0.3 %).
@@ -63,6 +64,10 @@ struct Query {
   double weight = 1;
   std::vector<ColumnRef> columns;
   std::vector<uint32_t> tables;  // every table it reads (at least those of `columns`)
+  // Multi-column indexes the query's shape suggests (equality columns first, then a range or
+  // sort column): also tried as new indexes at every step, because growing one column at a
+  // time can settle on a worse column order (a sort column first) before it gets there.
+  std::vector<Index> composites;
 };
 
 // What the search asks: a query's cost with exactly `indexes` added (all on tables it touches,
@@ -228,6 +233,11 @@ class Selector {
     for (const ColumnRef& c : columns) {
       Index single{c.table, {c.column}};
       if (!present.count(single)) consider(best, chosen, single, -1, costs, used);
+    }
+    std::set<Index> composites;
+    for (const Query& q : queries_) composites.insert(q.composites.begin(), q.composites.end());
+    for (const Index& ix : composites) {
+      if (ix.columns.size() > 1 && !present.count(ix)) consider(best, chosen, ix, -1, costs, used);
     }
     for (size_t k = 0; k < chosen.size(); ++k) {
       for (int column : widenings(chosen[k])) {

@@ -250,3 +250,38 @@ TEST(IndexSelection, EmptyWorkloadRecommendsNothing) {
   EXPECT_TRUE(r.picks.empty());
   EXPECT_EQ(r.oracle_calls, 0);
 }
+
+// A query filters on a (equality, 10 % of the rows) and sorts on b with a small LIMIT: an index
+// on b alone is the cheapest first step per byte, and widening it gives (b, a), but (a, b) is
+// what serves the query best. With (a, b) as the query's suggested composite it is found, and
+// the single (b) is pruned since (a, b) serves everything it did.
+class SortOracle : public is::CostOracle {
+ public:
+  double cost(const is::Query&, const std::vector<is::Index>& indexes) override {
+    double best = 100000;  // scan + sort
+    for (const auto& ix : indexes) {
+      if (ix.columns == std::vector<int>{1, 2}) best = std::min(best, 25.0);
+      if (ix.columns.size() >= 1 && ix.columns[0] == 2) best = std::min(best, 200.0);
+      if (ix.columns.size() >= 1 && ix.columns[0] == 1) best = std::min(best, 10000.0);
+    }
+    return best;
+  }
+  double size_bytes(const is::Index& ix) override {
+    return 1000.0 * static_cast<double>(ix.columns.size());
+  }
+};
+
+TEST(IndexSelection, SuggestedCompositeBeatsColumnByColumnGrowth) {
+  SortOracle o;
+  is::Query q;
+  q.id = 1;
+  q.columns = {{1, 1}, {1, 2}};
+  auto plain = is::select_indexes({q}, o, {});
+  ASSERT_FALSE(plain.picks.empty());
+  EXPECT_EQ(plain.picks[0].index.columns[0], 2);  // column by column: b first
+  q.composites = {index(1, {1, 2})};
+  auto shaped = is::select_indexes({q}, o, {});
+  ASSERT_EQ(shaped.picks.size(), 1u);
+  EXPECT_EQ(shaped.picks[0].index, index(1, {1, 2}));
+  EXPECT_LT(shaped.workload_cost_after, plain.workload_cost_after);
+}

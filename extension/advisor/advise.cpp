@@ -1,0 +1,236 @@
+// advisor/advise.cpp — azora_opt.advise_indexes(): the tracked workload (workload.hpp), costed by
+// what-if planning (what_if.hpp) with candidate indexes sized by the btree model, chosen by the
+// budgeted greedy search (pure/index_selection.hpp).
+//
+// Weighting: each statement counts with its measured total time (calls x mean time) rescaled
+// by the planner: weight = total_ms / cost without new indexes, so the workload cost before is
+// the measured time in ms and after is that time as the planner expects it with the indexes.
+#include "advisor/hypo_define.hpp"
+#include "advisor/size_estimate.hpp"
+#include "advisor/what_if.hpp"
+#include "advisor/workload.hpp"
+#include "boundary.hpp"
+#include "pure/index_selection.hpp"
+
+#include <map>
+
+namespace azora::advisor {
+namespace {
+
+namespace sel = index_selection;
+
+// "CREATE INDEX [CONCURRENTLY] ON schema.table (a, b)" with quoted identifiers.
+char* index_ddl(Oid relid, const std::vector<int>& columns, bool concurrently) {
+  StringInfoData buf;
+  initStringInfo(&buf);
+  appendStringInfo(&buf, "CREATE INDEX %sON %s (", concurrently ? "CONCURRENTLY " : "",
+                   quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+                                              get_rel_name(relid)));
+  for (size_t i = 0; i < columns.size(); ++i) {
+    appendStringInfo(
+        &buf, "%s%s", i > 0 ? ", " : "",
+        quote_identifier(get_attname(relid, static_cast<AttrNumber>(columns[i]), false)));
+  }
+  appendStringInfoChar(&buf, ')');
+  return buf.data;
+}
+
+// The planner's total cost of one statement with `n` candidate indexes; all planner memory is
+// freed before returning.
+double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, MemoryContext scratch) {
+  MemoryContext old = MemoryContextSwitchTo(scratch);
+  auto* copy = static_cast<Query*>(copyObjectImpl(wq->query));
+  PlannedStmt* plan = plan_what_if(copy, wq->text, items, n);
+  double cost = plan->planTree->total_cost;
+  MemoryContextSwitchTo(old);
+  MemoryContextReset(scratch);
+  return cost;
+}
+
+// What-if planning as the selection's cost oracle. Candidate indexes are defined once each
+// (through the same CREATE INDEX path as hypo_create) and keep their size estimate.
+class WhatIfOracle : public sel::CostOracle {
+ public:
+  WhatIfOracle(const WorkloadQuery* queries, MemoryContext defs, MemoryContext scratch)
+      : queries_(queries), defs_(defs), scratch_(scratch) {}
+
+  double cost(const sel::Query& q, const std::vector<sel::Index>& indexes) override {
+    std::vector<HypoIndex*> items;
+    for (const sel::Index& ix : indexes) items.push_back(hypo(ix));
+    const WorkloadQuery* wq = &queries_[q.id];
+    HypoIndex* const* data = items.data();
+    int n = static_cast<int>(items.size());
+    MemoryContext scratch = scratch_;
+    ++plans_;
+    return pg_call([wq, data, n, scratch] { return plan_cost(wq, data, n, scratch); });
+  }
+
+  double size_bytes(const sel::Index& ix) override {
+    HypoIndex* h = hypo(ix);
+    pg_call([h] { estimate(h, table_tuples(h->relid), 1.0); });
+    return static_cast<double>(h->pages) * BLCKSZ;
+  }
+
+  int64 plans() const { return plans_; }
+
+ private:
+  HypoIndex* hypo(const sel::Index& ix) {
+    auto found = defined_.find(ix);
+    if (found != defined_.end()) return &found->second;
+    HypoIndex h;
+    MemoryContext defs = defs_;
+    Oid relid = ix.table;
+    const std::vector<int>* columns = &ix.columns;
+    pg_call([&h, defs, relid, columns] {
+      define_hypo_index(index_ddl(relid, *columns, false), defs, &h);
+    });
+    next_oid_ = allocate_oid(next_oid_);
+    h.oid = next_oid_;
+    return &defined_.emplace(ix, h).first->second;
+  }
+
+  const WorkloadQuery* queries_;
+  MemoryContext defs_;
+  MemoryContext scratch_;
+  std::map<sel::Index, HypoIndex> defined_;  // node-based: pointers stay valid
+  Oid next_oid_ = FirstNormalObjectId;
+  int64 plans_ = 0;
+};
+
+// Per table of the query: its equality columns in the order the query names them, then its
+// first range column or else its first sort column — the order a btree serves them in.
+std::vector<sel::Index> composites(const WorkloadQuery& wq) {
+  std::vector<sel::Index> out;
+  for (int c = 0; c < wq.ncolumns; ++c) {
+    Oid relid = wq.columns[c].relid;
+    bool seen = std::any_of(out.begin(), out.end(),
+                            [relid](const sel::Index& ix) { return ix.table == relid; });
+    if (seen) continue;
+    sel::Index ix;
+    ix.table = relid;
+    for (int k = 0; k < wq.ncolumns; ++k)
+      if (wq.columns[k].relid == relid && wq.columns[k].use == kEquality)
+        ix.columns.push_back(wq.columns[k].attnum);
+    for (ColumnUse use : {kRange, kSort}) {
+      auto found = std::find_if(wq.columns, wq.columns + wq.ncolumns, [relid, use](auto& col) {
+        return col.relid == relid && col.use == use;
+      });
+      if (found != wq.columns + wq.ncolumns) {
+        ix.columns.push_back(found->attnum);
+        break;
+      }
+    }
+    if (ix.columns.size() > 1 && ix.columns.size() <= INDEX_MAX_KEYS) out.push_back(ix);
+  }
+  return out;
+}
+
+struct Row {
+  std::string ddl;
+  Oid relid;
+  std::vector<std::string> columns;
+  int64 bytes;
+  std::vector<int64> queryids;
+  double before, after, improvement;
+};
+
+std::vector<Row> advise(double budget, double min_improvement) {
+  if (!(budget > 0)) {
+    throw Error(ERRCODE_INVALID_PARAMETER_VALUE, "budget_bytes must be greater than zero",
+                "Pass NULL for no limit, or a size such as pg_size_bytes('500 MB').");
+  }
+  if (!(min_improvement >= 0 && min_improvement < 1)) {
+    throw Error(ERRCODE_INVALID_PARAMETER_VALUE, "min_improvement must be from 0 up to 1",
+                "0.10 reports indexes that lower their queries' cost by at least 10 %.");
+  }
+  MemoryContext defs =
+      AllocSetContextCreate(CurrentMemoryContext, "azora_opt advice", ALLOCSET_DEFAULT_SIZES);
+  MemoryContext scratch =
+      AllocSetContextCreate(CurrentMemoryContext, "azora_opt advice plans", ALLOCSET_DEFAULT_SIZES);
+  WorkloadQuery* queries = nullptr;
+  int count = 0;
+  pg_call([&queries, &count] { load_workload(&queries, &count); });
+  if (count == 0) {
+    pg_call([] {
+      ereport(NOTICE, (errmsg("index advisor: no tracked statements to advise on"),
+                       errhint("Run the workload with azora_opt.track on; statements need "
+                               "azora_opt.advisor_min_calls calls.")));
+    });
+    return {};
+  }
+  WhatIfOracle oracle(queries, defs, scratch);
+  std::vector<sel::Query> workload;
+  for (int i = 0; i < count; ++i) {
+    sel::Query q;
+    q.id = i;
+    for (int c = 0; c < queries[i].ncolumns; ++c)
+      q.columns.push_back({queries[i].columns[c].relid, queries[i].columns[c].attnum});
+    q.composites = composites(queries[i]);
+    double base = oracle.cost(q, {});
+    q.weight = base > 0 ? queries[i].total_ms / base : 0;
+    workload.push_back(std::move(q));
+  }
+  sel::Options options;
+  options.budget_bytes = budget;
+  options.min_improvement = min_improvement;
+  sel::Result result = sel::select_indexes(std::move(workload), oracle, options);
+
+  std::vector<Row> rows;
+  for (const sel::Recommendation& r : result.picks) {
+    Row row;
+    Oid relid = r.index.table;
+    const std::vector<int>* cols = &r.index.columns;
+    row.ddl = pg_call([relid, cols] { return index_ddl(relid, *cols, true); });
+    row.relid = relid;
+    for (int c : r.index.columns) {
+      row.columns.push_back(
+          pg_call([relid, c] { return get_attname(relid, static_cast<AttrNumber>(c), false); }));
+    }
+    row.bytes = static_cast<int64>(r.bytes);
+    for (int64 q : r.queries) row.queryids.push_back(queries[q].queryid);
+    row.before = r.cost_before;
+    row.after = r.cost_after;
+    row.improvement = r.improvement;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+}  // namespace azora::advisor
+
+using namespace azora::advisor;
+
+AZORA_SQL_FUNCTION(azora_advisor_advise_indexes) {
+  double budget = PG_ARGISNULL(0) ? std::numeric_limits<double>::infinity()
+                                  : static_cast<double>(PG_GETARG_INT64(0));
+  double min_improvement = PG_ARGISNULL(1) ? 0.10 : PG_GETARG_FLOAT8(1);
+  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  std::vector<Row> rows = advise(budget, min_improvement);
+  azora::pg_call([fcinfo] { InitMaterializedSRF(fcinfo, 0); });
+  for (const Row& row : rows) {
+    const Row* r = &row;
+    azora::pg_call([rsinfo, r] {
+      Datum* names = static_cast<Datum*>(palloc(sizeof(Datum) * r->columns.size()));
+      for (size_t i = 0; i < r->columns.size(); ++i)
+        names[i] = CStringGetTextDatum(r->columns[i].c_str());
+      Datum* ids =
+          static_cast<Datum*>(palloc(sizeof(Datum) * std::max<size_t>(1, r->queryids.size())));
+      for (size_t i = 0; i < r->queryids.size(); ++i) ids[i] = Int64GetDatum(r->queryids[i]);
+      Datum values[8] = {
+          CStringGetTextDatum(r->ddl.c_str()),
+          ObjectIdGetDatum(r->relid),
+          PointerGetDatum(construct_array(names, static_cast<int>(r->columns.size()), TEXTOID, -1,
+                                          false, TYPALIGN_INT)),
+          Int64GetDatum(r->bytes),
+          PointerGetDatum(construct_array(ids, static_cast<int>(r->queryids.size()), INT8OID, 8,
+                                          FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
+          Float8GetDatum(r->before),
+          Float8GetDatum(r->after),
+          Float8GetDatum(r->improvement)};
+      bool nulls[8] = {false, false, false, false, false, false, false, false};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    });
+  }
+  return (Datum)0;
+}
