@@ -17,7 +17,7 @@ PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -fno-omit-frame-pointer
 SHLIB_LINK  = -lstdc++
 
 # pg_regress tests: one file per feature in sql/, expected output in expected/.
-REGRESS     = version upgrade boundary tracking_basic tracking_api tracking_security tracking_robustness advisor_hypo advisor_accuracy advisor_advise
+REGRESS     = version upgrade boundary tracking_basic tracking_api tracking_security tracking_robustness advisor_hypo advisor_accuracy advisor_advise advisor_reports
 # Isolation specs (concurrency) in test/isolation/specs, expected output in test/isolation/expected.
 ISOLATION   = tracking_concurrency
 ISOLATION_OPTS = --inputdir=test/isolation
