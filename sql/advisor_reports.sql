@@ -15,6 +15,7 @@ CREATE INDEX rep_c ON rep_t (c);
 CREATE INDEX rep_b_inc ON rep_t (b) INCLUDE (c);  -- INCLUDE of its own: kept
 CREATE INDEX rep_b_c ON rep_t (b, c);
 CREATE INDEX rep_code ON rep_t (code);            -- duplicate of the UNIQUE constraint's index
+CREATE UNIQUE INDEX rep_id_c ON rep_t (id, c);    -- unique without a constraint: never listed
 ANALYZE rep_t;
 
 SELECT index, covered_by, reason, drop_ddl FROM azora_opt.redundant_indexes()
