@@ -9,19 +9,31 @@ CREATE EXTENSION IF NOT EXISTS azora_opt;
 SELECT azora_opt.reset() >= 0 AS reset;
 RESET client_min_messages;
 -- The endpoints, each called with a few values (top-level statements, so they are tracked).
-\o /dev/null
-SELECT format('SELECT id, name FROM users WHERE email = %L', 'user' || g || '@example.com')
-FROM generate_series(1, 5) g \gexec
+CREATE TABLE advise_workload AS
+SELECT format('SELECT id, name FROM users WHERE email = %L', 'user' || g || '@example.com') AS q
+FROM generate_series(1, 5) g
+UNION ALL
 SELECT format('SELECT id, amount, kind, created_at FROM transactions WHERE user_id = %s '
-              'ORDER BY created_at DESC LIMIT 20', g * 37) FROM generate_series(1, 5) g \gexec
+              'ORDER BY created_at DESC LIMIT 20', g * 37) FROM generate_series(1, 5) g
+UNION ALL
 SELECT format('SELECT id, title, price_cents FROM courses WHERE category = %L', c)
-FROM unnest(ARRAY['design', 'data', 'business']) c \gexec
+FROM unnest(ARRAY['design', 'data', 'business']) c
+UNION ALL
 SELECT format('SELECT id, title, company FROM jobs WHERE category = %L AND remote', c)
-FROM unnest(ARRAY['data', 'sales', 'design']) c \gexec
-SELECT format('SELECT balance FROM wallets WHERE user_id = %s', g) FROM generate_series(1, 5) g \gexec
+FROM unnest(ARRAY['data', 'sales', 'design']) c
+UNION ALL
+SELECT format('SELECT balance FROM wallets WHERE user_id = %s', g) FROM generate_series(1, 5) g;
+SELECT azora_opt.reset() >= 0 AS reset;
+\set ECHO none
+\o /dev/null
+SELECT q FROM advise_workload \gexec
 \o
+\set ECHO all
+-- The work the endpoints did, in buffers (deterministic, unlike their times).
+SELECT sum(shared_blks_hit + shared_blks_read) AS blocks_before FROM azora_opt.queries
+WHERE query LIKE 'SELECT id, %' OR query LIKE 'SELECT balance%' \gset
 SET client_min_messages = warning;
-CREATE TEMP TABLE advice AS SELECT * FROM azora_opt.advise_indexes();
+CREATE TABLE advice AS SELECT * FROM azora_opt.advise_indexes();
 RESET client_min_messages;
 -- The seed's indexes for these endpoints, by table and leading column; wallets is served by
 -- its primary key, so nothing is advised there.
@@ -71,6 +83,23 @@ SELECT pg_temp.uses_index($q$SELECT id, name FROM users WHERE email = 'user9@exa
          AS courses_category,
        pg_temp.uses_index($q$SELECT id, title, company FROM jobs
                              WHERE category = 'finance' AND remote$q$) AS jobs_category;
+-- The workload again: it reads under half the buffers (about 3.4x fewer at scale 1), and
+-- every advised index is used.
+SELECT azora_opt.reset() >= 0 AS reset;
+\set ECHO none
+\o /dev/null
+SELECT q FROM advise_workload \gexec
+\o
+\set ECHO all
+SELECT sum(shared_blks_hit + shared_blks_read) < :blocks_before / 2 AS under_half_the_blocks
+FROM azora_opt.queries WHERE query LIKE 'SELECT id, %' OR query LIKE 'SELECT balance%';
+SELECT pg_stat_force_next_flush();
+\c
+SELECT count(*) AS advised, count(*) FILTER (WHERE s.idx_scan > 0) AS used_afterwards
+FROM advice a
+JOIN pg_index i ON i.indrelid = a.relation
+JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
+WHERE NOT i.indisprimary AND NOT i.indisunique;
 -- Nothing more to advise for the same workload once the indexes exist.
 SET client_min_messages = warning;
 SELECT count(*) AS advised_again FROM azora_opt.advise_indexes();
@@ -91,4 +120,4 @@ RESET client_min_messages;
 -- An empty workload: a notice and no rows.
 SELECT azora_opt.reset() >= 0 AS reset;
 SELECT * FROM azora_opt.advise_indexes();
-DROP TABLE transactions, wallets, enrollments, jobs, courses, users;
+DROP TABLE advice, advise_workload, transactions, wallets, enrollments, jobs, courses, users;
