@@ -65,6 +65,21 @@ RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'azora_advisor_advise_indexes'
 LANGUAGE C VOLATILE;
 
+-- Benchmark helper (docs/benchmarks.md): for each budget, the workload cost the advisor reaches
+-- and the two baselines of issue 9 (one single-column index per qual column; a Dexter-style
+-- per-query pass), all costed by the same what-if planning; plus plan calls and their rate.
+CREATE FUNCTION _advise_compare(budgets bigint[],
+                                OUT budget bigint, OUT statements integer,
+                                OUT no_index_cost float8, OUT advisor_cost float8,
+                                OUT single_column_cost float8, OUT dexter_cost float8,
+                                OUT advisor_bytes bigint, OUT single_column_bytes bigint,
+                                OUT dexter_bytes bigint, OUT plans bigint, OUT seconds float8,
+                                OUT plans_per_second float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'azora_advisor_compare'
+LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _advise_compare(bigint[]) FROM PUBLIC;
+
 -- Indexes never scanned since the statistics were reset, on tables the caller may SELECT from:
 -- candidates to drop. Unique, primary-key, exclusion and constraint-backing indexes are left
 -- out (dropping them changes what the database enforces), as are invalid ones.

@@ -10,6 +10,7 @@
 #include "advisor/what_if.hpp"
 #include "advisor/workload.hpp"
 #include "boundary.hpp"
+#include "pure/index_baselines.hpp"
 #include "pure/index_selection.hpp"
 
 #include <map>
@@ -55,6 +56,17 @@ class WhatIfOracle : public sel::CostOracle {
       : queries_(queries), defs_(defs), scratch_(scratch) {}
 
   double cost(const sel::Query& q, const std::vector<sel::Index>& indexes) override {
+    std::vector<sel::Index> key_set = indexes;
+    std::sort(key_set.begin(), key_set.end());
+    auto key = std::make_pair(q.id, key_set);
+    auto known = costs_.find(key);
+    if (known != costs_.end()) return known->second;
+    double c = plan(q, indexes);
+    costs_.emplace(std::move(key), c);
+    return c;
+  }
+
+  double plan(const sel::Query& q, const std::vector<sel::Index>& indexes) {
     std::vector<HypoIndex*> items;
     for (const sel::Index& ix : indexes) items.push_back(hypo(ix));
     const WorkloadQuery* wq = &queries_[q.id];
@@ -93,6 +105,8 @@ class WhatIfOracle : public sel::CostOracle {
   MemoryContext defs_;
   MemoryContext scratch_;
   std::map<sel::Index, HypoIndex> defined_;  // node-based: pointers stay valid
+  // Costs shared by every strategy run over this oracle (the selection keeps its own too).
+  std::map<std::pair<int64_t, std::vector<sel::Index>>, double> costs_;
   Oid next_oid_ = FirstNormalObjectId;
   int64 plans_ = 0;
 };
@@ -134,7 +148,7 @@ struct Row {
   double before, after, improvement;
 };
 
-std::vector<Row> advise(double budget, double min_improvement) {
+void check_arguments(double budget, double min_improvement) {
   if (!(budget > 0)) {
     throw Error(ERRCODE_INVALID_PARAMETER_VALUE, "budget_bytes must be greater than zero",
                 "Pass NULL for no limit, or a size such as pg_size_bytes('500 MB').");
@@ -143,33 +157,62 @@ std::vector<Row> advise(double budget, double min_improvement) {
     throw Error(ERRCODE_INVALID_PARAMETER_VALUE, "min_improvement must be from 0 up to 1",
                 "0.10 reports indexes that lower their queries' cost by at least 10 %.");
   }
-  MemoryContext defs =
-      AllocSetContextCreate(CurrentMemoryContext, "azora_opt advice", ALLOCSET_DEFAULT_SIZES);
-  MemoryContext scratch =
+}
+
+// The tracked workload as the selection sees it; empty (after a NOTICE) when there is none.
+struct Workload {
+  WorkloadQuery* queries = nullptr;
+  int count = 0;
+  MemoryContext defs = nullptr;
+  MemoryContext scratch = nullptr;
+};
+
+Workload load() {
+  Workload w;
+  w.defs = AllocSetContextCreate(CurrentMemoryContext, "azora_opt advice", ALLOCSET_DEFAULT_SIZES);
+  w.scratch =
       AllocSetContextCreate(CurrentMemoryContext, "azora_opt advice plans", ALLOCSET_DEFAULT_SIZES);
   WorkloadQuery* queries = nullptr;
   int count = 0;
   pg_call([&queries, &count] { load_workload(&queries, &count); });
+  w.queries = queries;
+  w.count = count;
   if (count == 0) {
     pg_call([] {
       ereport(NOTICE, (errmsg("index advisor: no tracked statements to advise on"),
                        errhint("Run the workload with azora_opt.track on; statements need "
                                "azora_opt.advisor_min_calls calls.")));
     });
-    return {};
   }
-  WhatIfOracle oracle(queries, defs, scratch);
-  std::vector<sel::Query> workload;
-  for (int i = 0; i < count; ++i) {
+  return w;
+}
+
+// Selection queries with weights: measured total time over the cost without new indexes.
+std::vector<sel::Query> selection_queries(const Workload& w, WhatIfOracle& oracle) {
+  std::vector<sel::Query> out;
+  for (int i = 0; i < w.count; ++i) {
+    const WorkloadQuery& wq = w.queries[i];
     sel::Query q;
     q.id = i;
-    for (int c = 0; c < queries[i].ncolumns; ++c)
-      q.columns.push_back({queries[i].columns[c].relid, queries[i].columns[c].attnum});
-    q.composites = composites(queries[i]);
+    for (int c = 0; c < wq.ncolumns; ++c) {
+      q.columns.push_back({wq.columns[c].relid, wq.columns[c].attnum});
+      q.tables.push_back(wq.columns[c].relid);
+    }
+    q.composites = composites(wq);
     double base = oracle.cost(q, {});
-    q.weight = base > 0 ? queries[i].total_ms / base : 0;
-    workload.push_back(std::move(q));
+    q.weight = base > 0 ? wq.total_ms / base : 0;
+    out.push_back(std::move(q));
   }
+  return out;
+}
+
+std::vector<Row> advise(double budget, double min_improvement) {
+  check_arguments(budget, min_improvement);
+  Workload w = load();
+  if (w.count == 0) return {};
+  WhatIfOracle oracle(w.queries, w.defs, w.scratch);
+  std::vector<sel::Query> workload = selection_queries(w, oracle);
+  WorkloadQuery* queries = w.queries;
   sel::Options options;
   options.budget_bytes = budget;
   options.min_improvement = min_improvement;
@@ -196,10 +239,92 @@ std::vector<Row> advise(double budget, double min_improvement) {
   return rows;
 }
 
+// One budget of the comparison: the workload cost each strategy reaches within it.
+struct Comparison {
+  double budget;
+  double no_index, advisor, single_column, dexter;
+  double advisor_bytes, single_column_bytes, dexter_bytes;
+};
+
+struct CompareRun {
+  std::vector<Comparison> rows;
+  int statements = 0;
+  int64 plans = 0;
+  double seconds = 0;
+};
+
+CompareRun compare(const std::vector<double>& budgets) {
+  CompareRun run;
+  instr_time start;
+  INSTR_TIME_SET_CURRENT(start);
+  Workload w = load();
+  run.statements = w.count;
+  if (w.count == 0) return run;
+  WhatIfOracle oracle(w.queries, w.defs, w.scratch);
+  std::vector<sel::Query> workload = selection_queries(w, oracle);
+  double no_index = 0;
+  for (const sel::Query& q : workload) no_index += q.weight * oracle.cost(q, {});
+  for (double budget : budgets) {
+    check_arguments(budget, 0);
+    sel::Options options;
+    options.budget_bytes = budget;
+    options.min_improvement = 0;  // the strategies are compared on cost alone
+    sel::Result a = sel::select_indexes(workload, oracle, options);
+    index_baselines::Baseline s = index_baselines::single_column_per_qual(workload, oracle, budget);
+    index_baselines::Baseline d = index_baselines::dexter_style(workload, oracle, budget);
+    run.rows.push_back(Comparison{budget, no_index, a.workload_cost_after, s.workload_cost,
+                                  d.workload_cost, a.total_bytes, s.bytes, d.bytes});
+  }
+  instr_time elapsed;
+  INSTR_TIME_SET_CURRENT(elapsed);
+  INSTR_TIME_SUBTRACT(elapsed, start);
+  run.seconds = INSTR_TIME_GET_DOUBLE(elapsed);
+  run.plans = oracle.plans();
+  return run;
+}
+
 }  // namespace
 }  // namespace azora::advisor
 
 using namespace azora::advisor;
+
+// _advise_compare(budgets): the advisor against the two baselines at each budget (benchmark).
+AZORA_SQL_FUNCTION(azora_advisor_compare) {
+  ArrayType* array = PG_GETARG_ARRAYTYPE_P(0);
+  Datum* elems;
+  bool* nulls;
+  int n;
+  deconstruct_array(array, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
+  std::vector<double> budgets;
+  for (int i = 0; i < n; ++i) {
+    if (nulls[i]) throw azora::Error(ERRCODE_NULL_VALUE_NOT_ALLOWED, "budgets must not be NULL");
+    budgets.push_back(static_cast<double>(DatumGetInt64(elems[i])));
+  }
+  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  CompareRun run = compare(budgets);
+  azora::pg_call([fcinfo] { InitMaterializedSRF(fcinfo, 0); });
+  for (const Comparison& c : run.rows) {
+    const Comparison* r = &c;
+    const CompareRun* all = &run;
+    azora::pg_call([rsinfo, r, all] {
+      Datum values[12] = {Int64GetDatum(static_cast<int64>(r->budget)),
+                          Int32GetDatum(all->statements),
+                          Float8GetDatum(r->no_index),
+                          Float8GetDatum(r->advisor),
+                          Float8GetDatum(r->single_column),
+                          Float8GetDatum(r->dexter),
+                          Int64GetDatum(static_cast<int64>(r->advisor_bytes)),
+                          Int64GetDatum(static_cast<int64>(r->single_column_bytes)),
+                          Int64GetDatum(static_cast<int64>(r->dexter_bytes)),
+                          Int64GetDatum(all->plans),
+                          Float8GetDatum(all->seconds),
+                          Float8GetDatum(all->seconds > 0 ? all->plans / all->seconds : 0)};
+      bool isnull[12] = {};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);
+    });
+  }
+  return (Datum)0;
+}
 
 AZORA_SQL_FUNCTION(azora_advisor_advise_indexes) {
   double budget = PG_ARGISNULL(0) ? std::numeric_limits<double>::infinity()

@@ -25,7 +25,8 @@ struct Walk {
   CandidateColumn* columns;
   int count;
   int capacity;
-  bool denied;  // a table the caller cannot SELECT from
+  bool denied;      // a table the caller cannot SELECT from
+  bool user_table;  // reads at least one ordinary table outside the system schemas
 };
 
 void add_column(Walk* w, Oid relid, AttrNumber attnum, ColumnUse use) {
@@ -116,6 +117,12 @@ bool walk(Node* node, void* context) {
   if (IsA(node, Query)) {
     auto* q = reinterpret_cast<Query*>(node);
     w->queries = lcons(q, w->queries);
+    ListCell* lc;
+    foreach (lc, q->rtable) {
+      auto* rte = static_cast<RangeTblEntry*>(lfirst(lc));
+      if (rte->rtekind == RTE_RELATION && !system_schema(get_rel_namespace(rte->relid)))
+        w->user_table = true;
+    }
     walk_sort_clauses(w, q, q->sortClause);
     walk_sort_clauses(w, q, q->groupClause);
     query_tree_walker(q, walker_fn(), w, 0);
@@ -242,10 +249,14 @@ void load_workload(WorkloadQuery** out, int* count) {
     wq->text = TextDatumGetCString(source);
     wq->query = parse_statement(wq->queryid, wq->text);
     if (wq->query != nullptr) {
-      Walk w{NIL, static_cast<CandidateColumn*>(palloc(sizeof(CandidateColumn) * 8)), 0, 8, false};
+      Walk w{NIL,  static_cast<CandidateColumn*>(palloc(sizeof(CandidateColumn) * 8)), 0, 8, false,
+             false};
       walk(reinterpret_cast<Node*>(wq->query), &w);
       if (w.denied) {
         skip(wq->queryid, "it reads a table you cannot SELECT from");
+      } else if (!w.user_table) {
+        // Catalog reads, function calls (the advisor's own calls among them): no index of
+        // ours can help, and their time would only dilute the 0.3 % step rule.
       } else {
         wq->columns = w.columns;
         wq->ncolumns = w.count;

@@ -40,7 +40,9 @@ struct WorkloadQuery {
 // caller may SELECT from, compared with a btree operator (=, <, <=, >, >=, IN, IS NULL) to a
 // value or another table's column, or sorted or grouped on. A statement that no longer parses
 // or plans, or reads a table the caller cannot SELECT from, is skipped with a NOTICE giving
-// its query id and the reason (never the table's name). Uses SPI; runs in C style (ereport).
+// its query id and the reason (never the table's name). Statements that read no ordinary
+// table (catalog queries, function calls such as the advisor's own) are left out silently.
+// Uses SPI; runs in C style (ereport).
 void load_workload(WorkloadQuery** out, int* count);
 
 }  // namespace azora::advisor

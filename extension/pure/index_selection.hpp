@@ -11,17 +11,20 @@
 // query uses together with all of its columns (the widened index replaces the narrower one),
 // and (c) a multi-column index a query's shape suggests (Query::composites).
 // A step's benefit is the drop of the total weighted workload cost, its price the bytes it adds;
-// the step with the best benefit per byte that still fits the budget is taken. The search stops
-// when no step fits or the best one lowers the total cost by less than kMinStepGain (0.3 %).
+// among the steps that fit the budget and lower the total cost by at least kMinStepGain (0.3 %),
+// the one with the best benefit per byte is taken; the search stops when there is none.
 // Because a query is costed against every chosen index of its tables at once, an index that
 // serves several queries is found once and paid for once (per-query advisors pay it per query).
 //
-// Costs are memoised per (query, the chosen indexes on the tables it touches), and a step on
-// table T re-costs only the queries that touch T, so the oracle (a planner call) runs once per
-// distinct situation. Afterwards every chosen index must lower the cost of the queries it helps
-// by at least min_improvement, judged against the rest of the chosen set: the weakest index
-// below it is dropped and the others re-judged, so an index whose benefit another chosen index
-// already provides is not reported.
+// Costs are memoised per (query, the chosen indexes on the tables it touches), and a step
+// re-costs only the queries that use the index's leading column, so the oracle (a planner call)
+// runs once per distinct situation that can matter. The final workload cost and every reported
+// figure are computed exactly, over all queries.
+//
+// Afterwards every chosen index must lower the cost of the queries it helps by at least
+// min_improvement, judged against the rest of the chosen set: the weakest index below it is
+// dropped and the others re-judged, so an index whose benefit another chosen index already
+// provides is not reported.
 #pragma once
 
 #include <algorithm>
@@ -125,8 +128,8 @@ class Selector {
     result.workload_cost_before = total(costs);
     double used = 0;
     for (;;) {
-      Step best = best_step(chosen, costs, used);
-      if (best.benefit <= 0 || best.benefit < kMinStepGain * total(costs)) break;
+      Step best = best_step(chosen, costs, used, kMinStepGain * total(costs));
+      if (best.benefit <= 0) break;
       if (best.replaces >= 0) {
         chosen[best.replaces] = best.index;
       } else {
@@ -198,17 +201,25 @@ class Selector {
     return s;
   }
 
-  // Costs after a step on `table`: only the queries touching it are re-costed.
-  std::vector<double> costs_after(const std::vector<Index>& config, uint32_t table,
+  // Costs after a step that adds or widens `index`: only queries that use its leading column
+  // are re-costed — a btree serves a query through its leading column (a condition on it or an
+  // order by it), so the others keep their cost. This is what keeps a step to a few planner
+  // calls per query of the table that could use the index, not one per query of the table.
+  std::vector<double> costs_after(const std::vector<Index>& config, const Index& index,
                                   const std::vector<double>& current) {
     std::vector<double> next = current;
     for (size_t i = 0; i < queries_.size(); ++i)
-      if (touches(queries_[i], table)) next[i] = cost(i, config);
+      if (uses(queries_[i], index.table, index.columns.front())) next[i] = cost(i, config);
     return next;
   }
 
+  static bool uses(const Query& q, uint32_t table, int column) {
+    return std::any_of(q.columns.begin(), q.columns.end(),
+                       [&](const ColumnRef& c) { return c.table == table && c.column == column; });
+  }
+
   void consider(Step& best, const std::vector<Index>& chosen, const Index& index, int replaces,
-                const std::vector<double>& costs, double used) {
+                const std::vector<double>& costs, double used, double min_benefit) {
     double added = size(index) - (replaces >= 0 ? size(chosen[replaces]) : 0);
     if (used + added > options_.budget_bytes) return;
     std::vector<Index> config = chosen;
@@ -217,33 +228,39 @@ class Selector {
     } else {
       config.push_back(index);
     }
-    std::vector<double> next = costs_after(config, index.table, costs);
+    std::vector<double> next = costs_after(config, index, costs);
     double benefit = total(costs) - total(next);
     double ratio = benefit / std::max(1.0, added);
-    if (benefit > 0 && ratio > best.ratio) {
+    if (benefit > 0 && benefit >= min_benefit && ratio > best.ratio) {
       best = Step{index, replaces, benefit, added, ratio, std::move(next)};
     }
   }
 
-  Step best_step(const std::vector<Index>& chosen, const std::vector<double>& costs, double used) {
+  // The step with the best benefit per byte among those that fit and gain at least
+  // min_benefit: a tiny index with a tiny gain must not end the search while steps that matter
+  // remain.
+  Step best_step(const std::vector<Index>& chosen, const std::vector<double>& costs, double used,
+                 double min_benefit) {
     Step best;
     std::set<Index> present(chosen.begin(), chosen.end());
     std::set<ColumnRef> columns;
     for (const Query& q : queries_) columns.insert(q.columns.begin(), q.columns.end());
     for (const ColumnRef& c : columns) {
       Index single{c.table, {c.column}};
-      if (!present.count(single)) consider(best, chosen, single, -1, costs, used);
+      if (!present.count(single)) consider(best, chosen, single, -1, costs, used, min_benefit);
     }
     std::set<Index> composites;
     for (const Query& q : queries_) composites.insert(q.composites.begin(), q.composites.end());
     for (const Index& ix : composites) {
-      if (ix.columns.size() > 1 && !present.count(ix)) consider(best, chosen, ix, -1, costs, used);
+      if (ix.columns.size() > 1 && !present.count(ix))
+        consider(best, chosen, ix, -1, costs, used, min_benefit);
     }
     for (size_t k = 0; k < chosen.size(); ++k) {
       for (int column : widenings(chosen[k])) {
         Index wider = chosen[k];
         wider.columns.push_back(column);
-        if (!present.count(wider)) consider(best, chosen, wider, static_cast<int>(k), costs, used);
+        if (!present.count(wider))
+          consider(best, chosen, wider, static_cast<int>(k), costs, used, min_benefit);
       }
     }
     return best;

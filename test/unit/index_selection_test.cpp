@@ -285,3 +285,16 @@ TEST(IndexSelection, SuggestedCompositeBeatsColumnByColumnGrowth) {
   EXPECT_EQ(shaped.picks[0].index, index(1, {1, 2}));
   EXPECT_LT(shaped.workload_cost_after, plain.workload_cost_after);
 }
+
+// The 0.3 % rule filters steps, it does not end the search on the best-ratio step: a tiny index
+// whose gain is under 0.3 % but whose benefit per byte is the best must not hide a big index
+// that matters (after which the tiny one is worth it too).
+TEST(IndexSelection, TinyGainWithBestRatioDoesNotEndTheSearch) {
+  SyntheticOracle o;
+  o.tables[1] = {1000, {{1, 0.001}}};    // 16 kB index saving ~959: 0.06 per byte, 0.1 %
+  o.tables[2] = {1000000, {{1, 0.05}}};  // 16 MB index saving ~950000: 0.059 per byte
+  auto r = is::select_indexes({query(1, 1, {{1, 1}}, o), query(2, 1, {{2, 1}}, o)}, o, {});
+  ASSERT_EQ(r.picks.size(), 2u);
+  EXPECT_EQ(r.picks[0].index, index(2, {1}));
+  EXPECT_EQ(r.picks[1].index, index(1, {1}));
+}
