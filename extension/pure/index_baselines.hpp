@@ -51,6 +51,16 @@ inline double workload_cost(const std::vector<Query>& queries, CostOracle& oracl
   return total;
 }
 
+// The indexes of `score`, highest score first (ties in index order).
+inline std::vector<Index> ranked(const std::map<Index, double>& score) {
+  std::vector<std::pair<Index, double>> pairs(score.begin(), score.end());
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<Index> order;
+  for (const auto& p : pairs) order.push_back(p.first);
+  return order;
+}
+
 // Takes `ranked` in order while it fits the budget.
 inline Baseline fill(const std::vector<Query>& queries, CostOracle& oracle,
                      const std::vector<Index>& ranked, double budget) {
@@ -73,12 +83,7 @@ inline Baseline single_column_per_qual(const std::vector<Query>& queries, CostOr
   for (const Query& q : queries)
     for (const index_selection::ColumnRef& c : q.columns)
       use[Index{c.table, {c.column}}] += q.weight;
-  std::vector<std::pair<Index, double>> ranked(use.begin(), use.end());
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::vector<Index> order;
-  for (const auto& r : ranked) order.push_back(r.first);
-  return detail::fill(queries, oracle, order, budget);
+  return detail::fill(queries, oracle, detail::ranked(use), budget);
 }
 
 inline Baseline dexter_style(const std::vector<Query>& queries, CostOracle& oracle, double budget) {
@@ -103,12 +108,7 @@ inline Baseline dexter_style(const std::vector<Query>& queries, CostOracle& orac
     }
     if (best != nullptr && best_cost <= 0.5 * base) benefit[*best] += q.weight * (base - best_cost);
   }
-  std::vector<std::pair<Index, double>> ranked(benefit.begin(), benefit.end());
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::vector<Index> order;
-  for (const auto& r : ranked) order.push_back(r.first);
-  return detail::fill(queries, oracle, order, budget);
+  return detail::fill(queries, oracle, detail::ranked(benefit), budget);
 }
 
 }  // namespace index_baselines
