@@ -93,6 +93,11 @@ const std::vector<Command>& commands() {
       {"metrics", "", "Prometheus exposition text of the query statistics", metrics},
       {"info", "", "tracker state: entries, deallocations, last reset", info},
       {"reset", "", "forget all query statistics (needs the right to call azora_opt.reset)", reset},
+      {"advise", "[--budget SIZE] [--apply] [--format text|json]",
+       "index advice for the tracked workload; --apply builds it (CONCURRENTLY, one at a time)",
+       advise},
+      {"indexes", "--unused|--redundant [--format text|json]",
+       "indexes never scanned, or made unnecessary by another index, with DROP DDL", indexes},
   };
   return all;
 }

@@ -18,4 +18,8 @@ struct Command {
 // Every command, in the order --help lists them.
 const std::vector<Command>& commands();
 
+// The index advisor's commands (advisor_commands.cpp).
+int advise(Connection& conn, const std::vector<std::string>& args);
+int indexes(Connection& conn, const std::vector<std::string>& args);
+
 }  // namespace azora::cli

@@ -38,4 +38,27 @@ check "plan of the slowest call" 0 'Function Scan on generate_series' -- "$cli" 
 check "plan of an unknown queryid" 1 'no plan recorded' -- "$cli" plan 42
 check "metrics is Prometheus text" 0 '^# TYPE azora_db_query_duration_seconds histogram' -- "$cli" metrics
 check "info" 0 'entries' -- "$cli" info
+# Index advisor: advice for a tracked workload on two tables without indexes, as text and JSON,
+# bad options, --apply (one line per index with its build time, then the plans before/after),
+# and the unused / redundant reports.
+psql -XAtq -c 'SET client_min_messages = warning' -c 'DROP TABLE IF EXISTS cli_users' \
+  -c 'CREATE TABLE cli_users (id int PRIMARY KEY, email text NOT NULL, grp int)' \
+  -c "INSERT INTO cli_users SELECT g, 'u' || g || '@x.org', g % 10 FROM generate_series(1, 20000) g" \
+  -c 'ANALYZE cli_users'
+for i in 1 2 3; do psql -XAtqc "SELECT id FROM cli_users WHERE email = 'u$i@x.org'" >/dev/null; done
+check "advise shows the index with its DDL" 0 'CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)' -- "$cli" advise
+check "advise --format json" 0 '^\[\{"ddl":"CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)".*"queryids":\[-?[0-9]+\]' -- "$cli" advise --format json
+check "advise within a tiny budget advises nothing" 0 '^no index to advise' -- "$cli" advise --budget 8kB
+check "advise with a zero budget: 22023 and a hint" 1 'SQLSTATE 22023' -- "$cli" advise --budget 0
+check "advise with an unknown option is bad usage" 2 "unknown option '--frob'" -- "$cli" advise --frob
+applied=$("$cli" advise --apply 2>&1)
+check "advise --apply: a progress line with the build time" 0 '^\[1/1\] CREATE INDEX CONCURRENTLY ON public.cli_users \(email\) \.\.\. built in [0-9.]+ s$' -- echo "$applied"
+check "advise --apply: the statement re-planned, cheaper" 0 '^query -?[0-9]+: plan cost [0-9.]+ -> [0-9.]+$' -- echo "$applied"
+check "advise --apply: cost fell" 0 '^yes$' -- bash -c "grep -oE 'plan cost [0-9.]+ -> [0-9.]+' <<<'$applied' | awk '{ print (\$3 > \$5) ? \"yes\" : \"no\" }'"
+check "the applied index exists" 0 '^cli_users_email_idx$' -- psql -XAtc "SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'cli_users'::regclass AND NOT indisprimary"
+psql -XAtqc 'CREATE INDEX cli_users_email_dup ON cli_users (email)'
+check "indexes --redundant names the duplicate" 0 'cli_users_email_dup .*DROP INDEX CONCURRENTLY public.cli_users_email_dup' -- "$cli" indexes --redundant
+check "indexes --unused lists a never-scanned index" 0 'cli_users_email_dup' -- "$cli" indexes --unused --format json
+check "indexes without a report is bad usage" 2 'needs --unused or --redundant' -- "$cli" indexes
+psql -XAtqc 'DROP TABLE cli_users'
 exit $fail
