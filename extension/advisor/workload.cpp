@@ -184,8 +184,10 @@ Query* parse_statement(int64 queryid, const char* text) {
       List* queries = pg_analyze_and_rewrite_varparams(static_cast<RawStmt*>(linitial(raw)), text,
                                                        &types, &ntypes, nullptr);
       auto* q = list_length(queries) == 1 ? static_cast<Query*>(linitial(queries)) : nullptr;
-      if (q == nullptr || (q->commandType != CMD_SELECT && q->commandType != CMD_UPDATE &&
-                           q->commandType != CMD_DELETE)) {
+      if (q != nullptr && q->commandType == CMD_UTILITY) {
+        // EXPLAIN, SET, DDL...: never index candidates, left out without a word.
+      } else if (q == nullptr || (q->commandType != CMD_SELECT && q->commandType != CMD_UPDATE &&
+                                  q->commandType != CMD_DELETE)) {
         skip(queryid, "not a SELECT, UPDATE or DELETE");
       } else {
         // Plan it once as a probe: a statement that does not plan is skipped here.

@@ -41,7 +41,8 @@ struct WorkloadQuery {
 // value or another table's column, or sorted or grouped on. A statement that no longer parses
 // or plans, or reads a table the caller cannot SELECT from, is skipped with a NOTICE giving
 // its query id and the reason (never the table's name). Statements that read no ordinary
-// table (catalog queries, function calls such as the advisor's own) are left out silently.
+// table (catalog queries, function calls such as the advisor's own) and utility statements
+// (EXPLAIN, SET, DDL) are left out silently.
 // Uses SPI; runs in C style (ereport).
 void load_workload(WorkloadQuery** out, int* count);
 
