@@ -117,6 +117,29 @@ DROP TABLE advise_gone;
 SET client_min_messages = warning;
 SELECT count(*) >= 0 AS still_advises FROM azora_opt.advise_indexes();
 RESET client_min_messages;
+-- A caller who lost SELECT on a table gets no advice on it (its statements are skipped with a
+-- notice naming only the query id) and no error; with the privilege, the same workload is
+-- advised on.
+CREATE TABLE advise_private (id int PRIMARY KEY, code text);
+INSERT INTO advise_private SELECT g, 'c' || g FROM generate_series(1, 20000) g;
+ANALYZE advise_private;
+CREATE ROLE advise_role;
+GRANT SELECT ON advise_private TO advise_role;
+GRANT USAGE ON SCHEMA public TO advise_role;
+SET ROLE advise_role;
+SELECT id FROM advise_private WHERE code = 'c1';
+SELECT id FROM advise_private WHERE code = 'c2';
+SET client_min_messages = warning;
+SELECT relation, columns FROM azora_opt.advise_indexes() WHERE relation = 'advise_private'::regclass;
+RESET ROLE;
+REVOKE SELECT ON advise_private FROM advise_role;
+SET ROLE advise_role;
+SELECT count(*) AS advised_without_select FROM azora_opt.advise_indexes();
+RESET ROLE;
+RESET client_min_messages;
+DROP TABLE advise_private;
+REVOKE USAGE ON SCHEMA public FROM advise_role;
+DROP ROLE advise_role;
 -- An empty workload: a notice and no rows.
 SELECT azora_opt.reset() >= 0 AS reset;
 SELECT * FROM azora_opt.advise_indexes();
