@@ -47,6 +47,8 @@ constexpr int kInternalFillfactor = 70;     // BTREE_NONLEAF_FILLFACTOR
 constexpr double kMaxPostingBytes = 816 - kItemId;
 // Index tuples simulated per stream segment before scaling (the stream is periodic).
 constexpr double kSimulatedTuples = 60000;
+// BTMaxItemSize for 8 kB pages: a larger tuple cannot be indexed, so no estimate uses one.
+constexpr double kMaxItemBytes = 2704;
 
 // One index column as the planner sees it.
 struct Column {
@@ -96,7 +98,19 @@ inline double tuple_size(double header, const std::vector<const Column*>& cols) 
     offset += c->avg_width;
     uncertain = uncertain || c->varlena;
   }
-  return uncertain ? offset + (kMaxAlign - 1) / 2 : maxalign(offset);
+  double size = uncertain ? offset + (kMaxAlign - 1) / 2 : maxalign(offset);
+  return std::min(size, kMaxItemBytes);
+}
+
+// Statistics as they come (a never-analysed table, a hand-written test) made safe to model:
+// finite, in range, and no tuple wider than btree accepts.
+inline Column sane(Column c) {
+  auto finite_or = [](double v, double fallback) { return std::isfinite(v) ? v : fallback; };
+  c.avg_width = std::clamp(finite_or(c.avg_width, 4), 0.0, kMaxItemBytes);
+  c.align = c.align >= 8 ? 8 : c.align >= 4 ? 4 : c.align >= 2 ? 2 : 1;
+  c.null_frac = std::clamp(finite_or(c.null_frac, 0), 0.0, 1.0);
+  c.n_distinct = std::max(-1.0, finite_or(c.n_distinct, 0));
+  return c;
 }
 
 inline double distinct_count(const Column& c, double rows) {
@@ -266,9 +280,15 @@ inline double pivot_size(const IndexShape& shape, double rows, double tuples) {
 
 }  // namespace detail
 
-inline Estimate estimate(const IndexShape& shape) {
+inline Estimate estimate(const IndexShape& raw) {
   Estimate e;
-  double rows = std::max(0.0, shape.reltuples * std::clamp(shape.partial_fraction, 0.0, 1.0));
+  IndexShape shape = raw;
+  for (Column& c : shape.keys) c = detail::sane(c);
+  for (Column& c : shape.include) c = detail::sane(c);
+  shape.fillfactor = std::clamp(shape.fillfactor, 10, 100);
+  double fraction = std::isfinite(shape.partial_fraction) ? shape.partial_fraction : 1.0;
+  double tuples = std::isfinite(shape.reltuples) ? shape.reltuples : 0.0;
+  double rows = std::max(0.0, tuples * std::clamp(fraction, 0.0, 1.0));
   if (rows < 1 || shape.keys.empty()) {
     e.total_pages = 1;  // an empty btree is its meta page
     e.bytes = kBlockSize;

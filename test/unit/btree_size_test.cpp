@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -348,4 +349,34 @@ TEST(BtreePartial, PredicateFractionScalesRows) {
   double full = bs::estimate(shape).leaf_pages;
   shape.partial_fraction = 0.1;
   EXPECT_NEAR(bs::estimate(shape).leaf_pages / full, 0.1, 0.01);
+}
+
+// Whatever the statistics say (never analysed, hand-made, absurd), the estimate is finite, at
+// least the meta page, whole pages, and computed in bounded time (the simulation is capped).
+TEST(BtreeSize, ExtremeInputsStayFiniteAndTerminate) {
+  const double nan = std::nan("");
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<bs::IndexShape> shapes;
+  for (double rows : {0.0, 1.0, 1e12, -5.0, nan, inf}) {
+    for (double width : {0.0, 1.0, 5000.0, 1e9, nan}) {
+      for (double nd : {0.0, -1.0, 1.0, -7.0, 1e15, nan}) {
+        bs::IndexShape shape;
+        shape.reltuples = rows;
+        // Four wide keys: without the BTMaxItemSize cap a pivot would not fit a page.
+        bs::Column wide{width, 3, true, 0.5, nd};
+        shape.keys = {wide, wide, wide, bs::Column{8, 8, false, nan, nd}};
+        shape.include = {bs::Column{width, 8, true, 2.0, nd}};
+        shape.fillfactor = rows > 1 ? 5 : 1000;
+        shapes.push_back(shape);
+      }
+    }
+  }
+  for (const bs::IndexShape& shape : shapes) {
+    bs::Estimate e = bs::estimate(shape);
+    ASSERT_TRUE(std::isfinite(e.total_pages)) << shape.reltuples << " " << shape.keys[0].avg_width;
+    EXPECT_GE(e.total_pages, 1);
+    EXPECT_EQ(e.total_pages, std::floor(e.total_pages));
+    EXPECT_GE(e.tree_height, 0);
+    EXPECT_LE(e.tree_height, 64);  // fanout 3 with maximal keys over 10^12 rows: ~25
+  }
 }
