@@ -20,8 +20,9 @@ namespace {
 
 namespace sel = index_selection;
 
-// "CREATE INDEX [CONCURRENTLY] ON schema.table (a, b)" with quoted identifiers.
-char* index_ddl(Oid relid, const std::vector<int>& columns, bool concurrently) {
+// "CREATE INDEX [CONCURRENTLY] ON schema.table (a, b) [INCLUDE (c)]", identifiers quoted.
+char* index_ddl(Oid relid, const std::vector<int>& columns, const std::vector<int>& include,
+                bool concurrently) {
   StringInfoData buf;
   initStringInfo(&buf);
   appendStringInfo(&buf, "CREATE INDEX %sON %s (", concurrently ? "CONCURRENTLY " : "",
@@ -33,6 +34,12 @@ char* index_ddl(Oid relid, const std::vector<int>& columns, bool concurrently) {
         quote_identifier(get_attname(relid, static_cast<AttrNumber>(columns[i]), false)));
   }
   appendStringInfoChar(&buf, ')');
+  for (size_t i = 0; i < include.size(); ++i) {
+    appendStringInfo(
+        &buf, "%s%s", i > 0 ? ", " : " INCLUDE (",
+        quote_identifier(get_attname(relid, static_cast<AttrNumber>(include[i]), false)));
+  }
+  if (!include.empty()) appendStringInfoChar(&buf, ')');
   return buf.data;
 }
 
@@ -91,10 +98,9 @@ class WhatIfOracle : public sel::CostOracle {
     if (found != defined_.end()) return &found->second;
     HypoIndex h;
     MemoryContext defs = defs_;
-    Oid relid = ix.table;
-    const std::vector<int>* columns = &ix.columns;
-    pg_call([&h, defs, relid, columns] {
-      define_hypo_index(index_ddl(relid, *columns, false), defs, &h);
+    const sel::Index* index = &ix;
+    pg_call([&h, defs, index] {
+      define_hypo_index(index_ddl(index->table, index->columns, index->include, false), defs, &h);
     });
     next_oid_ = allocate_oid(next_oid_);
     h.oid = next_oid_;
@@ -112,29 +118,43 @@ class WhatIfOracle : public sel::CostOracle {
 };
 
 // Per table of the query: its equality columns in the order the query names them, then its
-// first range column or else its first sort column — the order a btree serves them in.
+// first range column or else its first sort column — the order a btree serves them in; and the
+// same with the other columns it reads of that table as INCLUDE columns (at most three), which
+// lets an index-only scan answer it where the visibility map allows.
+constexpr size_t kMaxIncludeColumns = 3;
+
 std::vector<sel::Index> composites(const WorkloadQuery& wq) {
   std::vector<sel::Index> out;
+  std::vector<Oid> done;
   for (int c = 0; c < wq.ncolumns; ++c) {
     Oid relid = wq.columns[c].relid;
-    bool seen = std::any_of(out.begin(), out.end(),
-                            [relid](const sel::Index& ix) { return ix.table == relid; });
-    if (seen) continue;
-    sel::Index ix;
-    ix.table = relid;
+    if (std::find(done.begin(), done.end(), relid) != done.end()) continue;
+    done.push_back(relid);
+    std::vector<int> keys;
     for (int k = 0; k < wq.ncolumns; ++k)
       if (wq.columns[k].relid == relid && wq.columns[k].use == kEquality)
-        ix.columns.push_back(wq.columns[k].attnum);
+        keys.push_back(wq.columns[k].attnum);
     for (ColumnUse use : {kRange, kSort}) {
       auto found = std::find_if(wq.columns, wq.columns + wq.ncolumns, [relid, use](auto& col) {
         return col.relid == relid && col.use == use;
       });
       if (found != wq.columns + wq.ncolumns) {
-        ix.columns.push_back(found->attnum);
+        keys.push_back(found->attnum);
         break;
       }
     }
-    if (ix.columns.size() > 1 && ix.columns.size() <= INDEX_MAX_KEYS) out.push_back(ix);
+    if (keys.empty() || keys.size() > INDEX_MAX_KEYS) continue;
+    if (keys.size() > 1) out.emplace_back(relid, keys);
+    std::vector<int> include;
+    for (int r = 0; r < wq.nreferenced; ++r) {
+      int attnum = wq.referenced[r].attnum;
+      if (wq.referenced[r].relid == relid &&
+          std::find(keys.begin(), keys.end(), attnum) == keys.end())
+        include.push_back(attnum);
+    }
+    if (!include.empty() && include.size() <= kMaxIncludeColumns &&
+        keys.size() + include.size() <= INDEX_MAX_KEYS)
+      out.emplace_back(relid, keys, include);
   }
   return out;
 }
@@ -223,7 +243,8 @@ std::vector<Row> advise(double budget, double min_improvement) {
     Row row;
     Oid relid = r.index.table;
     const std::vector<int>* cols = &r.index.columns;
-    row.ddl = pg_call([relid, cols] { return index_ddl(relid, *cols, true); });
+    const std::vector<int>* include = &r.index.include;
+    row.ddl = pg_call([relid, cols, include] { return index_ddl(relid, *cols, *include, true); });
     row.relid = relid;
     for (int c : r.index.columns) {
       row.columns.push_back(

@@ -20,28 +20,42 @@ void define_settings() {
 
 namespace {
 
-struct Walk {
-  List* queries;  // stack of Query*, innermost first
-  CandidateColumn* columns;
+// A growable array of columns, palloc'd in the caller's context.
+struct ColumnList {
+  CandidateColumn* items;
   int count;
   int capacity;
+};
+
+struct Walk {
+  List* queries;  // stack of Query*, innermost first
+  ColumnList candidates;
+  ColumnList referenced;
   bool denied;      // a table the caller cannot SELECT from
   bool user_table;  // reads at least one ordinary table outside the system schemas
 };
 
-void add_column(Walk* w, Oid relid, AttrNumber attnum, ColumnUse use) {
-  for (int i = 0; i < w->count; ++i) {
-    if (w->columns[i].relid == relid && w->columns[i].attnum == attnum) {
-      if (use < w->columns[i].use) w->columns[i].use = use;
+void add_column(ColumnList* list, Oid relid, AttrNumber attnum, ColumnUse use) {
+  for (int i = 0; i < list->count; ++i) {
+    if (list->items[i].relid == relid && list->items[i].attnum == attnum) {
+      if (use < list->items[i].use) list->items[i].use = use;
       return;
     }
   }
-  if (w->count == w->capacity) {
-    w->capacity *= 2;
-    w->columns = static_cast<CandidateColumn*>(
-        repalloc(w->columns, sizeof(CandidateColumn) * static_cast<size_t>(w->capacity)));
+  if (list->count == list->capacity) {
+    list->capacity *= 2;
+    list->items = static_cast<CandidateColumn*>(
+        repalloc(list->items, sizeof(CandidateColumn) * static_cast<size_t>(list->capacity)));
   }
-  w->columns[w->count++] = CandidateColumn{relid, attnum, use};
+  list->items[list->count++] = CandidateColumn{relid, attnum, use};
+}
+
+void add_column(Walk* w, Oid relid, AttrNumber attnum, ColumnUse use) {
+  add_column(&w->candidates, relid, attnum, use);
+}
+
+ColumnList new_list() {
+  return ColumnList{static_cast<CandidateColumn*>(palloc(sizeof(CandidateColumn) * 8)), 0, 8};
 }
 
 bool system_schema(Oid nsp) {
@@ -131,6 +145,10 @@ bool walk(Node* node, void* context) {
   }
   Oid relid;
   AttrNumber attnum;
+  if (IsA(node, Var)) {
+    if (table_column(w, node, &relid, &attnum)) add_column(&w->referenced, relid, attnum, kSort);
+    return false;
+  }
   if (IsA(node, OpExpr)) {
     auto* op = reinterpret_cast<OpExpr*>(node);
     if (list_length(op->args) == 2) {
@@ -251,8 +269,7 @@ void load_workload(WorkloadQuery** out, int* count) {
     wq->text = TextDatumGetCString(source);
     wq->query = parse_statement(wq->queryid, wq->text);
     if (wq->query != nullptr) {
-      Walk w{NIL,  static_cast<CandidateColumn*>(palloc(sizeof(CandidateColumn) * 8)), 0, 8, false,
-             false};
+      Walk w{NIL, new_list(), new_list(), false, false};
       walk(reinterpret_cast<Node*>(wq->query), &w);
       if (w.denied) {
         skip(wq->queryid, "it reads a table you cannot SELECT from");
@@ -260,8 +277,10 @@ void load_workload(WorkloadQuery** out, int* count) {
         // Catalog reads, function calls (the advisor's own calls among them): no index of
         // ours can help, and their time would only dilute the 0.3 % step rule.
       } else {
-        wq->columns = w.columns;
-        wq->ncolumns = w.count;
+        wq->columns = w.candidates.items;
+        wq->ncolumns = w.candidates.count;
+        wq->referenced = w.referenced.items;
+        wq->nreferenced = w.referenced.count;
         ++n;
       }
     }

@@ -32,6 +32,9 @@ struct WorkloadQuery {
   const char* text;  // the text it was parsed from
   int ncolumns;
   CandidateColumn* columns;
+  // Every column it reads of ordinary tables (use unused): what an index-only scan must cover.
+  int nreferenced;
+  CandidateColumn* referenced;
 };
 
 // Reads this database's tracked statements with at least min_calls calls and min_total_ms total

@@ -43,13 +43,21 @@ namespace index_selection {
 constexpr double kMinStepGain = 0.003;  // a step must lower the total cost by 0.3 %
 
 // A btree index: a table and its key columns in order (relation OID and attnums in practice).
+// `include` holds INCLUDE columns (carried in leaf tuples only, for index-only scans).
 struct Index {
   uint32_t table = 0;
   std::vector<int> columns;
+  std::vector<int> include;
+  Index() = default;
+  Index(uint32_t t, std::vector<int> keys, std::vector<int> inc = {})
+      : table(t), columns(std::move(keys)), include(std::move(inc)) {}
   bool operator<(const Index& o) const {
-    return table != o.table ? table < o.table : columns < o.columns;
+    if (table != o.table) return table < o.table;
+    return columns != o.columns ? columns < o.columns : include < o.include;
   }
-  bool operator==(const Index& o) const { return table == o.table && columns == o.columns; }
+  bool operator==(const Index& o) const {
+    return table == o.table && columns == o.columns && include == o.include;
+  }
   bool operator!=(const Index& o) const { return !(*this == o); }
 };
 
@@ -67,9 +75,10 @@ struct Query {
   double weight = 1;
   std::vector<ColumnRef> columns;
   std::vector<uint32_t> tables;  // every table it reads (at least those of `columns`)
-  // Multi-column indexes the query's shape suggests (equality columns first, then a range or
-  // sort column): also tried as new indexes at every step, because growing one column at a
-  // time can settle on a worse column order (a sort column first) before it gets there.
+  // Indexes the query's shape suggests (equality columns first, then a range or sort column;
+  // possibly with INCLUDE columns for an index-only scan): also tried as new indexes at every
+  // step, because growing one column at a time can settle on a worse column order (a sort
+  // column first) before it gets there, and never adds INCLUDE columns.
   std::vector<Index> composites;
 };
 
@@ -252,13 +261,15 @@ class Selector {
     std::set<Index> composites;
     for (const Query& q : queries_) composites.insert(q.composites.begin(), q.composites.end());
     for (const Index& ix : composites) {
-      if (ix.columns.size() > 1 && !present.count(ix))
+      if ((ix.columns.size() > 1 || !ix.include.empty()) && !present.count(ix))
         consider(best, chosen, ix, -1, costs, used, min_benefit);
     }
     for (size_t k = 0; k < chosen.size(); ++k) {
       for (int column : widenings(chosen[k])) {
         Index wider = chosen[k];
         wider.columns.push_back(column);
+        wider.include.erase(std::remove(wider.include.begin(), wider.include.end(), column),
+                            wider.include.end());
         if (!present.count(wider))
           consider(best, chosen, wider, static_cast<int>(k), costs, used, min_benefit);
       }
