@@ -14,6 +14,7 @@
 #include "pure/index_selection.hpp"
 
 #include <map>
+#include <unordered_map>
 
 namespace azora::advisor {
 namespace {
@@ -63,9 +64,7 @@ class WhatIfOracle : public sel::CostOracle {
       : queries_(queries), defs_(defs), scratch_(scratch) {}
 
   double cost(const sel::Query& q, const std::vector<sel::Index>& indexes) override {
-    std::vector<sel::Index> key_set = indexes;
-    std::sort(key_set.begin(), key_set.end());
-    auto key = std::make_pair(q.id, key_set);
+    std::string key = sel::memo_key(q.id, indexes);
     auto known = costs_.find(key);
     if (known != costs_.end()) return known->second;
     double c = plan(q, indexes);
@@ -112,7 +111,7 @@ class WhatIfOracle : public sel::CostOracle {
   MemoryContext scratch_;
   std::map<sel::Index, HypoIndex> defined_;  // node-based: pointers stay valid
   // Costs shared by every strategy run over this oracle (the selection keeps its own too).
-  std::map<std::pair<int64_t, std::vector<sel::Index>>, double> costs_;
+  std::unordered_map<std::string, double> costs_;
   Oid next_oid_ = FirstNormalObjectId;
   int64 plans_ = 0;
 };

@@ -9,7 +9,8 @@
 // The search. Start with no index. Each step considers (a) a new single-column index on a
 // column some query can use, (b) widening an index chosen earlier by one more column that a
 // query uses together with all of its columns (the widened index replaces the narrower one),
-// and (c) a multi-column index a query's shape suggests (Query::composites).
+// (c) a multi-column index a query's shape suggests (Query::composites), and (d) replacing a
+// chosen index by a suggested covering variant (same keys plus INCLUDE columns).
 // A step's benefit is the drop of the total weighted workload cost, its price the bytes it adds;
 // among the steps that fit the budget and lower the total cost by at least kMinStepGain (0.3 %),
 // the one with the best benefit per byte is taken; the search stops when there is none.
@@ -34,6 +35,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -60,6 +62,23 @@ struct Index {
   }
   bool operator!=(const Index& o) const { return !(*this == o); }
 };
+
+// A compact, canonical memo key for (query, index set): the indexes sorted, their numbers
+// packed as bytes. Memo tables hold hundreds of thousands of entries on a 1000-statement
+// workload, so the key is a flat string rather than a vector of vectors.
+inline std::string memo_key(int64_t query, std::vector<Index> indexes) {
+  std::sort(indexes.begin(), indexes.end());
+  std::string key;
+  auto put = [&key](int64_t v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(query);
+  for (const Index& ix : indexes) {
+    put(static_cast<int64_t>(ix.table));
+    put(static_cast<int64_t>(ix.columns.size()) | (static_cast<int64_t>(ix.include.size()) << 32));
+    for (int c : ix.columns) put(c);
+    for (int c : ix.include) put(c);
+  }
+  return key;
+}
 
 struct ColumnRef {
   uint32_t table = 0;
@@ -184,7 +203,7 @@ class Selector {
     for (const Index& ix : chosen)
       if (touches(q, ix.table)) relevant.push_back(ix);
     std::sort(relevant.begin(), relevant.end());
-    auto key = std::make_pair(i, relevant);
+    std::string key = memo_key(static_cast<int64_t>(i), relevant);
     auto found = memo_.find(key);
     if (found != memo_.end()) {
       ++cache_hits_;
@@ -258,11 +277,34 @@ class Selector {
       Index single{c.table, {c.column}};
       if (!present.count(single)) consider(best, chosen, single, -1, costs, used, min_benefit);
     }
+    // Key-only composites all count; of the covering variants (same keys plus INCLUDE columns)
+    // only the heaviest query's per key set, so each chosen index has at most one to try.
     std::set<Index> composites;
-    for (const Query& q : queries_) composites.insert(q.composites.begin(), q.composites.end());
+    std::map<std::pair<uint32_t, std::vector<int>>, std::pair<double, Index>> covering;
+    for (const Query& q : queries_) {
+      for (const Index& ix : q.composites) {
+        if (ix.include.empty()) {
+          composites.insert(ix);
+          continue;
+        }
+        auto& slot = covering[{ix.table, ix.columns}];
+        if (slot.second.columns.empty() || q.weight > slot.first) slot = {q.weight, ix};
+      }
+    }
+    for (const auto& entry : covering) composites.insert(entry.second.second);
     for (const Index& ix : composites) {
-      if ((ix.columns.size() > 1 || !ix.include.empty()) && !present.count(ix))
-        consider(best, chosen, ix, -1, costs, used, min_benefit);
+      if (present.count(ix)) continue;
+      if (ix.include.empty()) {
+        if (ix.columns.size() > 1) consider(best, chosen, ix, -1, costs, used, min_benefit);
+        continue;
+      }
+      // A covering variant only replaces a chosen index with the same key columns: INCLUDE
+      // columns pay only on top of keys that already pay, and trying every query's covering
+      // variant as a new index would multiply the planner calls of each step.
+      for (size_t k = 0; k < chosen.size(); ++k) {
+        if (chosen[k].table == ix.table && chosen[k].columns == ix.columns)
+          consider(best, chosen, ix, static_cast<int>(k), costs, used, min_benefit);
+      }
     }
     for (size_t k = 0; k < chosen.size(); ++k) {
       for (int column : widenings(chosen[k])) {
@@ -339,7 +381,7 @@ class Selector {
   std::vector<Query> queries_;
   CostOracle& oracle_;
   Options options_;
-  std::map<std::pair<size_t, std::vector<Index>>, double> memo_;
+  std::unordered_map<std::string, double> memo_;
   std::map<Index, double> sizes_;
   int64_t oracle_calls_ = 0;
   int64_t cache_hits_ = 0;
