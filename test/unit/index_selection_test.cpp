@@ -334,3 +334,24 @@ TEST(IndexSelection, CoveringCompositeWithIncludeColumns) {
   ASSERT_EQ(narrow.picks.size(), 1u);
   EXPECT_EQ(narrow.picks[0].index, index(1, {1}));
 }
+
+// Of several queries' covering variants for the same keys, only the heaviest query's is tried.
+TEST(IndexSelection, OneCoveringVariantPerKeySetTheHeaviestQuerys) {
+  CoveringOracle o;  // rewards INCLUDE (2) only
+  is::Query light;
+  light.id = 1;
+  light.weight = 1;
+  light.columns = {{1, 1}};
+  light.composites = {is::Index(1, {1}, {2})};
+  is::Query heavy = light;
+  heavy.id = 2;
+  heavy.weight = 5;
+  heavy.composites = {is::Index(1, {1}, {3})};  // covers nothing the oracle rewards
+  auto r = is::select_indexes({light, heavy}, o, {});
+  ASSERT_EQ(r.picks.size(), 1u);
+  EXPECT_EQ(r.picks[0].index, index(1, {1}));  // the rewarded variant was never tried
+  heavy.weight = 0.5;                          // now the light query's variant is the one
+  auto r2 = is::select_indexes({light, heavy}, o, {});
+  ASSERT_EQ(r2.picks.size(), 1u);
+  EXPECT_EQ(r2.picks[0].index, is::Index(1, {1}, {2}));
+}
