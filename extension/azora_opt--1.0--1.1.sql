@@ -83,3 +83,136 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 REVOKE ALL ON FUNCTION cache_flush() FROM PUBLIC;
 
 -- ===== Index advisor (docs/extension/advisor.md) ============================================
+
+-- What-if planning: session-local hypothetical btree indexes. Every function acts on the
+-- caller's session only; hypo_create needs SELECT on the table, so they stay open to PUBLIC.
+CREATE FUNCTION hypo_create(ddl text, OUT indexrelid oid, OUT indexname text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_create'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION hypo_list(OUT indexrelid oid, OUT indexname text, OUT relation regclass,
+                          OUT definition text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_list'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION hypo_size(indexrelid oid) RETURNS bigint
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_size'
+LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION hypo_drop(indexrelid oid) RETURNS boolean
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_drop'
+LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION hypo_reset() RETURNS void
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_reset'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION hypo_hide(index regclass) RETURNS boolean
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_hide'
+LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION hypo_unhide(index regclass) RETURNS boolean
+AS 'MODULE_PATHNAME', 'azora_advisor_hypo_unhide'
+LANGUAGE C VOLATILE STRICT;
+
+-- Index advice for the tracked workload of this database (docs/extension/advisor.md). Plans
+-- only statements whose texts the caller may see, on tables the caller may SELECT from.
+CREATE FUNCTION advise_indexes(budget_bytes bigint DEFAULT NULL,
+                               min_improvement float8 DEFAULT 0.10,
+                               OUT ddl text, OUT relation regclass, OUT columns text[],
+                               OUT index_bytes bigint, OUT queryids bigint[],
+                               OUT cost_before float8, OUT cost_after float8,
+                               OUT improvement float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'azora_advisor_advise_indexes'
+LANGUAGE C VOLATILE;
+
+-- Benchmark helper (docs/benchmarks.md): for each budget, the workload cost the advisor reaches
+-- and the two baselines of issue 9 (one single-column index per qual column; a Dexter-style
+-- per-query pass), all costed by the same what-if planning; plus plan calls and their rate.
+CREATE FUNCTION _advise_compare(budgets bigint[],
+                                OUT budget bigint, OUT statements integer,
+                                OUT no_index_cost float8, OUT advisor_cost float8,
+                                OUT single_column_cost float8, OUT dexter_cost float8,
+                                OUT advisor_bytes bigint, OUT single_column_bytes bigint,
+                                OUT dexter_bytes bigint, OUT plans bigint, OUT seconds float8,
+                                OUT plans_per_second float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'azora_advisor_compare'
+LANGUAGE C VOLATILE STRICT;
+REVOKE ALL ON FUNCTION _advise_compare(bigint[]) FROM PUBLIC;
+
+-- Indexes never scanned since the statistics were reset, on tables the caller may SELECT from:
+-- candidates to drop. Unique, primary-key, exclusion and constraint-backing indexes are left
+-- out (dropping them changes what the database enforces), as are invalid ones.
+CREATE FUNCTION unused_indexes(OUT index regclass, OUT relation regclass, OUT index_bytes bigint,
+                               OUT idx_scan bigint, OUT stats_reset timestamptz,
+                               OUT drop_ddl text, OUT reason text)
+RETURNS SETOF record
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT s.indexrelid::regclass, s.relid::regclass, pg_relation_size(s.indexrelid), s.idx_scan,
+         d.stats_reset, format('DROP INDEX CONCURRENTLY %s', s.indexrelid::regclass),
+         CASE WHEN d.stats_reset IS NULL
+              THEN 'never scanned since the statistics were last reset'
+              ELSE format('never scanned since the statistics reset at %s', d.stats_reset) END
+  FROM pg_stat_user_indexes s
+  JOIN pg_index i ON i.indexrelid = s.indexrelid
+  CROSS JOIN (SELECT db.stats_reset FROM pg_stat_database db
+              WHERE db.datname = current_database()) d
+  WHERE s.idx_scan = 0 AND i.indisvalid
+    AND NOT (i.indisunique OR i.indisprimary OR i.indisexclusion)
+    AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+    AND has_table_privilege(s.relid, 'SELECT')
+  ORDER BY pg_relation_size(s.indexrelid) DESC, s.indexrelid::regclass::text
+$$;
+
+-- Btree indexes another index makes unnecessary: an exact duplicate, or one whose key columns
+-- are a leading prefix of another's with the same predicate, operator classes, collations and
+-- orderings (and no INCLUDE columns of its own). Indexes that enforce something are kept; of two
+-- exact duplicates that enforce nothing, the newer is reported.
+CREATE FUNCTION redundant_indexes(OUT index regclass, OUT relation regclass,
+                                  OUT index_bytes bigint, OUT covered_by regclass,
+                                  OUT drop_ddl text, OUT reason text)
+RETURNS SETOF record
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH ix AS (
+    SELECT i.indexrelid, i.indrelid, i.indnkeyatts AS nkeys, i.indnatts AS natts,
+           (i.indkey::int2[])[0:i.indnkeyatts - 1] AS keys,
+           (i.indclass::oid[])[0:i.indnkeyatts - 1] AS opclasses,
+           (i.indcollation::oid[])[0:i.indnkeyatts - 1] AS collations,
+           (i.indoption::int2[])[0:i.indnkeyatts - 1] AS options,
+           pg_get_expr(i.indpred, i.indrelid) AS pred,
+           i.indexprs IS NOT NULL AS has_exprs,
+           i.indisunique OR i.indisprimary OR i.indisexclusion
+             OR EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid) AS enforces
+    FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid
+    JOIN pg_am am ON am.oid = c.relam
+    WHERE am.amname = 'btree' AND i.indisvalid
+      AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace)
+      AND has_table_privilege(i.indrelid, 'SELECT')
+  )
+  SELECT a.indexrelid::regclass, a.indrelid::regclass, pg_relation_size(a.indexrelid),
+         b.indexrelid::regclass, format('DROP INDEX CONCURRENTLY %s', a.indexrelid::regclass),
+         CASE WHEN a.nkeys = b.nkeys AND a.natts = b.natts
+              THEN format('exact duplicate of %s', b.indexrelid::regclass)
+              ELSE format('its key columns are a leading prefix of %s''s', b.indexrelid::regclass)
+         END
+  FROM ix a
+  JOIN ix b ON b.indrelid = a.indrelid AND b.indexrelid <> a.indexrelid
+  WHERE NOT a.enforces AND NOT a.has_exprs AND NOT b.has_exprs
+    AND a.natts = a.nkeys AND a.nkeys <= b.nkeys
+    AND a.keys = b.keys[1:a.nkeys] AND a.opclasses = b.opclasses[1:a.nkeys]
+    AND a.collations = b.collations[1:a.nkeys] AND a.options = b.options[1:a.nkeys]
+    AND a.pred IS NOT DISTINCT FROM b.pred
+    -- of two exact duplicates that both enforce nothing, report only the newer one
+    AND NOT (a.nkeys = b.nkeys AND a.natts = b.natts AND NOT b.enforces
+             AND a.indexrelid < b.indexrelid)
+  ORDER BY a.indexrelid::regclass::text, b.indexrelid::regclass::text
+$$;

@@ -1,6 +1,7 @@
 // module.cpp — the extension's entry point: _PG_init wires GUCs, shared memory and hooks.
 #include "cache/cache.hpp"
 #include "pg.hpp"
+#include "advisor/advisor.hpp"
 #include "hooks/dispatcher.hpp"
 #include "shmem.hpp"
 #include "tracker/tracker.hpp"
@@ -24,6 +25,7 @@ void _PG_init(void) {
   // the dispatcher's order (docs/architecture.md): tracker, then cache, then advisor.
   azora::tracker::init();
   azora::cache::init();
+  azora::advisor::init();
   MarkGUCPrefixReserved("azora_opt");
   azora::install_shmem_hooks();
   azora::hooks::install();

@@ -9,6 +9,9 @@ stage="$AZORA_TMP/regress"
 rm -rf "$stage"
 mkdir -p "$stage/test"
 cp -r "$root/Makefile" "$root/sql" "$root/expected" "$stage/"
+# Tests that need the reference workload load it with \i scripts/elearning.sql.
+mkdir -p "$stage/scripts"
+cp "$root/scripts/elearning.sql" "$stage/scripts/"
 cp -r "$root/test/isolation" "$stage/test/"
 if [ "$(id -u)" -eq 0 ]; then
   chown -R postgres: "$stage"

@@ -5,6 +5,7 @@
 // its measured build time, then the affected tracked queries re-planned to show what changed.
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "commands.hpp"
@@ -65,6 +66,7 @@ std::optional<double> replan_cost(Connection& conn, const std::string& queryid) 
 
 int advise(Context& ctx) {
   std::optional<std::string> budget = ctx.args().option("--budget");
+  std::string min_improvement = ctx.args().option("--min-improvement").value_or("0.10");
   bool apply = ctx.args().flag("--apply");
   ctx.args().positional();
   Param budget_bytes;
@@ -72,8 +74,8 @@ int advise(Context& ctx) {
   Connection& conn = ctx.primary();
   Result advice = conn.exec_params(
       "SELECT ddl, relation::text AS relation, columns, index_bytes, queryids, cost_before, "
-      "cost_after, improvement FROM azora_opt.advise_indexes($1::bigint)",
-      {budget_bytes});
+      "cost_after, improvement FROM azora_opt.advise_indexes($1::bigint, $2::float8)",
+      {budget_bytes, min_improvement});
   nlohmann::json doc = {{"recommendations", rows_json(advice)}};
   if (ctx.format() == Format::kText) {
     std::vector<std::vector<std::string>> table = {
@@ -92,6 +94,12 @@ int advise(Context& ctx) {
   if (apply) {
     nlohmann::json applied = nlohmann::json::array();
     nlohmann::json replanned = nlohmann::json::array();
+    // Each affected query's plan cost now, to compare with after the indexes exist.
+    std::set<std::string> queryids;
+    for (int r = 0; r < advice.rows(); r++)
+      for (const std::string& q : parse_text_array(advice.value(r, 4))) queryids.insert(q);
+    std::map<std::string, std::optional<double>> before_cost;
+    for (const std::string& q : queryids) before_cost[q] = replan_cost(conn, q);
     for (int r = 0; r < advice.rows(); r++) {
       std::string ddl(advice.value(r, 0));
       std::string relation(advice.value(r, 1));
@@ -124,16 +132,18 @@ int advise(Context& ctx) {
                     pretty_bytes(std::stoll(std::string(advice.value(r, 3)))).c_str());
     }
     // Re-plan each affected query once, now that every index exists.
-    std::set<std::string> queryids;
-    for (int r = 0; r < advice.rows(); r++)
-      for (const std::string& q : parse_text_array(advice.value(r, 4))) queryids.insert(q);
+    auto json_cost = [](const std::optional<double>& c) {
+      return c ? nlohmann::json(*c) : nlohmann::json();
+    };
     for (const std::string& q : queryids) {
       std::optional<double> cost = replan_cost(conn, q);
+      const std::optional<double>& was = before_cost[q];
       replanned.push_back({{"queryid", std::stoll(q)},
-                           {"cost_after", cost ? nlohmann::json(*cost) : nlohmann::json()}});
+                           {"cost_before", json_cost(was)},
+                           {"cost_after", json_cost(cost)}});
       if (ctx.format() == Format::kText) {
-        if (cost) {
-          std::printf("      query %s now plans at cost %.1f\n", q.c_str(), *cost);
+        if (cost && was) {
+          std::printf("      query %s: plan cost %.1f -> %.1f\n", q.c_str(), *was, *cost);
         } else {
           std::printf("      query %s: no parameter-free slowest-call text to re-plan\n",
                       q.c_str());

@@ -114,10 +114,13 @@ const std::vector<Command>& commands() {
        "breakdown.\n",
        report},
       {"plan", "QUERYID", "the plan and text of that query's slowest call", "", plan},
-      {"advise", "[--budget SIZE] [--apply]", "indexes the tracked workload needs (index advisor)",
-       "  --budget SIZE  total size the new indexes may take, e.g. 500MB (default: no limit)\n"
-       "  --apply        create them, one CREATE INDEX CONCURRENTLY at a time, with each build's\n"
-       "                 time, then re-plan the affected tracked queries\n",
+      {"advise", "[--budget SIZE] [--min-improvement X] [--apply]",
+       "indexes the tracked workload needs (index advisor)",
+       "  --budget SIZE          total size the new indexes may take, e.g. 500MB (no limit)\n"
+       "  --min-improvement X    report an index only if it lowers the cost of the queries it\n"
+       "                         helps by at least X (default 0.10 = 10 %)\n"
+       "  --apply                create them, one CREATE INDEX CONCURRENTLY at a time, with each\n"
+       "                         build's time, then re-plan the affected tracked queries\n",
        advise},
       {"indexes", "--unused|--redundant", "existing indexes that are dead weight, with DROPs",
        "  --unused     never scanned since the statistics reset (unique, primary-key and\n"

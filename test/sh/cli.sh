@@ -62,6 +62,31 @@ check "cache invalidate by glob" 0 '^1 cache entry invalidated for cli:\*$' -- "
 check "cache invalidate without a pattern is bad usage" 1 'cache takes' -- "$cli" cache invalidate
 check "cache invalidate with a malformed glob: 22023" 3 '22023' -- "$cli" cache invalidate 'abc\'
 check "cache flush" 0 '^cache flushed \([0-9]+ entries removed\)$' -- "$cli" cache flush
+# Index advisor: advice for a tracked workload on a table without indexes, as text and JSON,
+# bad options, --apply (one line per index with its build time, then the plans before/after),
+# and the unused / redundant reports.
+psql -XAtq -c 'SET client_min_messages = warning' -c 'DROP TABLE IF EXISTS cli_users' \
+  -c 'CREATE TABLE cli_users (id int PRIMARY KEY, email text NOT NULL, grp int)' \
+  -c "INSERT INTO cli_users SELECT g, 'u' || g || '@x.org', g % 10 FROM generate_series(1, 20000) g" \
+  -c 'ANALYZE cli_users'
+for i in 1 2 3; do psql -XAtqc "SELECT id FROM cli_users WHERE email = 'u$i@x.org'" >/dev/null; done
+check "advise shows the index with its DDL" 0 'CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)' -- "$cli" advise
+check "advise --format json" 0 '"ddl": "CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)"' -- "$cli" advise --format json
+check "advise within a tiny budget advises nothing" 0 '^no index would help' -- "$cli" advise --budget 8kB
+check "advise with a zero budget: 22023 and a hint" 3 'SQLSTATE 22023' -- "$cli" advise --budget 0
+check "advise with an unknown option is bad usage" 1 "unknown option --frob" -- "$cli" advise --frob
+check "advise with a bad size is bad usage" 1 "unknown size unit" -- "$cli" advise --budget 5parsecs
+applied=$("$cli" advise --apply 2>&1)
+check "advise --apply: a progress line" 0 '^\[1/1\] CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)$' -- echo "$applied"
+check "advise --apply: the build time and size" 0 '^ +built cli_users_email_idx in [0-9.]+ s, ' -- echo "$applied"
+check "advise --apply: the statement re-planned" 0 '^ +query -?[0-9]+: plan cost [0-9.]+ -> [0-9.]+$' -- echo "$applied"
+check "advise --apply: cost fell" 0 '^yes$' -- bash -c "grep -oE 'plan cost [0-9.]+ -> [0-9.]+' <<<'$applied' | awk '{ print (\$3 > \$5) ? \"yes\" : \"no\" }'"
+check "the applied index exists" 0 '^cli_users_email_idx$' -- psql -XAtc "SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'cli_users'::regclass AND NOT indisprimary"
+psql -XAtqc 'CREATE INDEX cli_users_email_dup ON cli_users (email)'
+check "indexes --redundant names the duplicate" 0 'cli_users_email_dup .*DROP INDEX CONCURRENTLY public.cli_users_email_dup' -- "$cli" indexes --redundant
+check "indexes --unused lists a never-scanned index" 0 'cli_users_email_dup' -- "$cli" indexes --unused --format json
+check "indexes without a report is bad usage" 1 'needs exactly one of --unused, --redundant' -- "$cli" indexes
+psql -XAtqc 'DROP TABLE cli_users'
 # Errors the user can act on: a role without privileges, a database without the extension.
 psql -XAtq -c "DROP ROLE IF EXISTS cli_nobody" -c "CREATE ROLE cli_nobody LOGIN"
 check "metrics without privilege: 42501 and a hint" 3 'metrics needs pg_read_all_stats' -- "$cli" -d "$AZORA_PG_CONNINFO user=cli_nobody" metrics

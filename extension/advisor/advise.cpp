@@ -1,0 +1,381 @@
+// advisor/advise.cpp — azora_opt.advise_indexes(): the tracked workload (workload.hpp), costed by
+// what-if planning (what_if.hpp) with candidate indexes sized by the btree model, chosen by the
+// budgeted greedy search (pure/index_selection.hpp).
+//
+// Weighting: each statement counts with its measured total time (calls x mean time) rescaled
+// by the planner: weight = total_ms / cost without new indexes, so the workload cost before is
+// the measured time in ms and after is that time as the planner expects it with the indexes.
+#include "advisor/hypo_define.hpp"
+#include "advisor/size_estimate.hpp"
+#include "advisor/what_if.hpp"
+#include "advisor/workload.hpp"
+#include "boundary.hpp"
+#include "pure/index_baselines.hpp"
+#include "pure/index_selection.hpp"
+
+#include <map>
+#include <unordered_map>
+
+namespace azora::advisor {
+namespace {
+
+namespace sel = index_selection;
+
+// "CREATE INDEX [CONCURRENTLY] ON schema.table (a, b) [INCLUDE (c)]", identifiers quoted.
+char* index_ddl(Oid relid, const std::vector<int>& columns, const std::vector<int>& include,
+                bool concurrently) {
+  StringInfoData buf;
+  initStringInfo(&buf);
+  appendStringInfo(&buf, "CREATE INDEX %sON %s (", concurrently ? "CONCURRENTLY " : "",
+                   quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+                                              get_rel_name(relid)));
+  for (size_t i = 0; i < columns.size(); ++i) {
+    appendStringInfo(
+        &buf, "%s%s", i > 0 ? ", " : "",
+        quote_identifier(get_attname(relid, static_cast<AttrNumber>(columns[i]), false)));
+  }
+  appendStringInfoChar(&buf, ')');
+  for (size_t i = 0; i < include.size(); ++i) {
+    appendStringInfo(
+        &buf, "%s%s", i > 0 ? ", " : " INCLUDE (",
+        quote_identifier(get_attname(relid, static_cast<AttrNumber>(include[i]), false)));
+  }
+  if (!include.empty()) appendStringInfoChar(&buf, ')');
+  return buf.data;
+}
+
+// The planner's total cost of one statement with `n` candidate indexes; all planner memory is
+// freed before returning.
+double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, MemoryContext scratch) {
+  MemoryContext old = MemoryContextSwitchTo(scratch);
+  auto* copy = static_cast<Query*>(copyObjectImpl(wq->query));
+  PlannedStmt* plan = plan_what_if(copy, wq->text, items, n);
+  double cost = plan->planTree->total_cost;
+  MemoryContextSwitchTo(old);
+  MemoryContextReset(scratch);
+  return cost;
+}
+
+// What-if planning as the selection's cost oracle. Candidate indexes are defined once each
+// (through the same CREATE INDEX path as hypo_create) and keep their size estimate.
+class WhatIfOracle : public sel::CostOracle {
+ public:
+  WhatIfOracle(const WorkloadQuery* queries, MemoryContext defs, MemoryContext scratch)
+      : queries_(queries), defs_(defs), scratch_(scratch) {}
+
+  double cost(const sel::Query& q, const std::vector<sel::Index>& indexes) override {
+    std::string key = sel::memo_key(q.id, indexes);
+    auto known = costs_.find(key);
+    if (known != costs_.end()) return known->second;
+    double c = plan(q, indexes);
+    costs_.emplace(std::move(key), c);
+    return c;
+  }
+
+  double plan(const sel::Query& q, const std::vector<sel::Index>& indexes) {
+    std::vector<HypoIndex*> items;
+    for (const sel::Index& ix : indexes) items.push_back(hypo(ix));
+    const WorkloadQuery* wq = &queries_[q.id];
+    HypoIndex* const* data = items.data();
+    int n = static_cast<int>(items.size());
+    MemoryContext scratch = scratch_;
+    ++plans_;
+    return pg_call([wq, data, n, scratch] { return plan_cost(wq, data, n, scratch); });
+  }
+
+  double size_bytes(const sel::Index& ix) override {
+    HypoIndex* h = hypo(ix);
+    pg_call([h] { estimate(h, table_tuples(h->relid), 1.0); });
+    return static_cast<double>(h->pages) * BLCKSZ;
+  }
+
+  int64 plans() const { return plans_; }
+
+ private:
+  HypoIndex* hypo(const sel::Index& ix) {
+    auto found = defined_.find(ix);
+    if (found != defined_.end()) return &found->second;
+    HypoIndex h;
+    MemoryContext defs = defs_;
+    const sel::Index* index = &ix;
+    pg_call([&h, defs, index] {
+      define_hypo_index(index_ddl(index->table, index->columns, index->include, false), defs, &h);
+    });
+    next_oid_ = allocate_oid(next_oid_);
+    h.oid = next_oid_;
+    return &defined_.emplace(ix, h).first->second;
+  }
+
+  const WorkloadQuery* queries_;
+  MemoryContext defs_;
+  MemoryContext scratch_;
+  std::map<sel::Index, HypoIndex> defined_;  // node-based: pointers stay valid
+  // Costs shared by every strategy run over this oracle (the selection keeps its own too).
+  std::unordered_map<std::string, double> costs_;
+  Oid next_oid_ = FirstNormalObjectId;
+  int64 plans_ = 0;
+};
+
+// Per table of the query: its equality columns in the order the query names them, then its
+// first range column or else its first sort column — the order a btree serves them in; and the
+// same with the other columns it reads of that table as INCLUDE columns (at most three), which
+// lets an index-only scan answer it where the visibility map allows.
+constexpr size_t kMaxIncludeColumns = 3;
+
+std::vector<sel::Index> composites(const WorkloadQuery& wq) {
+  std::vector<sel::Index> out;
+  std::vector<Oid> done;
+  for (int c = 0; c < wq.ncolumns; ++c) {
+    Oid relid = wq.columns[c].relid;
+    if (std::find(done.begin(), done.end(), relid) != done.end()) continue;
+    done.push_back(relid);
+    std::vector<int> keys;
+    for (int k = 0; k < wq.ncolumns; ++k)
+      if (wq.columns[k].relid == relid && wq.columns[k].use == kEquality)
+        keys.push_back(wq.columns[k].attnum);
+    for (ColumnUse use : {kRange, kSort}) {
+      auto found = std::find_if(wq.columns, wq.columns + wq.ncolumns, [relid, use](auto& col) {
+        return col.relid == relid && col.use == use;
+      });
+      if (found != wq.columns + wq.ncolumns) {
+        keys.push_back(found->attnum);
+        break;
+      }
+    }
+    if (keys.empty() || keys.size() > INDEX_MAX_KEYS) continue;
+    if (keys.size() > 1) out.emplace_back(relid, keys);
+    std::vector<int> include;
+    for (int r = 0; r < wq.nreferenced; ++r) {
+      int attnum = wq.referenced[r].attnum;
+      if (wq.referenced[r].relid == relid &&
+          std::find(keys.begin(), keys.end(), attnum) == keys.end())
+        include.push_back(attnum);
+    }
+    if (!include.empty() && include.size() <= kMaxIncludeColumns &&
+        keys.size() + include.size() <= INDEX_MAX_KEYS)
+      out.emplace_back(relid, keys, include);
+  }
+  return out;
+}
+
+struct Row {
+  std::string ddl;
+  Oid relid;
+  std::vector<std::string> columns;
+  int64 bytes;
+  std::vector<int64> queryids;
+  double before, after, improvement;
+};
+
+void check_arguments(double budget, double min_improvement) {
+  if (!(budget > 0)) {
+    throw Error(ERRCODE_INVALID_PARAMETER_VALUE, "budget_bytes must be greater than zero",
+                "Pass NULL for no limit, or a size such as pg_size_bytes('500 MB').");
+  }
+  if (!(min_improvement >= 0 && min_improvement < 1)) {
+    throw Error(ERRCODE_INVALID_PARAMETER_VALUE, "min_improvement must be from 0 up to 1",
+                "0.10 reports indexes that lower their queries' cost by at least 10 %.");
+  }
+}
+
+// The tracked workload as the selection sees it; empty (after a NOTICE) when there is none.
+struct Workload {
+  WorkloadQuery* queries = nullptr;
+  int count = 0;
+  MemoryContext defs = nullptr;
+  MemoryContext scratch = nullptr;
+};
+
+Workload load() {
+  Workload w;
+  w.defs = AllocSetContextCreate(CurrentMemoryContext, "azora_opt advice", ALLOCSET_DEFAULT_SIZES);
+  w.scratch =
+      AllocSetContextCreate(CurrentMemoryContext, "azora_opt advice plans", ALLOCSET_DEFAULT_SIZES);
+  WorkloadQuery* queries = nullptr;
+  int count = 0;
+  pg_call([&queries, &count] { load_workload(&queries, &count); });
+  w.queries = queries;
+  w.count = count;
+  if (count == 0) {
+    pg_call([] {
+      ereport(NOTICE, (errmsg("index advisor: no tracked statements to advise on"),
+                       errhint("Run the workload with azora_opt.track on; statements need "
+                               "azora_opt.advisor_min_calls calls.")));
+    });
+  }
+  return w;
+}
+
+// Selection queries with weights: measured total time over the cost without new indexes.
+std::vector<sel::Query> selection_queries(const Workload& w, WhatIfOracle& oracle) {
+  std::vector<sel::Query> out;
+  for (int i = 0; i < w.count; ++i) {
+    const WorkloadQuery& wq = w.queries[i];
+    sel::Query q;
+    q.id = i;
+    for (int c = 0; c < wq.ncolumns; ++c) {
+      q.columns.push_back({wq.columns[c].relid, wq.columns[c].attnum});
+      q.tables.push_back(wq.columns[c].relid);
+    }
+    q.composites = composites(wq);
+    double base = oracle.cost(q, {});
+    q.weight = base > 0 ? wq.total_ms / base : 0;
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+std::vector<Row> advise(double budget, double min_improvement) {
+  check_arguments(budget, min_improvement);
+  Workload w = load();
+  if (w.count == 0) return {};
+  WhatIfOracle oracle(w.queries, w.defs, w.scratch);
+  std::vector<sel::Query> workload = selection_queries(w, oracle);
+  WorkloadQuery* queries = w.queries;
+  sel::Options options;
+  options.budget_bytes = budget;
+  options.min_improvement = min_improvement;
+  sel::Result result = sel::select_indexes(std::move(workload), oracle, options);
+
+  std::vector<Row> rows;
+  for (const sel::Recommendation& r : result.picks) {
+    Row row;
+    Oid relid = r.index.table;
+    const std::vector<int>* cols = &r.index.columns;
+    const std::vector<int>* include = &r.index.include;
+    row.ddl = pg_call([relid, cols, include] { return index_ddl(relid, *cols, *include, true); });
+    row.relid = relid;
+    for (int c : r.index.columns) {
+      row.columns.push_back(
+          pg_call([relid, c] { return get_attname(relid, static_cast<AttrNumber>(c), false); }));
+    }
+    row.bytes = static_cast<int64>(r.bytes);
+    for (int64 q : r.queries) row.queryids.push_back(queries[q].queryid);
+    row.before = r.cost_before;
+    row.after = r.cost_after;
+    row.improvement = r.improvement;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// One budget of the comparison: the workload cost each strategy reaches within it.
+struct Comparison {
+  double budget;
+  double no_index, advisor, single_column, dexter;
+  double advisor_bytes, single_column_bytes, dexter_bytes;
+};
+
+struct CompareRun {
+  std::vector<Comparison> rows;
+  int statements = 0;
+  int64 plans = 0;
+  double seconds = 0;
+};
+
+CompareRun compare(const std::vector<double>& budgets) {
+  CompareRun run;
+  instr_time start;
+  INSTR_TIME_SET_CURRENT(start);
+  Workload w = load();
+  run.statements = w.count;
+  if (w.count == 0) return run;
+  WhatIfOracle oracle(w.queries, w.defs, w.scratch);
+  std::vector<sel::Query> workload = selection_queries(w, oracle);
+  double no_index = 0;
+  for (const sel::Query& q : workload) no_index += q.weight * oracle.cost(q, {});
+  for (double budget : budgets) {
+    check_arguments(budget, 0);
+    sel::Options options;
+    options.budget_bytes = budget;
+    options.min_improvement = 0;  // the strategies are compared on cost alone
+    sel::Result a = sel::select_indexes(workload, oracle, options);
+    index_baselines::Baseline s = index_baselines::single_column_per_qual(workload, oracle, budget);
+    index_baselines::Baseline d = index_baselines::dexter_style(workload, oracle, budget);
+    run.rows.push_back(Comparison{budget, no_index, a.workload_cost_after, s.workload_cost,
+                                  d.workload_cost, a.total_bytes, s.bytes, d.bytes});
+  }
+  instr_time elapsed;
+  INSTR_TIME_SET_CURRENT(elapsed);
+  INSTR_TIME_SUBTRACT(elapsed, start);
+  run.seconds = INSTR_TIME_GET_DOUBLE(elapsed);
+  run.plans = oracle.plans();
+  return run;
+}
+
+}  // namespace
+}  // namespace azora::advisor
+
+using namespace azora::advisor;
+
+// _advise_compare(budgets): the advisor against the two baselines at each budget (benchmark).
+AZORA_SQL_FUNCTION(azora_advisor_compare) {
+  ArrayType* array = PG_GETARG_ARRAYTYPE_P(0);
+  Datum* elems;
+  bool* nulls;
+  int n;
+  deconstruct_array(array, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
+  std::vector<double> budgets;
+  for (int i = 0; i < n; ++i) {
+    if (nulls[i]) throw azora::Error(ERRCODE_NULL_VALUE_NOT_ALLOWED, "budgets must not be NULL");
+    budgets.push_back(static_cast<double>(DatumGetInt64(elems[i])));
+  }
+  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  CompareRun run = compare(budgets);
+  azora::pg_call([fcinfo] { InitMaterializedSRF(fcinfo, 0); });
+  for (const Comparison& c : run.rows) {
+    const Comparison* r = &c;
+    const CompareRun* all = &run;
+    azora::pg_call([rsinfo, r, all] {
+      Datum values[12] = {Int64GetDatum(static_cast<int64>(r->budget)),
+                          Int32GetDatum(all->statements),
+                          Float8GetDatum(r->no_index),
+                          Float8GetDatum(r->advisor),
+                          Float8GetDatum(r->single_column),
+                          Float8GetDatum(r->dexter),
+                          Int64GetDatum(static_cast<int64>(r->advisor_bytes)),
+                          Int64GetDatum(static_cast<int64>(r->single_column_bytes)),
+                          Int64GetDatum(static_cast<int64>(r->dexter_bytes)),
+                          Int64GetDatum(all->plans),
+                          Float8GetDatum(all->seconds),
+                          Float8GetDatum(all->seconds > 0 ? all->plans / all->seconds : 0)};
+      bool isnull[12] = {};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);
+    });
+  }
+  return (Datum)0;
+}
+
+AZORA_SQL_FUNCTION(azora_advisor_advise_indexes) {
+  double budget = PG_ARGISNULL(0) ? std::numeric_limits<double>::infinity()
+                                  : static_cast<double>(PG_GETARG_INT64(0));
+  double min_improvement = PG_ARGISNULL(1) ? 0.10 : PG_GETARG_FLOAT8(1);
+  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  std::vector<Row> rows = advise(budget, min_improvement);
+  azora::pg_call([fcinfo] { InitMaterializedSRF(fcinfo, 0); });
+  for (const Row& row : rows) {
+    const Row* r = &row;
+    azora::pg_call([rsinfo, r] {
+      Datum* names = static_cast<Datum*>(palloc(sizeof(Datum) * r->columns.size()));
+      for (size_t i = 0; i < r->columns.size(); ++i)
+        names[i] = CStringGetTextDatum(r->columns[i].c_str());
+      Datum* ids =
+          static_cast<Datum*>(palloc(sizeof(Datum) * std::max<size_t>(1, r->queryids.size())));
+      for (size_t i = 0; i < r->queryids.size(); ++i) ids[i] = Int64GetDatum(r->queryids[i]);
+      Datum values[8] = {
+          CStringGetTextDatum(r->ddl.c_str()),
+          ObjectIdGetDatum(r->relid),
+          PointerGetDatum(construct_array(names, static_cast<int>(r->columns.size()), TEXTOID, -1,
+                                          false, TYPALIGN_INT)),
+          Int64GetDatum(r->bytes),
+          PointerGetDatum(construct_array(ids, static_cast<int>(r->queryids.size()), INT8OID, 8,
+                                          FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
+          Float8GetDatum(r->before),
+          Float8GetDatum(r->after),
+          Float8GetDatum(r->improvement)};
+      bool nulls[8] = {false, false, false, false, false, false, false, false};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    });
+  }
+  return (Datum)0;
+}

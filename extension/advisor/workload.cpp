@@ -1,0 +1,294 @@
+// advisor/workload.cpp — tracked statements into plannable queries with candidate columns
+// (see workload.hpp). C-style code: it owns no C++ objects, so ereport may unwind through it.
+#include "advisor/workload.hpp"
+
+namespace azora::advisor {
+
+int min_calls = 2;
+double min_total_ms = 0;
+
+void define_settings() {
+  DefineCustomIntVariable("azora_opt.advisor_min_calls",
+                          "Tracked statements with fewer calls are not advised on.", nullptr,
+                          &min_calls, 2, 1, INT_MAX, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomRealVariable("azora_opt.advisor_min_total_ms",
+                           "Tracked statements with less total execution time (ms) are not "
+                           "advised on.",
+                           nullptr, &min_total_ms, 0, 0, 1e15, PGC_USERSET, GUC_UNIT_MS, nullptr,
+                           nullptr, nullptr);
+}
+
+namespace {
+
+// A growable array of columns, palloc'd in the caller's context.
+struct ColumnList {
+  CandidateColumn* items;
+  int count;
+  int capacity;
+};
+
+struct Walk {
+  List* queries;  // stack of Query*, innermost first
+  ColumnList candidates;
+  ColumnList referenced;
+  bool denied;      // a table the caller cannot SELECT from
+  bool user_table;  // reads at least one ordinary table outside the system schemas
+};
+
+void add_column(ColumnList* list, Oid relid, AttrNumber attnum, ColumnUse use) {
+  for (int i = 0; i < list->count; ++i) {
+    if (list->items[i].relid == relid && list->items[i].attnum == attnum) {
+      if (use < list->items[i].use) list->items[i].use = use;
+      return;
+    }
+  }
+  if (list->count == list->capacity) {
+    list->capacity *= 2;
+    list->items = static_cast<CandidateColumn*>(
+        repalloc(list->items, sizeof(CandidateColumn) * static_cast<size_t>(list->capacity)));
+  }
+  list->items[list->count++] = CandidateColumn{relid, attnum, use};
+}
+
+void add_column(Walk* w, Oid relid, AttrNumber attnum, ColumnUse use) {
+  add_column(&w->candidates, relid, attnum, use);
+}
+
+ColumnList new_list() {
+  return ColumnList{static_cast<CandidateColumn*>(palloc(sizeof(CandidateColumn) * 8)), 0, 8};
+}
+
+bool system_schema(Oid nsp) {
+  if (nsp == PG_CATALOG_NAMESPACE || nsp == PG_TOAST_NAMESPACE) return true;
+  const char* name = get_namespace_name(nsp);
+  return name == nullptr || strcmp(name, "information_schema") == 0 ||
+         strcmp(name, "azora_opt") == 0;
+}
+
+// The table column a Var stands for, when it is a plain column of an ordinary table.
+bool table_column(Walk* w, Node* node, Oid* relid, AttrNumber* attnum) {
+  while (node != nullptr && IsA(node, RelabelType))
+    node = reinterpret_cast<Node*>(reinterpret_cast<RelabelType*>(node)->arg);
+  if (node == nullptr || !IsA(node, Var)) return false;
+  auto* var = reinterpret_cast<Var*>(node);
+  if (var->varattno <= 0 || static_cast<int>(var->varlevelsup) >= list_length(w->queries))
+    return false;
+  auto* q = static_cast<Query*>(list_nth(w->queries, static_cast<int>(var->varlevelsup)));
+  if (var->varno < 1 || static_cast<int>(var->varno) > list_length(q->rtable)) return false;
+  RangeTblEntry* rte = rt_fetch(var->varno, q->rtable);
+  if (rte->rtekind != RTE_RELATION) return false;
+  char kind = get_rel_relkind(rte->relid);
+  if ((kind != RELKIND_RELATION && kind != RELKIND_MATVIEW) ||
+      system_schema(get_rel_namespace(rte->relid)))
+    return false;
+  if (pg_class_aclcheck(rte->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK) {
+    w->denied = true;
+    return false;
+  }
+  *relid = rte->relid;
+  *attnum = var->varattno;
+  return true;
+}
+
+// Whether opno is one of btree's comparison operators for the column's type, and which.
+bool btree_operator(Oid opno, Oid relid, AttrNumber attnum, ColumnUse* use) {
+  Oid typid = get_atttype(relid, attnum);
+  Oid opclass = GetDefaultOpClass(typid, BTREE_AM_OID);
+  if (!OidIsValid(opclass)) return false;
+  int strategy = get_op_opfamily_strategy(opno, get_opclass_family(opclass));
+  if (strategy == 0) return false;
+  *use = strategy == BTEqualStrategyNumber ? kEquality : kRange;
+  return true;
+}
+
+// A value the index condition can compare with: anything not a column of the same table.
+bool comparable_side(Node* other) {
+  return other != nullptr && !contain_volatile_functions(other);
+}
+
+bool walk(Node* node, void* context);
+
+// PostgreSQL's walkers take an untyped function pointer; going through void (*)() is the
+// conversion GCC accepts without -Wcast-function-type.
+bool (*walker_fn())() {
+  return reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(walk));
+}
+
+void walk_sort_clauses(Walk* w, Query* q, List* clauses) {
+  ListCell* lc;
+  foreach (lc, clauses) {
+    auto* sgc = static_cast<SortGroupClause*>(lfirst(lc));
+    Node* expr = get_sortgroupclause_expr(sgc, q->targetList);
+    Oid relid;
+    AttrNumber attnum;
+    if (table_column(w, expr, &relid, &attnum)) add_column(w, relid, attnum, kSort);
+  }
+}
+
+bool walk(Node* node, void* context) {
+  auto* w = static_cast<Walk*>(context);
+  if (node == nullptr) return false;
+  if (IsA(node, Query)) {
+    auto* q = reinterpret_cast<Query*>(node);
+    w->queries = lcons(q, w->queries);
+    ListCell* lc;
+    foreach (lc, q->rtable) {
+      auto* rte = static_cast<RangeTblEntry*>(lfirst(lc));
+      if (rte->rtekind == RTE_RELATION && !system_schema(get_rel_namespace(rte->relid)))
+        w->user_table = true;
+    }
+    walk_sort_clauses(w, q, q->sortClause);
+    walk_sort_clauses(w, q, q->groupClause);
+    query_tree_walker(q, walker_fn(), w, 0);
+    w->queries = list_delete_first(w->queries);
+    return false;
+  }
+  Oid relid;
+  AttrNumber attnum;
+  if (IsA(node, Var)) {
+    if (table_column(w, node, &relid, &attnum)) add_column(&w->referenced, relid, attnum, kSort);
+    return false;
+  }
+  if (IsA(node, OpExpr)) {
+    auto* op = reinterpret_cast<OpExpr*>(node);
+    if (list_length(op->args) == 2) {
+      Node* left = static_cast<Node*>(linitial(op->args));
+      Node* right = static_cast<Node*>(lsecond(op->args));
+      for (int side = 0; side < 2; ++side) {
+        Node* column = side == 0 ? left : right;
+        Node* other = side == 0 ? right : left;
+        ColumnUse use;
+        if (table_column(w, column, &relid, &attnum) && comparable_side(other) &&
+            btree_operator(op->opno, relid, attnum, &use))
+          add_column(w, relid, attnum, use);
+      }
+    }
+  } else if (IsA(node, ScalarArrayOpExpr)) {
+    auto* op = reinterpret_cast<ScalarArrayOpExpr*>(node);
+    ColumnUse use;
+    if (op->useOr && table_column(w, static_cast<Node*>(linitial(op->args)), &relid, &attnum) &&
+        btree_operator(op->opno, relid, attnum, &use))
+      add_column(w, relid, attnum, kEquality);
+  } else if (IsA(node, NullTest)) {
+    auto* test = reinterpret_cast<NullTest*>(node);
+    if (test->nulltesttype == IS_NULL &&
+        table_column(w, reinterpret_cast<Node*>(test->arg), &relid, &attnum))
+      add_column(w, relid, attnum, kEquality);
+  }
+  return expression_tree_walker(node, walker_fn(), w);
+}
+
+void skip(int64 queryid, const char* reason) {
+  ereport(NOTICE, (errmsg("index advisor: query %lld skipped: %s", static_cast<long long>(queryid),
+                          reason)));
+}
+
+// Parses `text` into one plannable statement inside a subtransaction, so a statement that no
+// longer parses (a dropped table, a changed column) is skipped instead of failing the call.
+Query* parse_statement(int64 queryid, const char* text) {
+  MemoryContext caller = CurrentMemoryContext;
+  ResourceOwner owner = CurrentResourceOwner;
+  Query* volatile result = nullptr;
+  BeginInternalSubTransaction(nullptr);
+  MemoryContextSwitchTo(caller);
+  PG_TRY();
+  {
+    List* raw = pg_parse_query(text);
+    if (list_length(raw) != 1) {
+      skip(queryid, "its text holds several statements");
+    } else {
+      Oid* types = nullptr;
+      int ntypes = 0;
+      List* queries = pg_analyze_and_rewrite_varparams(static_cast<RawStmt*>(linitial(raw)), text,
+                                                       &types, &ntypes, nullptr);
+      auto* q = list_length(queries) == 1 ? static_cast<Query*>(linitial(queries)) : nullptr;
+      if (q != nullptr && q->commandType == CMD_UTILITY) {
+        // EXPLAIN, SET, DDL...: never index candidates, left out without a word.
+      } else if (q == nullptr || (q->commandType != CMD_SELECT && q->commandType != CMD_UPDATE &&
+                                  q->commandType != CMD_DELETE)) {
+        skip(queryid, "not a SELECT, UPDATE or DELETE");
+      } else {
+        // Plan it once as a probe: a statement that does not plan is skipped here.
+        (void)planner(static_cast<Query*>(copyObjectImpl(q)), text, CURSOR_OPT_PARALLEL_OK,
+                      nullptr);
+        result = q;
+      }
+    }
+    ReleaseCurrentSubTransaction();
+  }
+  PG_CATCH();
+  {
+    MemoryContextSwitchTo(caller);
+    ErrorData* error = CopyErrorData();
+    FlushErrorState();
+    RollbackAndReleaseCurrentSubTransaction();
+    skip(queryid, psprintf("it no longer parses or plans (%s)", error->message));
+    result = nullptr;
+  }
+  PG_END_TRY();
+  MemoryContextSwitchTo(caller);
+  CurrentResourceOwner = owner;
+  return result;
+}
+
+}  // namespace
+
+void load_workload(WorkloadQuery** out, int* count) {
+  MemoryContext caller = CurrentMemoryContext;
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "index advisor: SPI_connect failed");
+  Datum args[2] = {Int64GetDatum(min_calls), Float8GetDatum(min_total_ms)};
+  Oid types[2] = {INT8OID, FLOAT8OID};
+  int rc = SPI_execute_with_args(
+      "SELECT q.queryid, q.total_exec_time,"
+      "       coalesce((SELECT p.source_text FROM azora_opt.query_plan(q.queryid) p"
+      "                  WHERE p.userid = q.userid AND p.dbid = q.dbid"
+      "                    AND p.toplevel = q.toplevel LIMIT 1), q.query)"
+      "  FROM azora_opt.queries q"
+      " WHERE q.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+      "   AND q.queryid IS NOT NULL AND q.calls >= $1 AND q.total_exec_time >= $2"
+      " ORDER BY q.total_exec_time DESC, q.queryid",
+      2, types, args, nullptr, true, 0);
+  if (rc != SPI_OK_SELECT) elog(ERROR, "index advisor: reading the tracked statements failed");
+  uint64 rows = SPI_processed;
+  // Results go to the caller's context: SPI_finish frees SPI's.
+  auto* queries = static_cast<WorkloadQuery*>(
+      MemoryContextAllocZero(caller, sizeof(WorkloadQuery) * std::max<uint64>(rows, 1)));
+  int n = 0;
+  SPITupleTable* table = SPI_tuptable;
+  for (uint64 r = 0; r < rows; ++r) {
+    bool null_id, null_ms, null_text;
+    HeapTuple tuple = table->vals[r];
+    Datum id = SPI_getbinval(tuple, table->tupdesc, 1, &null_id);
+    Datum ms = SPI_getbinval(tuple, table->tupdesc, 2, &null_ms);
+    Datum source = SPI_getbinval(tuple, table->tupdesc, 3, &null_text);
+    if (null_id || null_ms || null_text) continue;
+    MemoryContext spi = MemoryContextSwitchTo(caller);
+    WorkloadQuery* wq = &queries[n];
+    wq->queryid = DatumGetInt64(id);
+    wq->total_ms = DatumGetFloat8(ms);
+    wq->text = TextDatumGetCString(source);
+    wq->query = parse_statement(wq->queryid, wq->text);
+    if (wq->query != nullptr) {
+      Walk w{NIL, new_list(), new_list(), false, false};
+      walk(reinterpret_cast<Node*>(wq->query), &w);
+      if (w.denied) {
+        skip(wq->queryid, "it reads a table you cannot SELECT from");
+      } else if (!w.user_table) {
+        // Catalog reads, function calls (the advisor's own calls among them): no index of
+        // ours can help, and their time would only dilute the 0.3 % step rule.
+      } else {
+        wq->columns = w.candidates.items;
+        wq->ncolumns = w.candidates.count;
+        wq->referenced = w.referenced.items;
+        wq->nreferenced = w.referenced.count;
+        ++n;
+      }
+    }
+    MemoryContextSwitchTo(spi);
+  }
+  SPI_finish();
+  *out = queries;
+  *count = n;
+}
+
+}  // namespace azora::advisor

@@ -1,0 +1,395 @@
+// index_selection.hpp — chooses a set of btree indexes for a whole workload under a size
+// budget: a greedy search in the spirit of Extend (Schlosser et al., ICDE 2019) over an abstract
+// cost oracle.
+//
+// PostgreSQL-free so GoogleTest can prove it with synthetic oracles whose best answer is known
+// (test/unit/index_selection_test.cpp); the advisor (extension/advisor/) plugs in what-if
+// planning as the oracle and the btree size model (btree_size.hpp) as the index size.
+//
+// The search. Start with no index. Each step considers (a) a new single-column index on a
+// column some query can use, (b) widening an index chosen earlier by one more column that a
+// query uses together with all of its columns (the widened index replaces the narrower one),
+// (c) a multi-column index a query's shape suggests (Query::composites), and (d) replacing a
+// chosen index by a suggested covering variant (same keys plus INCLUDE columns).
+// A step's benefit is the drop of the total weighted workload cost, its price the bytes it adds;
+// among the steps that fit the budget and lower the total cost by at least kMinStepGain (0.3 %),
+// the one with the best benefit per byte is taken; the search stops when there is none.
+// Because a query is costed against every chosen index of its tables at once, an index that
+// serves several queries is found once and paid for once (per-query advisors pay it per query).
+//
+// Costs are memoised per (query, the chosen indexes on the tables it touches), and a step
+// re-costs only the queries that use the index's leading column, so the oracle (a planner call)
+// runs once per distinct situation that can matter. The final workload cost and every reported
+// figure are computed exactly, over all queries.
+//
+// Afterwards every chosen index must lower the cost of the queries it helps by at least
+// min_improvement, judged against the rest of the chosen set: the weakest index below it is
+// dropped and the others re-judged, so an index whose benefit another chosen index already
+// provides is not reported.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace azora {
+namespace index_selection {
+
+constexpr double kMinStepGain = 0.003;  // a step must lower the total cost by 0.3 %
+
+// A btree index: a table and its key columns in order (relation OID and attnums in practice).
+// `include` holds INCLUDE columns (carried in leaf tuples only, for index-only scans).
+struct Index {
+  uint32_t table = 0;
+  std::vector<int> columns;
+  std::vector<int> include;
+  Index() = default;
+  Index(uint32_t t, std::vector<int> keys, std::vector<int> inc = {})
+      : table(t), columns(std::move(keys)), include(std::move(inc)) {}
+  bool operator<(const Index& o) const {
+    if (table != o.table) return table < o.table;
+    return columns != o.columns ? columns < o.columns : include < o.include;
+  }
+  bool operator==(const Index& o) const {
+    return table == o.table && columns == o.columns && include == o.include;
+  }
+  bool operator!=(const Index& o) const { return !(*this == o); }
+};
+
+// A compact, canonical memo key for (query, index set): the indexes sorted, their numbers
+// packed as bytes. Memo tables hold hundreds of thousands of entries on a 1000-statement
+// workload, so the key is a flat string rather than a vector of vectors.
+inline std::string memo_key(int64_t query, std::vector<Index> indexes) {
+  std::sort(indexes.begin(), indexes.end());
+  std::string key;
+  auto put = [&key](int64_t v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(query);
+  for (const Index& ix : indexes) {
+    put(static_cast<int64_t>(ix.table));
+    put(static_cast<int64_t>(ix.columns.size()) | (static_cast<int64_t>(ix.include.size()) << 32));
+    for (int c : ix.columns) put(c);
+    for (int c : ix.include) put(c);
+  }
+  return key;
+}
+
+struct ColumnRef {
+  uint32_t table = 0;
+  int column = 0;
+  bool operator<(const ColumnRef& o) const {
+    return table != o.table ? table < o.table : column < o.column;
+  }
+};
+
+// One tracked query: its weight (calls x mean time) and the columns an index could serve.
+struct Query {
+  int64_t id = 0;
+  double weight = 1;
+  std::vector<ColumnRef> columns;
+  std::vector<uint32_t> tables;  // every table it reads (at least those of `columns`)
+  // Indexes the query's shape suggests (equality columns first, then a range or sort column;
+  // possibly with INCLUDE columns for an index-only scan): also tried as new indexes at every
+  // step, because growing one column at a time can settle on a worse column order (a sort
+  // column first) before it gets there, and never adds INCLUDE columns.
+  std::vector<Index> composites;
+};
+
+// What the search asks: a query's cost with exactly `indexes` added (all on tables it touches,
+// in a canonical order), and an index's size.
+class CostOracle {
+ public:
+  virtual ~CostOracle() = default;
+  virtual double cost(const Query& query, const std::vector<Index>& indexes) = 0;
+  virtual double size_bytes(const Index& index) = 0;
+};
+
+struct Options {
+  double budget_bytes = std::numeric_limits<double>::infinity();  // no limit
+  double min_improvement = 0.10;
+};
+
+struct Recommendation {
+  Index index;
+  double bytes = 0;
+  std::vector<int64_t> queries;  // the queries it helps (their cost rises without it)
+  double cost_before = 0;        // weighted cost of those queries without it (rest chosen)
+  double cost_after = 0;         // ... and with it
+  double improvement = 0;        // 1 - after / before
+};
+
+struct Result {
+  std::vector<Recommendation> picks;  // in the order the search chose them
+  double workload_cost_before = 0;    // total weighted cost with no index added
+  double workload_cost_after = 0;     // with every pick
+  double total_bytes = 0;
+  int64_t oracle_calls = 0;  // cost() calls, i.e. distinct (query, index set) situations
+  int64_t cache_hits = 0;
+  int steps = 0;
+};
+
+// The search state; one object per advice run.
+class Selector {
+ public:
+  Selector(std::vector<Query> queries, CostOracle& oracle, Options options)
+      : queries_(std::move(queries)), oracle_(oracle), options_(options) {
+    if (!(options_.budget_bytes > 0)) throw std::invalid_argument("budget_bytes must be > 0");
+    if (options_.min_improvement < 0 || options_.min_improvement >= 1)
+      throw std::invalid_argument("min_improvement must be in [0, 1)");
+    for (Query& q : queries_) {
+      std::set<uint32_t> tables(q.tables.begin(), q.tables.end());
+      for (const ColumnRef& c : q.columns) tables.insert(c.table);
+      q.tables.assign(tables.begin(), tables.end());
+    }
+  }
+
+  Result run() {
+    Result result;
+    std::vector<Index> chosen;
+    std::vector<double> costs = query_costs(chosen);
+    result.workload_cost_before = total(costs);
+    double used = 0;
+    for (;;) {
+      Step best = best_step(chosen, costs, used, kMinStepGain * total(costs));
+      if (best.benefit <= 0) break;
+      if (best.replaces >= 0) {
+        chosen[best.replaces] = best.index;
+      } else {
+        chosen.push_back(best.index);
+      }
+      used += best.added_bytes;
+      costs = best.costs;
+      ++result.steps;
+    }
+    prune(chosen);
+    result.picks = report(chosen);
+    result.workload_cost_after = total(query_costs(chosen));
+    for (const Recommendation& r : result.picks) result.total_bytes += r.bytes;
+    result.oracle_calls = oracle_calls_;
+    result.cache_hits = cache_hits_;
+    return result;
+  }
+
+ private:
+  struct Step {
+    Index index;
+    int replaces = -1;  // position of the widened index in the chosen set, -1 for a new one
+    double benefit = 0;
+    double added_bytes = 0;
+    double ratio = -1;
+    std::vector<double> costs;
+  };
+
+  double total(const std::vector<double>& costs) const {
+    double sum = 0;
+    for (size_t i = 0; i < queries_.size(); ++i) sum += queries_[i].weight * costs[i];
+    return sum;
+  }
+
+  bool touches(const Query& q, uint32_t table) const {
+    return std::binary_search(q.tables.begin(), q.tables.end(), table);
+  }
+
+  // The memoised cost of query i given the whole chosen set.
+  double cost(size_t i, const std::vector<Index>& chosen) {
+    const Query& q = queries_[i];
+    std::vector<Index> relevant;
+    for (const Index& ix : chosen)
+      if (touches(q, ix.table)) relevant.push_back(ix);
+    std::sort(relevant.begin(), relevant.end());
+    std::string key = memo_key(static_cast<int64_t>(i), relevant);
+    auto found = memo_.find(key);
+    if (found != memo_.end()) {
+      ++cache_hits_;
+      return found->second;
+    }
+    ++oracle_calls_;
+    double c = oracle_.cost(q, relevant);
+    memo_.emplace(std::move(key), c);
+    return c;
+  }
+
+  std::vector<double> query_costs(const std::vector<Index>& chosen) {
+    std::vector<double> costs(queries_.size());
+    for (size_t i = 0; i < queries_.size(); ++i) costs[i] = cost(i, chosen);
+    return costs;
+  }
+
+  double size(const Index& ix) {
+    auto found = sizes_.find(ix);
+    if (found != sizes_.end()) return found->second;
+    double s = oracle_.size_bytes(ix);
+    sizes_.emplace(ix, s);
+    return s;
+  }
+
+  // Costs after a step that adds or widens `index`: only queries that use its leading column
+  // are re-costed — a btree serves a query through its leading column (a condition on it or an
+  // order by it), so the others keep their cost. This is what keeps a step to a few planner
+  // calls per query of the table that could use the index, not one per query of the table.
+  std::vector<double> costs_after(const std::vector<Index>& config, const Index& index,
+                                  const std::vector<double>& current) {
+    std::vector<double> next = current;
+    for (size_t i = 0; i < queries_.size(); ++i)
+      if (uses(queries_[i], index.table, index.columns.front())) next[i] = cost(i, config);
+    return next;
+  }
+
+  static bool uses(const Query& q, uint32_t table, int column) {
+    return std::any_of(q.columns.begin(), q.columns.end(),
+                       [&](const ColumnRef& c) { return c.table == table && c.column == column; });
+  }
+
+  void consider(Step& best, const std::vector<Index>& chosen, const Index& index, int replaces,
+                const std::vector<double>& costs, double used, double min_benefit) {
+    double added = size(index) - (replaces >= 0 ? size(chosen[replaces]) : 0);
+    if (used + added > options_.budget_bytes) return;
+    std::vector<Index> config = chosen;
+    if (replaces >= 0) {
+      config[replaces] = index;
+    } else {
+      config.push_back(index);
+    }
+    std::vector<double> next = costs_after(config, index, costs);
+    double benefit = total(costs) - total(next);
+    double ratio = benefit / std::max(1.0, added);
+    if (benefit > 0 && benefit >= min_benefit && ratio > best.ratio) {
+      best = Step{index, replaces, benefit, added, ratio, std::move(next)};
+    }
+  }
+
+  // The step with the best benefit per byte among those that fit and gain at least
+  // min_benefit: a tiny index with a tiny gain must not end the search while steps that matter
+  // remain.
+  Step best_step(const std::vector<Index>& chosen, const std::vector<double>& costs, double used,
+                 double min_benefit) {
+    Step best;
+    std::set<Index> present(chosen.begin(), chosen.end());
+    std::set<ColumnRef> columns;
+    for (const Query& q : queries_) columns.insert(q.columns.begin(), q.columns.end());
+    for (const ColumnRef& c : columns) {
+      Index single{c.table, {c.column}};
+      if (!present.count(single)) consider(best, chosen, single, -1, costs, used, min_benefit);
+    }
+    // Key-only composites all count; of the covering variants (same keys plus INCLUDE columns)
+    // only the heaviest query's per key set, so each chosen index has at most one to try.
+    std::set<Index> composites;
+    std::map<std::pair<uint32_t, std::vector<int>>, std::pair<double, Index>> covering;
+    for (const Query& q : queries_) {
+      for (const Index& ix : q.composites) {
+        if (ix.include.empty()) {
+          composites.insert(ix);
+          continue;
+        }
+        auto& slot = covering[{ix.table, ix.columns}];
+        if (slot.second.columns.empty() || q.weight > slot.first) slot = {q.weight, ix};
+      }
+    }
+    for (const auto& entry : covering) composites.insert(entry.second.second);
+    for (const Index& ix : composites) {
+      if (present.count(ix)) continue;
+      if (ix.include.empty()) {
+        if (ix.columns.size() > 1) consider(best, chosen, ix, -1, costs, used, min_benefit);
+        continue;
+      }
+      // A covering variant only replaces a chosen index with the same key columns: INCLUDE
+      // columns pay only on top of keys that already pay, and trying every query's covering
+      // variant as a new index would multiply the planner calls of each step.
+      for (size_t k = 0; k < chosen.size(); ++k) {
+        if (chosen[k].table == ix.table && chosen[k].columns == ix.columns)
+          consider(best, chosen, ix, static_cast<int>(k), costs, used, min_benefit);
+      }
+    }
+    for (size_t k = 0; k < chosen.size(); ++k) {
+      for (int column : widenings(chosen[k])) {
+        Index wider = chosen[k];
+        wider.columns.push_back(column);
+        wider.include.erase(std::remove(wider.include.begin(), wider.include.end(), column),
+                            wider.include.end());
+        if (!present.count(wider))
+          consider(best, chosen, wider, static_cast<int>(k), costs, used, min_benefit);
+      }
+    }
+    return best;
+  }
+
+  // Columns some query uses together with every column of `index`, on the same table.
+  std::set<int> widenings(const Index& index) const {
+    std::set<int> out;
+    for (const Query& q : queries_) {
+      std::set<int> mine;
+      for (const ColumnRef& c : q.columns)
+        if (c.table == index.table) mine.insert(c.column);
+      bool all = std::all_of(index.columns.begin(), index.columns.end(),
+                             [&](int c) { return mine.count(c) > 0; });
+      if (!all) continue;
+      for (int c : mine)
+        if (std::find(index.columns.begin(), index.columns.end(), c) == index.columns.end())
+          out.insert(c);
+    }
+    return out;
+  }
+
+  // One index's contribution against the rest of the chosen set.
+  Recommendation judge(const std::vector<Index>& chosen, size_t k) {
+    std::vector<Index> without = chosen;
+    without.erase(without.begin() + static_cast<std::ptrdiff_t>(k));
+    Recommendation r;
+    r.index = chosen[k];
+    r.bytes = size(chosen[k]);
+    for (size_t i = 0; i < queries_.size(); ++i) {
+      if (!touches(queries_[i], chosen[k].table)) continue;
+      double with_it = cost(i, chosen), without_it = cost(i, without);
+      if (with_it < without_it) {
+        r.queries.push_back(queries_[i].id);
+        r.cost_before += queries_[i].weight * without_it;
+        r.cost_after += queries_[i].weight * with_it;
+      }
+    }
+    r.improvement = r.cost_before > 0 ? 1 - r.cost_after / r.cost_before : 0;
+    return r;
+  }
+
+  void prune(std::vector<Index>& chosen) {
+    for (;;) {
+      int weakest = -1;
+      double weakest_gain = options_.min_improvement;
+      for (size_t k = 0; k < chosen.size(); ++k) {
+        double gain = judge(chosen, k).improvement;
+        if (gain < weakest_gain || (weakest < 0 && gain <= 0)) {
+          weakest = static_cast<int>(k);
+          weakest_gain = gain;
+        }
+      }
+      if (weakest < 0) return;
+      chosen.erase(chosen.begin() + weakest);
+    }
+  }
+
+  std::vector<Recommendation> report(const std::vector<Index>& chosen) {
+    std::vector<Recommendation> out;
+    for (size_t k = 0; k < chosen.size(); ++k) out.push_back(judge(chosen, k));
+    return out;
+  }
+
+  std::vector<Query> queries_;
+  CostOracle& oracle_;
+  Options options_;
+  std::unordered_map<std::string, double> memo_;
+  std::map<Index, double> sizes_;
+  int64_t oracle_calls_ = 0;
+  int64_t cache_hits_ = 0;
+};
+
+inline Result select_indexes(std::vector<Query> queries, CostOracle& oracle, Options options) {
+  return Selector(std::move(queries), oracle, options).run();
+}
+
+}  // namespace index_selection
+}  // namespace azora

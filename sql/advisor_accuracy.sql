@@ -1,0 +1,82 @@
+-- advisor_accuracy: hypothetical indexes against the real index they stand for, and against
+-- HypoPG, on the e-learning schema (scripts/elearning.sql, scale 1) and on wide multi-column
+-- indexes. For each definition: the estimated size must be within 15 % of pg_relation_size()
+-- of the real index, and the planner's total cost for a query that uses it within 1 % of the
+-- cost with the real index. HypoPG (used only here) is shown side by side.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS azora_opt;
+CREATE EXTENSION IF NOT EXISTS hypopg;
+\set scale 1
+\i scripts/elearning.sql
+RESET client_min_messages;
+
+CREATE FUNCTION pg_temp.plan_of(q text) RETURNS json LANGUAGE plpgsql AS $$
+DECLARE j json;
+BEGIN
+  EXECUTE 'EXPLAIN (FORMAT JSON) ' || q INTO j;
+  RETURN j -> 0 -> 'Plan';
+END $$;
+
+-- One row per definition: sizes and costs of ours, the real index and HypoPG.
+CREATE TEMP TABLE measured (name text, ours_bytes float8, real_bytes float8, hypopg_bytes float8,
+                            ours_cost float8, real_cost float8, hypopg_cost float8,
+                            ours_index text, real_index text);
+CREATE FUNCTION pg_temp.measure(name text, def text, q text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  h oid; ob float8; rb float8; hb float8; oc float8; rc float8; hc float8; oi text; ri text;
+  p json;
+BEGIN
+  SELECT indexrelid INTO h FROM azora_opt.hypo_create('CREATE INDEX ' || def);
+  ob := azora_opt.hypo_size(h);
+  p := pg_temp.plan_of(q);
+  oc := (p ->> 'Total Cost')::float8;
+  oi := substring(p::text FROM '"Index Name": "([^"]+)"');
+  PERFORM azora_opt.hypo_reset();
+  EXECUTE 'CREATE INDEX measured_real ' || def;
+  rb := pg_relation_size('measured_real');
+  p := pg_temp.plan_of(q);
+  rc := (p ->> 'Total Cost')::float8;
+  ri := substring(p::text FROM '"Index Name": "([^"]+)"');
+  DROP INDEX measured_real;
+  SELECT indexrelid INTO h FROM hypopg_create_index('CREATE INDEX ' || def);
+  hb := hypopg_relation_size(h);
+  hc := (pg_temp.plan_of(q) ->> 'Total Cost')::float8;
+  PERFORM hypopg_reset();
+  INSERT INTO measured VALUES (name, ob, rb, hb, oc, rc, hc, oi, ri);
+END $$;
+
+SELECT pg_temp.measure('users(email)', 'ON users (email)',
+  $q$SELECT * FROM users WHERE email = 'user42@example.com'$q$);
+SELECT pg_temp.measure('courses(category)', 'ON courses (category)',
+  $q$SELECT id, title FROM courses WHERE category = 'design'$q$);
+SELECT pg_temp.measure('transactions(user_id)', 'ON transactions (user_id)',
+  $q$SELECT * FROM transactions WHERE user_id = 42$q$);
+SELECT pg_temp.measure('jobs(category, created_at)', 'ON jobs (category, created_at)',
+  $q$SELECT id, title FROM jobs WHERE category = 'data' ORDER BY created_at DESC LIMIT 20$q$);
+SELECT pg_temp.measure('enrollments(course_id)', 'ON enrollments (course_id)',
+  $q$SELECT user_id FROM enrollments WHERE course_id = 7$q$);
+SELECT pg_temp.measure('users(country, created_at)', 'ON users (country, created_at)',
+  $q$SELECT id FROM users WHERE country = 'KE' AND created_at > now() - interval '30 days'$q$);
+-- Wide multi-column indexes: three keys, and keys plus INCLUDE for an index-only scan.
+SELECT pg_temp.measure('jobs(company, title, category)', 'ON jobs (company, title, category)',
+  $q$SELECT id FROM jobs WHERE company = 'Company 7' AND title = 'Job 7'$q$);
+SELECT pg_temp.measure('transactions(user_id, created_at) INCLUDE (amount, kind)',
+  'ON transactions (user_id, created_at) INCLUDE (amount, kind)',
+  $q$SELECT created_at, amount, kind FROM transactions WHERE user_id = 42 ORDER BY created_at$q$);
+-- Partial index.
+SELECT pg_temp.measure('jobs(category) WHERE remote', 'ON jobs (category) WHERE remote',
+  $q$SELECT id FROM jobs WHERE category = 'data' AND remote$q$);
+
+-- Both plans use the index (ours by its hypothetical name); our size is within 15 % and our
+-- cost within 1 % of the real index's; HypoPG's size misses by more than 15 % on most.
+SELECT name, ours_index LIKE 'hypo\_%' AND real_index = 'measured_real' AS both_use_index,
+       abs(ours_bytes / real_bytes - 1) <= 0.15 AS size_within_15pct,
+       abs(ours_cost / real_cost - 1) <= 0.01 AS cost_within_1pct,
+       abs(hypopg_bytes / real_bytes - 1) <= 0.15 AS hypopg_size_within_15pct
+FROM measured;
+SELECT count(*) AS definitions,
+       round(avg(abs(ours_bytes / real_bytes - 1))::numeric, 2) < 0.05 AS ours_mean_error_under_5pct,
+       round(avg(abs(hypopg_bytes / real_bytes - 1))::numeric, 2) > 1 AS hypopg_mean_error_over_100pct
+FROM measured;
+DROP EXTENSION hypopg;
+DROP TABLE transactions, wallets, enrollments, jobs, courses, users;
