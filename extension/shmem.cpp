@@ -51,7 +51,13 @@ void install_shmem_hooks() {
 }
 
 LWLock* shared_lock(LockId id) {
-  return &locks[static_cast<int>(id)].lock;
+  // Every object must agree on LockId: an object compiled against an older enum (a stale build)
+  // would index past the tranche and share another lock's memory. Refuse instead.
+  int i = static_cast<int>(id);
+  if (i < 0 || i >= static_cast<int>(LockId::kCount))
+    elog(ERROR, "azora_opt: lock %d is outside the %d requested (inconsistent build)", i,
+         static_cast<int>(LockId::kCount));
+  return &locks[i].lock;
 }
 
 bool shmem_ready() {
