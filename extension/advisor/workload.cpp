@@ -114,6 +114,30 @@ bool comparable_side(Node* other) {
   return other != nullptr && !contain_volatile_functions(other);
 }
 
+// `column LIKE 'abc%'` (text, varchar or char): a constant pattern with a non-empty prefix
+// before its first wildcard; a btree serves it as a range on the prefix.
+bool like_prefix(Oid opno, Node* pattern) {
+  if (opno != OID_TEXT_LIKE_OP && opno != OID_BPCHAR_LIKE_OP) return false;
+  while (pattern != nullptr && IsA(pattern, RelabelType))
+    pattern = reinterpret_cast<Node*>(reinterpret_cast<RelabelType*>(pattern)->arg);
+  if (pattern == nullptr || !IsA(pattern, Const)) return false;
+  auto* value = reinterpret_cast<Const*>(pattern);
+  if (value->constisnull) return false;
+  char* chars = TextDatumGetCString(value->constvalue);
+  return chars[0] != '\0' && chars[0] != '%' && chars[0] != '_';
+}
+
+// A LIKE prefix is a range on the index only where the index's collation sorts bytewise (C,
+// POSIX, or a C database default); elsewhere the index needs a pattern operator class
+// (like_support.c, match_pattern_prefix).
+int like_flags(Oid relid, AttrNumber attnum) {
+  Oid typid;
+  int32 typmod;
+  Oid collid;
+  get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
+  return lc_collate_is_c(collid) ? 0 : sel::kPatternOps;
+}
+
 // The outermost ORDER BY as index keys (WorkloadQuery::order), when a default-declared btree
 // cannot give its order: one scan direction gives ASC NULLS LAST on every column, the other
 // DESC NULLS FIRST on every column.
@@ -197,7 +221,11 @@ bool walk(Node* node, void* context) {
         Node* other = side == 0 ? right : left;
         ColumnUse use;
         if (table_column(w, column, &relid, &attnum) && comparable_side(other)) {
-          if (btree_operator(op->opno, relid, attnum, &use)) add_column(w, relid, attnum, use);
+          if (btree_operator(op->opno, relid, attnum, &use)) {
+            add_column(w, relid, attnum, use);
+          } else if (side == 0 && like_prefix(op->opno, other)) {
+            add_column(w, relid, attnum, kRange, like_flags(relid, attnum));
+          }
         }
       }
     }

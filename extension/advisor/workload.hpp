@@ -49,11 +49,12 @@ struct WorkloadQuery {
 // time, parses each from its slowest call's source text (or, without one, its normalized text
 // as a generic plan), and extracts its candidate columns: plain columns of ordinary tables the
 // caller may SELECT from, compared with a btree operator (=, <, <=, >, >=, IN, IS NULL) to a
-// value or another table's column, or sorted or grouped on. A statement that no longer parses or
-// plans, or reads a table the caller cannot SELECT from, is skipped with a NOTICE giving its query
-// id and the reason (never the table's name). Statements that read no ordinary table (catalog
-// queries, function calls such as the advisor's own) and utility statements (EXPLAIN, SET, DDL) are
-// left out silently. Uses SPI; runs in C style (ereport).
+// value or another table's column, matched with LIKE against a constant prefix ('abc%'), or
+// sorted or grouped on. A statement that no longer parses or plans, or reads a table the
+// caller cannot SELECT from, is skipped with a NOTICE giving its query id and the reason (never
+// the table's name). Statements that read
+// no ordinary table (catalog queries, function calls such as the advisor's own) and utility
+// statements (EXPLAIN, SET, DDL) are left out silently. Uses SPI; runs in C style (ereport).
 void load_workload(WorkloadQuery** out, int* count);
 
 }  // namespace azora::advisor
