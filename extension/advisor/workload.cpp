@@ -36,6 +36,8 @@ struct Walk {
   ColumnList order;  // see WorkloadQuery::order
   bool denied;       // a table the caller cannot SELECT from
   bool user_table;   // reads at least one ordinary table outside the system schemas
+  bool partitioned;  // reads a partitioned table (no what-if indexes on those)
+  bool expression;   // a btree-comparable condition on an expression of a column
 };
 
 namespace sel = index_selection;
@@ -138,6 +140,18 @@ int like_flags(Oid relid, AttrNumber attnum) {
   return lc_collate_is_c(collid) ? 0 : sel::kPatternOps;
 }
 
+// A comparison or LIKE whose column side is an expression of a column (lower(email) = $1):
+// only an expression index could serve it, and none is advised.
+bool expression_condition(Node* side, Oid opno) {
+  while (side != nullptr && IsA(side, RelabelType))
+    side = reinterpret_cast<Node*>(reinterpret_cast<RelabelType*>(side)->arg);
+  if (side == nullptr || IsA(side, Var) || !contain_vars_of_level(side, 0) ||
+      contain_aggs_of_level(side, 0))
+    return false;
+  return opno == OID_TEXT_LIKE_OP || opno == OID_BPCHAR_LIKE_OP ||
+         get_op_btree_interpretation(opno) != NIL;
+}
+
 // The outermost ORDER BY as index keys (WorkloadQuery::order), when a default-declared btree
 // cannot give its order: one scan direction gives ASC NULLS LAST on every column, the other
 // DESC NULLS FIRST on every column.
@@ -195,8 +209,10 @@ bool walk(Node* node, void* context) {
     ListCell* lc;
     foreach (lc, q->rtable) {
       auto* rte = static_cast<RangeTblEntry*>(lfirst(lc));
-      if (rte->rtekind == RTE_RELATION && !system_schema(get_rel_namespace(rte->relid)))
+      if (rte->rtekind == RTE_RELATION && !system_schema(get_rel_namespace(rte->relid))) {
         w->user_table = true;
+        if (rte->relkind == RELKIND_PARTITIONED_TABLE) w->partitioned = true;
+      }
     }
     if (outermost) walk_order(w, q);
     walk_sort_clauses(w, q, q->sortClause);
@@ -226,6 +242,8 @@ bool walk(Node* node, void* context) {
           } else if (side == 0 && like_prefix(op->opno, other)) {
             add_column(w, relid, attnum, kRange, like_flags(relid, attnum));
           }
+        } else if (!contain_vars_of_level(other, 0) && expression_condition(column, op->opno)) {
+          w->expression = true;
         }
       }
     }
@@ -236,6 +254,8 @@ bool walk(Node* node, void* context) {
     if (op->useOr && table_column(w, column, &relid, &attnum) &&
         btree_operator(op->opno, relid, attnum, &use))
       add_column(w, relid, attnum, kEquality);
+    else if (op->useOr && expression_condition(column, op->opno))
+      w->expression = true;
   } else if (IsA(node, NullTest)) {
     auto* test = reinterpret_cast<NullTest*>(node);
     if (test->nulltesttype == IS_NULL &&
@@ -243,6 +263,10 @@ bool walk(Node* node, void* context) {
       add_column(w, relid, attnum, kEquality);
   }
   return expression_tree_walker(node, walker_fn(), w);
+}
+
+void note(int64 queryid, const char* what) {
+  ereport(NOTICE, (errmsg("index advisor: query %lld: %s", static_cast<long long>(queryid), what)));
 }
 
 void skip(int64 queryid, const char* reason) {
@@ -336,8 +360,18 @@ void load_workload(WorkloadQuery** out, int* count) {
     wq->text = TextDatumGetCString(source);
     wq->query = parse_statement(wq->queryid, wq->text);
     if (wq->query != nullptr) {
-      Walk w{NIL, new_list(), new_list(), new_list(), false, false};
+      Walk w{NIL, new_list(), new_list(), new_list(), false, false, false, false};
       walk(reinterpret_cast<Node*>(wq->query), &w);
+      if (!w.denied && w.partitioned) {
+        note(wq->queryid,
+             "it reads a partitioned table: no index is advised on partitioned tables (what-if "
+             "planning covers ordinary tables only); index its partitions' columns by hand");
+      }
+      if (!w.denied && w.expression) {
+        note(wq->queryid,
+             "a condition on an expression or function of a column (such as lower(col) = ...) "
+             "gives no candidate: expression indexes are not advised");
+      }
       if (w.denied) {
         skip(wq->queryid, "it reads a table you cannot SELECT from");
       } else if (!w.user_table) {
