@@ -30,6 +30,7 @@ extern "C" {
 #include "access/transam.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_statistic.h"

@@ -38,9 +38,11 @@ const char* key_options(Oid relid, int attnum, int flags) {
 }
 
 // "CREATE INDEX [CONCURRENTLY] ON schema.table (a, b DESC NULLS LAST) [INCLUDE (c)]",
-// identifiers quoted.
+// identifiers quoted. Never CONCURRENTLY on a partitioned table: PostgreSQL 15 refuses it
+// there (the plain statement builds the index on every partition, blocking writes meanwhile).
 char* index_ddl(const sel::Index& index, bool concurrently) {
   Oid relid = index.table;
+  if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE) concurrently = false;
   const std::vector<int>& columns = index.columns;
   const std::vector<int>& include = index.include;
   StringInfoData buf;
@@ -105,7 +107,13 @@ class WhatIfOracle : public sel::CostOracle {
 
   double size_bytes(const sel::Index& ix) override {
     HypoIndex* h = hypo(ix);
-    pg_call([h] { estimate(h, table_tuples(h->relid), 1.0); });
+    pg_call([h] {
+      if (get_rel_relkind(h->relid) == RELKIND_PARTITIONED_TABLE) {
+        estimate_partitioned(h);
+      } else {
+        estimate(h, table_tuples(h->relid), 1.0);
+      }
+    });
     return static_cast<double>(h->pages) * BLCKSZ;
   }
 

@@ -36,7 +36,6 @@ struct Walk {
   ColumnList order;  // see WorkloadQuery::order
   bool denied;       // a table the caller cannot SELECT from
   bool user_table;   // reads at least one ordinary table outside the system schemas
-  bool partitioned;  // reads a partitioned table (no what-if indexes on those)
   bool expression;   // a btree-comparable condition on an expression of a column
 };
 
@@ -88,7 +87,7 @@ bool table_column(Walk* w, Node* node, Oid* relid, AttrNumber* attnum) {
   RangeTblEntry* rte = rt_fetch(var->varno, q->rtable);
   if (rte->rtekind != RTE_RELATION) return false;
   char kind = get_rel_relkind(rte->relid);
-  if ((kind != RELKIND_RELATION && kind != RELKIND_MATVIEW) ||
+  if ((kind != RELKIND_RELATION && kind != RELKIND_MATVIEW && kind != RELKIND_PARTITIONED_TABLE) ||
       system_schema(get_rel_namespace(rte->relid)))
     return false;
   if (pg_class_aclcheck(rte->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK) {
@@ -209,10 +208,8 @@ bool walk(Node* node, void* context) {
     ListCell* lc;
     foreach (lc, q->rtable) {
       auto* rte = static_cast<RangeTblEntry*>(lfirst(lc));
-      if (rte->rtekind == RTE_RELATION && !system_schema(get_rel_namespace(rte->relid))) {
+      if (rte->rtekind == RTE_RELATION && !system_schema(get_rel_namespace(rte->relid)))
         w->user_table = true;
-        if (rte->relkind == RELKIND_PARTITIONED_TABLE) w->partitioned = true;
-      }
     }
     if (outermost) walk_order(w, q);
     walk_sort_clauses(w, q, q->sortClause);
@@ -360,13 +357,8 @@ void load_workload(WorkloadQuery** out, int* count) {
     wq->text = TextDatumGetCString(source);
     wq->query = parse_statement(wq->queryid, wq->text);
     if (wq->query != nullptr) {
-      Walk w{NIL, new_list(), new_list(), new_list(), false, false, false, false};
+      Walk w{NIL, new_list(), new_list(), new_list(), false, false, false};
       walk(reinterpret_cast<Node*>(wq->query), &w);
-      if (!w.denied && w.partitioned) {
-        note(wq->queryid,
-             "it reads a partitioned table: no index is advised on partitioned tables (what-if "
-             "planning covers ordinary tables only); index its partitions' columns by hand");
-      }
       if (!w.denied && w.expression) {
         note(wq->queryid,
              "a condition on an expression or function of a column (such as lower(col) = ...) "

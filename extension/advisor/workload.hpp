@@ -52,9 +52,10 @@ struct WorkloadQuery {
 // value or another table's column, matched with LIKE against a constant prefix ('abc%'), or
 // sorted or grouped on. A statement that no longer parses or plans, or reads a table the
 // caller cannot SELECT from, is skipped with a NOTICE giving its query id and the reason (never
-// the table's name). A NOTICE with the query id also says when a statement reads a
-// partitioned table (no advice on those) or has a condition on an expression or function of a
-// column (no expression indexes are advised); its other candidates are kept. Statements that read
+// the table's name). Columns of a partitioned table are candidates on the parent
+// (what-if planning puts the index on every partition). A NOTICE with the query id also says
+// when a statement has a condition on an expression or function of a column (no expression
+// indexes are advised); its other candidates are kept. Statements that read
 // no ordinary table (catalog queries, function calls such as the advisor's own) and utility
 // statements (EXPLAIN, SET, DDL) are left out silently. Uses SPI; runs in C style (ereport).
 void load_workload(WorkloadQuery** out, int* count);
