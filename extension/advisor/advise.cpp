@@ -21,9 +21,30 @@ namespace {
 
 namespace sel = index_selection;
 
-// "CREATE INDEX [CONCURRENTLY] ON schema.table (a, b) [INCLUDE (c)]", identifiers quoted.
-char* index_ddl(Oid relid, const std::vector<int>& columns, const std::vector<int>& include,
-                bool concurrently) {
+// A key column's declaration after its name: the pattern operator class a LIKE prefix needs
+// under a non-C collation, then the direction and NULLS placement where they differ from
+// ASC NULLS LAST (NULLS is spelled out only where it differs from the direction's default).
+const char* key_options(Oid relid, int attnum, int flags) {
+  const char* opclass = "";
+  if (flags & sel::kPatternOps) {
+    opclass = get_atttype(relid, static_cast<AttrNumber>(attnum)) == BPCHAROID
+                  ? " bpchar_pattern_ops"
+                  : " text_pattern_ops";
+  }
+  bool descending = (flags & sel::kDescending) != 0;
+  bool nulls_first = (flags & sel::kNullsFirst) != 0;
+  const char* nulls = nulls_first == descending ? "" : nulls_first ? " NULLS FIRST" : " NULLS LAST";
+  return psprintf("%s%s%s", opclass, descending ? " DESC" : "", nulls);
+}
+
+// "CREATE INDEX [CONCURRENTLY] ON schema.table (a, b DESC NULLS LAST) [INCLUDE (c)]",
+// identifiers quoted. Never CONCURRENTLY on a partitioned table: PostgreSQL 15 refuses it
+// there (the plain statement builds the index on every partition, blocking writes meanwhile).
+char* index_ddl(const sel::Index& index, bool concurrently) {
+  Oid relid = index.table;
+  if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE) concurrently = false;
+  const std::vector<int>& columns = index.columns;
+  const std::vector<int>& include = index.include;
   StringInfoData buf;
   initStringInfo(&buf);
   appendStringInfo(&buf, "CREATE INDEX %sON %s (", concurrently ? "CONCURRENTLY " : "",
@@ -31,8 +52,9 @@ char* index_ddl(Oid relid, const std::vector<int>& columns, const std::vector<in
                                               get_rel_name(relid)));
   for (size_t i = 0; i < columns.size(); ++i) {
     appendStringInfo(
-        &buf, "%s%s", i > 0 ? ", " : "",
-        quote_identifier(get_attname(relid, static_cast<AttrNumber>(columns[i]), false)));
+        &buf, "%s%s%s", i > 0 ? ", " : "",
+        quote_identifier(get_attname(relid, static_cast<AttrNumber>(columns[i]), false)),
+        key_options(relid, columns[i], index.flag(i)));
   }
   appendStringInfoChar(&buf, ')');
   for (size_t i = 0; i < include.size(); ++i) {
@@ -85,7 +107,13 @@ class WhatIfOracle : public sel::CostOracle {
 
   double size_bytes(const sel::Index& ix) override {
     HypoIndex* h = hypo(ix);
-    pg_call([h] { estimate(h, table_tuples(h->relid), 1.0); });
+    pg_call([h] {
+      if (get_rel_relkind(h->relid) == RELKIND_PARTITIONED_TABLE) {
+        estimate_partitioned(h);
+      } else {
+        estimate(h, table_tuples(h->relid), 1.0);
+      }
+    });
     return static_cast<double>(h->pages) * BLCKSZ;
   }
 
@@ -98,9 +126,7 @@ class WhatIfOracle : public sel::CostOracle {
     HypoIndex h;
     MemoryContext defs = defs_;
     const sel::Index* index = &ix;
-    pg_call([&h, defs, index] {
-      define_hypo_index(index_ddl(index->table, index->columns, index->include, false), defs, &h);
-    });
+    pg_call([&h, defs, index] { define_hypo_index(index_ddl(*index, false), defs, &h); });
     next_oid_ = allocate_oid(next_oid_);
     h.oid = next_oid_;
     return &defined_.emplace(ix, h).first->second;
@@ -122,38 +148,79 @@ class WhatIfOracle : public sel::CostOracle {
 // lets an index-only scan answer it where the visibility map allows.
 constexpr size_t kMaxIncludeColumns = 3;
 
+// `keys` as a candidate, and its covering variant when the query reads other columns of the
+// table (key-only composites of one column are left to the single-column candidates unless
+// their declaration is special).
+void add_composite(const WorkloadQuery& wq, Oid relid, const std::vector<int>& keys,
+                   const std::vector<int>& flags, std::vector<sel::Index>* out) {
+  if (keys.empty() || keys.size() > INDEX_MAX_KEYS) return;
+  sel::Index key_only(relid, keys, {}, flags);
+  if (keys.size() > 1 || !key_only.flags.empty()) out->push_back(key_only);
+  std::vector<int> include;
+  for (int r = 0; r < wq.nreferenced; ++r) {
+    int attnum = wq.referenced[r].attnum;
+    if (wq.referenced[r].relid == relid &&
+        std::find(keys.begin(), keys.end(), attnum) == keys.end())
+      include.push_back(attnum);
+  }
+  if (!include.empty() && include.size() <= kMaxIncludeColumns &&
+      keys.size() + include.size() <= INDEX_MAX_KEYS)
+    out->emplace_back(relid, keys, include, flags);
+}
+
+// A mixed-direction ORDER BY (WorkloadQuery::order): the table's equality columns, then the
+// ORDER BY columns declared as it sorts them, so the index returns rows in that order.
+void add_order_composite(const WorkloadQuery& wq, std::vector<sel::Index>* out) {
+  if (wq.norder == 0) return;
+  Oid relid = wq.order[0].relid;
+  std::vector<int> keys, flags;
+  auto in_order = [&wq](int attnum) {
+    return std::any_of(wq.order, wq.order + wq.norder,
+                       [attnum](const CandidateColumn& c) { return c.attnum == attnum; });
+  };
+  for (int k = 0; k < wq.ncolumns; ++k) {
+    const CandidateColumn& c = wq.columns[k];
+    if (c.relid == relid && c.use == kEquality && c.flags == 0 && !in_order(c.attnum)) {
+      keys.push_back(c.attnum);
+      flags.push_back(0);
+    }
+  }
+  for (int k = 0; k < wq.norder; ++k) {
+    keys.push_back(wq.order[k].attnum);
+    flags.push_back(wq.order[k].flags);
+  }
+  add_composite(wq, relid, keys, flags, out);
+}
+
 std::vector<sel::Index> composites(const WorkloadQuery& wq) {
   std::vector<sel::Index> out;
+  add_order_composite(wq, &out);
   std::vector<Oid> done;
   for (int c = 0; c < wq.ncolumns; ++c) {
     Oid relid = wq.columns[c].relid;
     if (std::find(done.begin(), done.end(), relid) != done.end()) continue;
     done.push_back(relid);
-    std::vector<int> keys;
-    for (int k = 0; k < wq.ncolumns; ++k)
-      if (wq.columns[k].relid == relid && wq.columns[k].use == kEquality)
+    // Equality columns (a pattern-opclass LIKE column serves equality too, so it is not
+    // mixed with default-declared ones), then the first range or sort column.
+    std::vector<int> keys, flags;
+    for (int k = 0; k < wq.ncolumns; ++k) {
+      if (wq.columns[k].relid == relid && wq.columns[k].use == kEquality &&
+          wq.columns[k].flags == 0) {
         keys.push_back(wq.columns[k].attnum);
+        flags.push_back(0);
+      }
+    }
     for (ColumnUse use : {kRange, kSort}) {
       auto found = std::find_if(wq.columns, wq.columns + wq.ncolumns, [relid, use](auto& col) {
         return col.relid == relid && col.use == use;
       });
       if (found != wq.columns + wq.ncolumns) {
         keys.push_back(found->attnum);
+        flags.push_back(found->flags);
         break;
       }
     }
-    if (keys.empty() || keys.size() > INDEX_MAX_KEYS) continue;
-    if (keys.size() > 1) out.emplace_back(relid, keys);
-    std::vector<int> include;
-    for (int r = 0; r < wq.nreferenced; ++r) {
-      int attnum = wq.referenced[r].attnum;
-      if (wq.referenced[r].relid == relid &&
-          std::find(keys.begin(), keys.end(), attnum) == keys.end())
-        include.push_back(attnum);
-    }
-    if (!include.empty() && include.size() <= kMaxIncludeColumns &&
-        keys.size() + include.size() <= INDEX_MAX_KEYS)
-      out.emplace_back(relid, keys, include);
+    add_composite(wq, relid, keys, flags, &out);
   }
   return out;
 }
@@ -214,7 +281,7 @@ std::vector<sel::Query> selection_queries(const Workload& w, WhatIfOracle& oracl
     sel::Query q;
     q.id = i;
     for (int c = 0; c < wq.ncolumns; ++c) {
-      q.columns.push_back({wq.columns[c].relid, wq.columns[c].attnum});
+      q.columns.push_back({wq.columns[c].relid, wq.columns[c].attnum, wq.columns[c].flags});
       q.tables.push_back(wq.columns[c].relid);
     }
     q.composites = composites(wq);
@@ -241,9 +308,8 @@ std::vector<Row> advise(double budget, double min_improvement) {
   for (const sel::Recommendation& r : result.picks) {
     Row row;
     Oid relid = r.index.table;
-    const std::vector<int>* cols = &r.index.columns;
-    const std::vector<int>* include = &r.index.include;
-    row.ddl = pg_call([relid, cols, include] { return index_ddl(relid, *cols, *include, true); });
+    const sel::Index* index = &r.index;
+    row.ddl = pg_call([index] { return index_ddl(*index, true); });
     row.relid = relid;
     for (int c : r.index.columns) {
       row.columns.push_back(

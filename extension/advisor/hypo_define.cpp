@@ -17,13 +17,14 @@ namespace {
 Oid checked_relation(IndexStmt* stmt) {
   Oid relid = RangeVarGetRelid(stmt->relation, AccessShareLock, false);
   char kind = get_rel_relkind(relid);
-  if (kind == RELKIND_PARTITIONED_TABLE) {
+  if (kind == RELKIND_PARTITIONED_TABLE && stmt->whereClause != nullptr) {
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("hypothetical indexes on partitioned table \"%s\" are not supported",
+                    errmsg("partial hypothetical indexes on partitioned table \"%s\" are not "
+                           "supported",
                            get_rel_name(relid)),
-                    errhint("Create the hypothetical index on each partition.")));
+                    errhint("Create the partial hypothetical index on each partition.")));
   }
-  if (kind != RELKIND_RELATION && kind != RELKIND_MATVIEW) {
+  if (kind != RELKIND_RELATION && kind != RELKIND_MATVIEW && kind != RELKIND_PARTITIONED_TABLE) {
     ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
                     errmsg("\"%s\" is not a table or materialized view", get_rel_name(relid))));
   }
@@ -123,6 +124,19 @@ void default_name(Oid relid, const HypoIndex* h, NameData* name) {
 }
 
 }  // namespace
+
+bool on_partition(const HypoIndex& parent, Oid partition, HypoIndex* out) {
+  *out = parent;
+  out->relid = partition;
+  out->estimated_tuples = -1;
+  for (int i = 0; i < parent.ncolumns; ++i) {
+    char* name = get_attname(parent.relid, parent.attnums[i], true);
+    AttrNumber attnum = name != nullptr ? get_attnum(partition, name) : InvalidAttrNumber;
+    if (attnum == InvalidAttrNumber) return false;
+    out->attnums[i] = attnum;
+  }
+  return true;
+}
 
 void define_hypo_index(const char* ddl, MemoryContext context, HypoIndex* out) {
   List* parsed = raw_parser(ddl, RAW_PARSE_DEFAULT);

@@ -12,4 +12,11 @@ namespace azora::advisor {
 // hint), so call it through pg_call().
 void define_hypo_index(const char* ddl, MemoryContext context, HypoIndex* out);
 
+// A hypothetical index on a partitioned table as CREATE INDEX would create it on one of its
+// partitions: the same definition with the partition's column numbers (matched by name, since
+// a partition's columns may be numbered differently) and no size estimate yet. False when a
+// column is missing there. Partial indexes on partitioned tables are refused by
+// define_hypo_index, so there is no predicate to translate.
+bool on_partition(const HypoIndex& parent, Oid partition, HypoIndex* out);
+
 }  // namespace azora::advisor

@@ -1,6 +1,8 @@
 // advisor/size_estimate.cpp — catalog statistics into the btree size model (size_estimate.hpp).
 #include "advisor/size_estimate.hpp"
 
+#include "advisor/hypo_define.hpp"
+
 #include "boundary.hpp"
 #include "pure/btree_size.hpp"
 
@@ -103,6 +105,28 @@ void estimate(HypoIndex* h, double table_tuples, double fraction) {
   h->index_tuples = m.tuples;
   h->estimated_tuples = table_tuples;
   h->estimated_fraction = fraction;
+}
+
+void estimate_partitioned(HypoIndex* h) {
+  double pages = 0, tuples = 0, rows = 0;
+  int height = 0;
+  ListCell* lc;
+  foreach (lc, find_all_inheritors(h->relid, AccessShareLock, nullptr)) {
+    Oid child = lfirst_oid(lc);
+    HypoIndex part;
+    if (get_rel_relkind(child) != RELKIND_RELATION || !on_partition(*h, child, &part)) continue;
+    double child_rows = table_tuples(child);
+    estimate(&part, child_rows, 1.0);
+    pages += part.pages;
+    tuples += part.index_tuples;
+    rows += child_rows;
+    height = std::max(height, part.tree_height);
+  }
+  h->pages = static_cast<BlockNumber>(std::min(pages, static_cast<double>(MaxBlockNumber)));
+  h->tree_height = height;
+  h->index_tuples = tuples;
+  h->estimated_tuples = rows;
+  h->estimated_fraction = 1.0;
 }
 
 double table_tuples(Oid relid) {

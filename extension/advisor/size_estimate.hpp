@@ -12,6 +12,11 @@ namespace azora::advisor {
 // model inside guarded(): safe to call from a planner hook.
 void estimate(HypoIndex* h, double table_tuples, double fraction);
 
+// For an index on a partitioned table: the sum over its leaf partitions of the index
+// CREATE INDEX would build on each (pages and tuples summed, the tallest tree's height), each
+// estimated from that partition's own statistics.
+void estimate_partitioned(HypoIndex* h);
+
 // The table's current row estimate, as the planner computes it (estimate_rel_size).
 double table_tuples(Oid relid);
 

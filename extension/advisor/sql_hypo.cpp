@@ -4,6 +4,7 @@
 // The bodies own no C++ objects, so they call PostgreSQL directly; AZORA_SQL_FUNCTION runs
 // them inside guarded().
 #include "advisor/hypo_define.hpp"
+#include "advisor/size_estimate.hpp"
 #include "advisor/hypo_store.hpp"
 #include "advisor/what_if.hpp"
 #include "boundary.hpp"
@@ -15,6 +16,12 @@ namespace {
 // the size estimate of the table's hypothetical indexes (a partial index's predicate fraction
 // needs the planner's selectivity machinery, so this is the one place that computes it).
 void refresh_estimates(Oid relid) {
+  if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE) {
+    // Its partitions carry the index: summed from their own estimates.
+    for (int i = 0; i < count(); ++i)
+      if (at(i)->relid == relid) estimate_partitioned(at(i));
+    return;
+  }
   char* table =
       quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
   char* sql = psprintf("SELECT FROM ONLY %s", table);

@@ -3,6 +3,7 @@
 // The callbacks run inside PostgreSQL's error handling and own no C++ objects: the store is
 // read by position, and everything the planner keeps is palloc'd in its memory context.
 #include "advisor/what_if.hpp"
+#include "advisor/hypo_define.hpp"
 
 #include "advisor/hypo_store.hpp"
 #include "advisor/size_estimate.hpp"
@@ -146,11 +147,31 @@ void on_relation_info(PlannerInfo* root, Oid relid, bool inhparent, RelOptInfo* 
     rel->indexlist = kept;
   }
   // Like plancat.c: an inheritance parent's own rel gets no indexes (its children do).
-  if (inhparent) return;
+  // So does a partitioned table read with ONLY (it holds no rows).
+  if (inhparent || get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE) return;
+  List* ancestors = NIL;
+  bool ancestors_read = false;
   for (int i = 0; i < what_if_count(); ++i) {
     HypoIndex* h = what_if_at(i);
-    if (h->relid != relid || !columns_still_valid(*h)) continue;
-    rel->indexlist = lcons(index_info(root, rel, h), rel->indexlist);
+    if (!columns_still_valid(*h)) continue;
+    if (h->relid == relid) {
+      rel->indexlist = lcons(index_info(root, rel, h), rel->indexlist);
+      continue;
+    }
+    // An index on a partitioned ancestor exists on this partition too (CREATE INDEX on a
+    // partitioned table builds one on every partition): its copy, sized for this partition.
+    if (get_rel_relkind(h->relid) != RELKIND_PARTITIONED_TABLE) continue;
+    if (!ancestors_read) {
+      // Leaf partitions that are tables: a foreign partition has no indexes.
+      ancestors = get_rel_relispartition(relid) && get_rel_relkind(relid) == RELKIND_RELATION
+                      ? get_partition_ancestors(relid)
+                      : NIL;
+      ancestors_read = true;
+    }
+    if (!list_member_oid(ancestors, h->relid)) continue;
+    auto* part = static_cast<HypoIndex*>(palloc(sizeof(HypoIndex)));
+    if (on_partition(*h, relid, part))
+      rel->indexlist = lcons(index_info(root, rel, part), rel->indexlist);
   }
 }
 

@@ -2,6 +2,8 @@
 // (see workload.hpp). C-style code: it owns no C++ objects, so ereport may unwind through it.
 #include "advisor/workload.hpp"
 
+#include "pure/index_selection.hpp"
+
 namespace azora::advisor {
 
 int min_calls = 2;
@@ -31,13 +33,20 @@ struct Walk {
   List* queries;  // stack of Query*, innermost first
   ColumnList candidates;
   ColumnList referenced;
-  bool denied;      // a table the caller cannot SELECT from
-  bool user_table;  // reads at least one ordinary table outside the system schemas
+  ColumnList order;  // see WorkloadQuery::order
+  bool denied;       // a table the caller cannot SELECT from
+  bool user_table;   // reads at least one ordinary table outside the system schemas
+  bool expression;   // a btree-comparable condition on an expression of a column
 };
 
-void add_column(ColumnList* list, Oid relid, AttrNumber attnum, ColumnUse use) {
+namespace sel = index_selection;
+
+// One entry per (column, flags): a column matched by LIKE under a non-C collation needs a
+// pattern-opclass index, which its other uses cannot share.
+void add_column(ColumnList* list, Oid relid, AttrNumber attnum, ColumnUse use, int flags = 0) {
   for (int i = 0; i < list->count; ++i) {
-    if (list->items[i].relid == relid && list->items[i].attnum == attnum) {
+    if (list->items[i].relid == relid && list->items[i].attnum == attnum &&
+        list->items[i].flags == flags) {
       if (use < list->items[i].use) list->items[i].use = use;
       return;
     }
@@ -47,11 +56,11 @@ void add_column(ColumnList* list, Oid relid, AttrNumber attnum, ColumnUse use) {
     list->items = static_cast<CandidateColumn*>(
         repalloc(list->items, sizeof(CandidateColumn) * static_cast<size_t>(list->capacity)));
   }
-  list->items[list->count++] = CandidateColumn{relid, attnum, use};
+  list->items[list->count++] = CandidateColumn{relid, attnum, use, flags};
 }
 
-void add_column(Walk* w, Oid relid, AttrNumber attnum, ColumnUse use) {
-  add_column(&w->candidates, relid, attnum, use);
+void add_column(Walk* w, Oid relid, AttrNumber attnum, ColumnUse use, int flags = 0) {
+  add_column(&w->candidates, relid, attnum, use, flags);
 }
 
 ColumnList new_list() {
@@ -78,7 +87,7 @@ bool table_column(Walk* w, Node* node, Oid* relid, AttrNumber* attnum) {
   RangeTblEntry* rte = rt_fetch(var->varno, q->rtable);
   if (rte->rtekind != RTE_RELATION) return false;
   char kind = get_rel_relkind(rte->relid);
-  if ((kind != RELKIND_RELATION && kind != RELKIND_MATVIEW) ||
+  if ((kind != RELKIND_RELATION && kind != RELKIND_MATVIEW && kind != RELKIND_PARTITIONED_TABLE) ||
       system_schema(get_rel_namespace(rte->relid)))
     return false;
   if (pg_class_aclcheck(rte->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK) {
@@ -106,6 +115,70 @@ bool comparable_side(Node* other) {
   return other != nullptr && !contain_volatile_functions(other);
 }
 
+// `column LIKE 'abc%'` (text, varchar or char): a constant pattern with a non-empty prefix
+// before its first wildcard; a btree serves it as a range on the prefix.
+bool like_prefix(Oid opno, Node* pattern) {
+  if (opno != OID_TEXT_LIKE_OP && opno != OID_BPCHAR_LIKE_OP) return false;
+  while (pattern != nullptr && IsA(pattern, RelabelType))
+    pattern = reinterpret_cast<Node*>(reinterpret_cast<RelabelType*>(pattern)->arg);
+  if (pattern == nullptr || !IsA(pattern, Const)) return false;
+  auto* value = reinterpret_cast<Const*>(pattern);
+  if (value->constisnull) return false;
+  char* chars = TextDatumGetCString(value->constvalue);
+  return chars[0] != '\0' && chars[0] != '%' && chars[0] != '_';
+}
+
+// A LIKE prefix is a range on the index only where the index's collation sorts bytewise (C,
+// POSIX, or a C database default); elsewhere the index needs a pattern operator class
+// (like_support.c, match_pattern_prefix).
+int like_flags(Oid relid, AttrNumber attnum) {
+  Oid typid;
+  int32 typmod;
+  Oid collid;
+  get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
+  return lc_collate_is_c(collid) ? 0 : sel::kPatternOps;
+}
+
+// A comparison or LIKE whose column side is an expression of a column (lower(email) = $1):
+// only an expression index could serve it, and none is advised.
+bool expression_condition(Node* side, Oid opno) {
+  while (side != nullptr && IsA(side, RelabelType))
+    side = reinterpret_cast<Node*>(reinterpret_cast<RelabelType*>(side)->arg);
+  if (side == nullptr || IsA(side, Var) || !contain_vars_of_level(side, 0) ||
+      contain_aggs_of_level(side, 0))
+    return false;
+  return opno == OID_TEXT_LIKE_OP || opno == OID_BPCHAR_LIKE_OP ||
+         get_op_btree_interpretation(opno) != NIL;
+}
+
+// The outermost ORDER BY as index keys (WorkloadQuery::order), when a default-declared btree
+// cannot give its order: one scan direction gives ASC NULLS LAST on every column, the other
+// DESC NULLS FIRST on every column.
+void walk_order(Walk* w, Query* q) {
+  bool servable = true;
+  int first = -1;
+  ListCell* lc;
+  foreach (lc, q->sortClause) {
+    auto* sgc = static_cast<SortGroupClause*>(lfirst(lc));
+    Oid relid;
+    AttrNumber attnum;
+    Oid opfamily, opcintype;
+    int16 strategy;
+    if (!table_column(w, get_sortgroupclause_expr(sgc, q->targetList), &relid, &attnum) ||
+        (w->order.count > 0 && w->order.items[0].relid != relid) ||
+        !get_ordering_op_properties(sgc->sortop, &opfamily, &opcintype, &strategy)) {
+      w->order.count = 0;
+      return;
+    }
+    bool descending = strategy == BTGreaterStrategyNumber;
+    int flags = (descending ? sel::kDescending : 0) | (sgc->nulls_first ? sel::kNullsFirst : 0);
+    if (descending != sgc->nulls_first || (first >= 0 && flags != first)) servable = false;
+    if (first < 0) first = flags;
+    add_column(&w->order, relid, attnum, kSort, flags);
+  }
+  if (servable) w->order.count = 0;
+}
+
 bool walk(Node* node, void* context);
 
 // PostgreSQL's walkers take an untyped function pointer; going through void (*)() is the
@@ -130,6 +203,7 @@ bool walk(Node* node, void* context) {
   if (node == nullptr) return false;
   if (IsA(node, Query)) {
     auto* q = reinterpret_cast<Query*>(node);
+    bool outermost = w->queries == NIL;
     w->queries = lcons(q, w->queries);
     ListCell* lc;
     foreach (lc, q->rtable) {
@@ -137,6 +211,7 @@ bool walk(Node* node, void* context) {
       if (rte->rtekind == RTE_RELATION && !system_schema(get_rel_namespace(rte->relid)))
         w->user_table = true;
     }
+    if (outermost) walk_order(w, q);
     walk_sort_clauses(w, q, q->sortClause);
     walk_sort_clauses(w, q, q->groupClause);
     query_tree_walker(q, walker_fn(), w, 0);
@@ -158,17 +233,26 @@ bool walk(Node* node, void* context) {
         Node* column = side == 0 ? left : right;
         Node* other = side == 0 ? right : left;
         ColumnUse use;
-        if (table_column(w, column, &relid, &attnum) && comparable_side(other) &&
-            btree_operator(op->opno, relid, attnum, &use))
-          add_column(w, relid, attnum, use);
+        if (table_column(w, column, &relid, &attnum) && comparable_side(other)) {
+          if (btree_operator(op->opno, relid, attnum, &use)) {
+            add_column(w, relid, attnum, use);
+          } else if (side == 0 && like_prefix(op->opno, other)) {
+            add_column(w, relid, attnum, kRange, like_flags(relid, attnum));
+          }
+        } else if (!contain_vars_of_level(other, 0) && expression_condition(column, op->opno)) {
+          w->expression = true;
+        }
       }
     }
   } else if (IsA(node, ScalarArrayOpExpr)) {
     auto* op = reinterpret_cast<ScalarArrayOpExpr*>(node);
     ColumnUse use;
-    if (op->useOr && table_column(w, static_cast<Node*>(linitial(op->args)), &relid, &attnum) &&
+    auto* column = static_cast<Node*>(linitial(op->args));
+    if (op->useOr && table_column(w, column, &relid, &attnum) &&
         btree_operator(op->opno, relid, attnum, &use))
       add_column(w, relid, attnum, kEquality);
+    else if (op->useOr && expression_condition(column, op->opno))
+      w->expression = true;
   } else if (IsA(node, NullTest)) {
     auto* test = reinterpret_cast<NullTest*>(node);
     if (test->nulltesttype == IS_NULL &&
@@ -176,6 +260,10 @@ bool walk(Node* node, void* context) {
       add_column(w, relid, attnum, kEquality);
   }
   return expression_tree_walker(node, walker_fn(), w);
+}
+
+void note(int64 queryid, const char* what) {
+  ereport(NOTICE, (errmsg("index advisor: query %lld: %s", static_cast<long long>(queryid), what)));
 }
 
 void skip(int64 queryid, const char* reason) {
@@ -269,8 +357,13 @@ void load_workload(WorkloadQuery** out, int* count) {
     wq->text = TextDatumGetCString(source);
     wq->query = parse_statement(wq->queryid, wq->text);
     if (wq->query != nullptr) {
-      Walk w{NIL, new_list(), new_list(), false, false};
+      Walk w{NIL, new_list(), new_list(), new_list(), false, false, false};
       walk(reinterpret_cast<Node*>(wq->query), &w);
+      if (!w.denied && w.expression) {
+        note(wq->queryid,
+             "a condition on an expression or function of a column (such as lower(col) = ...) "
+             "gives no candidate: expression indexes are not advised");
+      }
       if (w.denied) {
         skip(wq->queryid, "it reads a table you cannot SELECT from");
       } else if (!w.user_table) {
@@ -281,6 +374,8 @@ void load_workload(WorkloadQuery** out, int* count) {
         wq->ncolumns = w.candidates.count;
         wq->referenced = w.referenced.items;
         wq->nreferenced = w.referenced.count;
+        wq->order = w.order.items;
+        wq->norder = w.order.count;
         ++n;
       }
     }

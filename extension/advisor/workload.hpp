@@ -21,6 +21,9 @@ struct CandidateColumn {
   Oid relid;
   AttrNumber attnum;
   ColumnUse use;  // its strongest use in the query (equality over range over sort)
+  // How an index key on it must be declared (index_selection::KeyFlag bits): kPatternOps for a
+  // LIKE prefix under a non-C collation; in `order`, its direction and NULLS placement.
+  int flags;
 };
 
 // One tracked statement, ready to plan. Plain data; PostgreSQL parts are palloc'd in the
@@ -35,18 +38,26 @@ struct WorkloadQuery {
   // Every column it reads of ordinary tables (use unused): what an index-only scan must cover.
   int nreferenced;
   CandidateColumn* referenced;
+  // The outermost ORDER BY, when a btree declared the default way (ASC NULLS LAST) cannot
+  // return its order in either scan direction (mixed directions, or NULLS placed against the
+  // direction's default) and its columns are plain columns of one table; else empty.
+  int norder;
+  CandidateColumn* order;
 };
 
 // Reads this database's tracked statements with at least min_calls calls and min_total_ms total
 // time, parses each from its slowest call's source text (or, without one, its normalized text
 // as a generic plan), and extracts its candidate columns: plain columns of ordinary tables the
 // caller may SELECT from, compared with a btree operator (=, <, <=, >, >=, IN, IS NULL) to a
-// value or another table's column, or sorted or grouped on. A statement that no longer parses
-// or plans, or reads a table the caller cannot SELECT from, is skipped with a NOTICE giving
-// its query id and the reason (never the table's name). Statements that read no ordinary
-// table (catalog queries, function calls such as the advisor's own) and utility statements
-// (EXPLAIN, SET, DDL) are left out silently.
-// Uses SPI; runs in C style (ereport).
+// value or another table's column, matched with LIKE against a constant prefix ('abc%'), or
+// sorted or grouped on. A statement that no longer parses or plans, or reads a table the
+// caller cannot SELECT from, is skipped with a NOTICE giving its query id and the reason (never
+// the table's name). Columns of a partitioned table are candidates on the parent
+// (what-if planning puts the index on every partition). A NOTICE with the query id also says
+// when a statement has a condition on an expression or function of a column (no expression
+// indexes are advised); its other candidates are kept. Statements that read
+// no ordinary table (catalog queries, function calls such as the advisor's own) and utility
+// statements (EXPLAIN, SET, DDL) are left out silently. Uses SPI; runs in C style (ereport).
 void load_workload(WorkloadQuery** out, int* count);
 
 }  // namespace azora::advisor

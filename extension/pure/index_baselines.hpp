@@ -82,7 +82,7 @@ inline Baseline single_column_per_qual(const std::vector<Query>& queries, CostOr
   std::map<Index, double> use;  // column -> summed weight of the queries using it
   for (const Query& q : queries)
     for (const index_selection::ColumnRef& c : q.columns)
-      use[Index{c.table, {c.column}}] += q.weight;
+      use[Index{c.table, {c.column}, {}, {c.flags}}] += q.weight;
   return detail::fill(queries, oracle, detail::ranked(use), budget);
 }
 
@@ -92,10 +92,10 @@ inline Baseline dexter_style(const std::vector<Query>& queries, CostOracle& orac
     double base = oracle.cost(q, {});
     std::vector<Index> tries;
     for (const auto& a : q.columns) {
-      tries.push_back(Index{a.table, {a.column}});
+      tries.push_back(Index{a.table, {a.column}, {}, {a.flags}});
       for (const auto& b : q.columns)
         if (b.table == a.table && b.column != a.column)
-          tries.push_back(Index{a.table, {a.column, b.column}});
+          tries.push_back(Index{a.table, {a.column, b.column}, {}, {a.flags, b.flags}});
     }
     const Index* best = nullptr;
     double best_cost = base;

@@ -46,19 +46,44 @@ constexpr double kMinStepGain = 0.003;  // a step must lower the total cost by 0
 
 // A btree index: a table and its key columns in order (relation OID and attnums in practice).
 // `include` holds INCLUDE columns (carried in leaf tuples only, for index-only scans).
+// `flags` holds per key column how it is declared (KeyFlag bits): a direction and NULLS
+// placement for a mixed-direction ORDER BY, a pattern operator class for LIKE prefixes under a
+// non-C collation. Empty means all default (ASC NULLS LAST, the type's default opclass); it is
+// kept canonical (never all zeros), so equal indexes compare equal.
+enum KeyFlag : int { kDescending = 1, kNullsFirst = 2, kPatternOps = 4 };
+
 struct Index {
   uint32_t table = 0;
   std::vector<int> columns;
   std::vector<int> include;
+  std::vector<int> flags;
   Index() = default;
-  Index(uint32_t t, std::vector<int> keys, std::vector<int> inc = {})
-      : table(t), columns(std::move(keys)), include(std::move(inc)) {}
+  Index(uint32_t t, std::vector<int> keys, std::vector<int> inc = {}, std::vector<int> f = {})
+      : table(t), columns(std::move(keys)), include(std::move(inc)), flags(std::move(f)) {
+    canonical_flags();
+  }
+  int flag(size_t key) const { return key < flags.size() ? flags[key] : 0; }
+  // Whether some key column is declared DESC or with a non-default NULLS placement.
+  bool ordered() const {
+    return std::any_of(flags.begin(), flags.end(),
+                       [](int f) { return (f & (kDescending | kNullsFirst)) != 0; });
+  }
+  // Appends a key column declared the default way (widening).
+  void add_key(int column) {
+    columns.push_back(column);
+    if (!flags.empty()) flags.push_back(0);
+  }
+  void canonical_flags() {
+    if (std::all_of(flags.begin(), flags.end(), [](int f) { return f == 0; })) flags.clear();
+    if (!flags.empty()) flags.resize(columns.size(), 0);
+  }
   bool operator<(const Index& o) const {
     if (table != o.table) return table < o.table;
-    return columns != o.columns ? columns < o.columns : include < o.include;
+    if (columns != o.columns) return columns < o.columns;
+    return include != o.include ? include < o.include : flags < o.flags;
   }
   bool operator==(const Index& o) const {
-    return table == o.table && columns == o.columns && include == o.include;
+    return table == o.table && columns == o.columns && include == o.include && flags == o.flags;
   }
   bool operator!=(const Index& o) const { return !(*this == o); }
 };
@@ -76,15 +101,21 @@ inline std::string memo_key(int64_t query, std::vector<Index> indexes) {
     put(static_cast<int64_t>(ix.columns.size()) | (static_cast<int64_t>(ix.include.size()) << 32));
     for (int c : ix.columns) put(c);
     for (int c : ix.include) put(c);
+    for (size_t k = 0; k < ix.columns.size(); ++k) put(ix.flag(k));
   }
   return key;
 }
 
+// A column a query can use; `flags` (KeyFlag) says how its single-column index must be
+// declared (kPatternOps for a LIKE prefix under a non-C collation), so one column can appear
+// twice, once per declaration.
 struct ColumnRef {
   uint32_t table = 0;
   int column = 0;
+  int flags = 0;
   bool operator<(const ColumnRef& o) const {
-    return table != o.table ? table < o.table : column < o.column;
+    if (table != o.table) return table < o.table;
+    return column != o.column ? column < o.column : flags < o.flags;
   }
 };
 
@@ -274,20 +305,20 @@ class Selector {
     std::set<ColumnRef> columns;
     for (const Query& q : queries_) columns.insert(q.columns.begin(), q.columns.end());
     for (const ColumnRef& c : columns) {
-      Index single{c.table, {c.column}};
+      Index single{c.table, {c.column}, {}, {c.flags}};
       if (!present.count(single)) consider(best, chosen, single, -1, costs, used, min_benefit);
     }
     // Key-only composites all count; of the covering variants (same keys plus INCLUDE columns)
     // only the heaviest query's per key set, so each chosen index has at most one to try.
     std::set<Index> composites;
-    std::map<std::pair<uint32_t, std::vector<int>>, std::pair<double, Index>> covering;
+    std::map<Index, std::pair<double, Index>> covering;  // by key columns and their flags
     for (const Query& q : queries_) {
       for (const Index& ix : q.composites) {
         if (ix.include.empty()) {
           composites.insert(ix);
           continue;
         }
-        auto& slot = covering[{ix.table, ix.columns}];
+        auto& slot = covering[Index{ix.table, ix.columns, {}, ix.flags}];
         if (slot.second.columns.empty() || q.weight > slot.first) slot = {q.weight, ix};
       }
     }
@@ -295,21 +326,32 @@ class Selector {
     for (const Index& ix : composites) {
       if (present.count(ix)) continue;
       if (ix.include.empty()) {
-        if (ix.columns.size() > 1) consider(best, chosen, ix, -1, costs, used, min_benefit);
+        // One-column composites come only with a special declaration (a DESC NULLS LAST
+        // order); plain ones are the single-column candidates above.
+        if (ix.columns.size() > 1 || !ix.flags.empty())
+          consider(best, chosen, ix, -1, costs, used, min_benefit);
         continue;
       }
       // A covering variant only replaces a chosen index with the same key columns: INCLUDE
       // columns pay only on top of keys that already pay, and trying every query's covering
       // variant as a new index would multiply the planner calls of each step.
+      bool replaced = false;
       for (size_t k = 0; k < chosen.size(); ++k) {
-        if (chosen[k].table == ix.table && chosen[k].columns == ix.columns)
+        if (chosen[k].table == ix.table && chosen[k].columns == ix.columns &&
+            chosen[k].flags == ix.flags) {
           consider(best, chosen, ix, static_cast<int>(k), costs, used, min_benefit);
+          replaced = true;
+        }
       }
+      // Except a declared sort order (a mixed-direction ORDER BY, few per workload): walking
+      // the index in order pays back its heap visits only for a small LIMIT, while an
+      // index-only scan of the covering variant also pays for a deep OFFSET.
+      if (!replaced && ix.ordered()) consider(best, chosen, ix, -1, costs, used, min_benefit);
     }
     for (size_t k = 0; k < chosen.size(); ++k) {
       for (int column : widenings(chosen[k])) {
         Index wider = chosen[k];
-        wider.columns.push_back(column);
+        wider.add_key(column);
         wider.include.erase(std::remove(wider.include.begin(), wider.include.end(), column),
                             wider.include.end());
         if (!present.count(wider))

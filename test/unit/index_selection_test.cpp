@@ -355,3 +355,65 @@ TEST(IndexSelection, OneCoveringVariantPerKeySetTheHeaviestQuerys) {
   ASSERT_EQ(r2.picks.size(), 1u);
   EXPECT_EQ(r2.picks[0].index, is::Index(1, {1}, {2}));
 }
+
+// Key flags (direction, NULLS placement, pattern opclass) are part of an index's identity and
+// of its memo key; all-default flags are the same index as no flags.
+TEST(IndexSelection, KeyFlagsAreCanonicalAndDistinguishIndexes) {
+  EXPECT_EQ(is::Index(1, {1, 2}, {}, {0, 0}), is::Index(1, {1, 2}));
+  EXPECT_NE(is::Index(1, {1, 2}, {}, {is::kDescending, 0}), is::Index(1, {1, 2}));
+  EXPECT_NE(is::memo_key(1, {is::Index(1, {1, 2}, {}, {is::kDescending, 0})}),
+            is::memo_key(1, {is::Index(1, {1, 2})}));
+  is::Index widened(1, {1}, {}, {is::kDescending | is::kNullsFirst});
+  widened.add_key(2);
+  EXPECT_EQ(widened, is::Index(1, {1, 2}, {}, {is::kDescending | is::kNullsFirst, 0}));
+  EXPECT_TRUE(widened.ordered());
+  EXPECT_FALSE(is::Index(1, {1}, {}, {is::kPatternOps}).ordered());
+}
+
+// Serves the query only through an index declared with `flags` on column 1; a covering one
+// (INCLUDE 2) is much cheaper, a key-only one no cheaper than the sort (a deep OFFSET).
+class DeclaredOracle : public is::CostOracle {
+ public:
+  int flags = 0;
+  double key_only = 100;
+  double cost(const is::Query&, const std::vector<is::Index>& indexes) override {
+    double best = 100;
+    for (const auto& ix : indexes) {
+      if (ix.columns.empty() || ix.columns[0] != 1 || ix.flag(0) != flags) continue;
+      bool covers = std::find(ix.include.begin(), ix.include.end(), 2) != ix.include.end();
+      best = std::min(best, covers ? 10.0 : key_only);
+    }
+    return best;
+  }
+  double size_bytes(const is::Index& ix) override {
+    return 1000.0 * static_cast<double>(ix.columns.size() + ix.include.size());
+  }
+};
+
+// A declared-order covering variant is tried as a new index even though its key-only variant
+// buys nothing (other covering variants only replace a chosen index with their keys).
+TEST(IndexSelection, DeclaredOrderCoveringVariantIsTriedAlone) {
+  DeclaredOracle o;
+  o.flags = is::kDescending;
+  is::Query q;
+  q.id = 1;
+  q.columns = {{1, 1}};
+  q.composites = {is::Index(1, {1}, {}, {is::kDescending}),
+                  is::Index(1, {1}, {2}, {is::kDescending})};
+  auto r = is::select_indexes({q}, o, {});
+  ASSERT_EQ(r.picks.size(), 1u);
+  EXPECT_EQ(r.picks[0].index, is::Index(1, {1}, {2}, {is::kDescending}));
+}
+
+// A column's flags (a LIKE prefix's pattern opclass) carry into its single-column candidate.
+TEST(IndexSelection, ColumnFlagsMakeTheSingleColumnCandidate) {
+  DeclaredOracle o;
+  o.flags = is::kPatternOps;
+  o.key_only = 20;
+  is::Query q;
+  q.id = 1;
+  q.columns = {{1, 1, is::kPatternOps}};
+  auto r = is::select_indexes({q}, o, {});
+  ASSERT_EQ(r.picks.size(), 1u);
+  EXPECT_EQ(r.picks[0].index.flags, std::vector<int>{is::kPatternOps});
+}
