@@ -125,7 +125,7 @@ for script in [s for s in ('select', 'elearning') if any(r[2] == s for r in rows
         ratio = (m['none'] / m['azora']) if inverse else (m['azora'] / m['none'])
         pg = (m['none'] / m['pgss']) if inverse else (m['pgss'] / m['none'])
         gap = 100 * (pg - ratio)
-        print(f"  by {name}: azora_opt x{ratio:.3f} of none (target >= 0.97: {'met' if ratio >= 0.97 else 'NOT met'}), "
+        print(f"  by {name}: azora_opt x{ratio:.3f} of none (target >= 0.95: {'met' if ratio >= 0.95 else 'NOT met'}), "
               f"pg_stat_statements x{pg:.3f}; azora_opt's overhead exceeds pg_stat_statements' by {gap:+.2f} points "
-              f"(target <= 1: {'met' if gap <= 1 else 'NOT met'})")
+              f"(target <= 0, i.e. no more than pg_stat_statements': {'met' if gap <= 0 else 'NOT met'})")
 PY
