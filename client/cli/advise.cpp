@@ -122,7 +122,11 @@ int advise(Context& ctx) {
         if (!before.count(std::string(a.value(i, 0)))) name = std::string(a.value(i, 0));
       long long bytes = 0;
       if (!name.empty()) {
-        Result size = conn.exec_params("SELECT pg_relation_size($1::regclass)", {name});
+        // A partitioned index has no storage of its own: sum its partitions (a plain index is its
+        // own one-node tree).
+        Result size = conn.exec_params(
+            "SELECT coalesce(sum(pg_relation_size(relid)), 0) FROM pg_partition_tree($1::regclass)",
+            {name});
         bytes = std::stoll(std::string(size.value(0, 0)));
       }
       applied.push_back({{"ddl", ddl}, {"index", name}, {"seconds", secs}, {"bytes", bytes}});

@@ -92,6 +92,18 @@ check "indexes --redundant names the duplicate" 0 'cli_users_email_dup .*DROP IN
 check "indexes --unused lists a never-scanned index" 0 'cli_users_email_dup' -- "$cli" indexes --unused --format json
 check "indexes without a report is bad usage" 1 'needs exactly one of --unused, --redundant' -- "$cli" indexes
 psql -XAtqc 'DROP TABLE cli_users'
+# A partitioned table: the index is created on the parent (no CONCURRENTLY there in
+# PostgreSQL 15) and its size is the sum of its partitions' indexes, not the parent's 0 bytes.
+psql -XAtq -c 'SET client_min_messages = warning' -c 'DROP TABLE IF EXISTS cli_part' \
+  -c 'CREATE TABLE cli_part (id int, v int) PARTITION BY RANGE (id)' \
+  -c 'CREATE TABLE cli_part_1 PARTITION OF cli_part FOR VALUES FROM (0) TO (10000)' \
+  -c 'CREATE TABLE cli_part_2 PARTITION OF cli_part FOR VALUES FROM (10000) TO (20000)' \
+  -c 'INSERT INTO cli_part SELECT g, g % 5000 FROM generate_series(0, 19999) g' -c 'ANALYZE cli_part'
+for i in 1 2 3; do psql -XAtqc "SELECT id FROM cli_part WHERE v = $i" >/dev/null; done
+part=$("$cli" --format json advise --apply)
+check "advise --apply on a partitioned table: the parent's size is its partitions'" 0 '^yes$' -- \
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); a=[x for x in d['applied'] if 'cli_part' in x['ddl']]; print('yes' if a and all(x['bytes'] > 0 for x in a) else 'no: %s' % a)" "$part"
+psql -XAtqc 'DROP TABLE cli_part'
 # Errors the user can act on: a role without privileges, a database without the extension.
 psql -XAtq -c "DROP ROLE IF EXISTS cli_nobody" -c "CREATE ROLE cli_nobody LOGIN"
 check "metrics without privilege: 42501 and a hint" 3 'metrics needs pg_read_all_stats' -- "$cli" -d "$AZORA_PG_CONNINFO user=cli_nobody" metrics
