@@ -122,10 +122,12 @@ int advise(Context& ctx) {
         if (!before.count(std::string(a.value(i, 0)))) name = std::string(a.value(i, 0));
       long long bytes = 0;
       if (!name.empty()) {
-        // A partitioned index has no storage of its own: sum its partitions (a plain index is its
-        // own one-node tree).
+        // A partitioned index has no storage of its own: sum its partitions' indexes.
         Result size = conn.exec_params(
-            "SELECT coalesce(sum(pg_relation_size(relid)), 0) FROM pg_partition_tree($1::regclass)",
+            "SELECT CASE WHEN c.relkind = 'I' THEN (SELECT "
+            "coalesce(sum(pg_relation_size(t.relid)), "
+            "0) FROM pg_partition_tree(c.oid) t) ELSE pg_relation_size(c.oid) END "
+            "FROM pg_class c WHERE c.oid = $1::regclass",
             {name});
         bytes = std::stoll(std::string(size.value(0, 0)));
       }

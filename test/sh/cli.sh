@@ -83,7 +83,7 @@ check "advise with an unknown option is bad usage" 1 "unknown option --frob" -- 
 check "advise with a bad size is bad usage" 1 "unknown size unit" -- "$cli" advise --budget 5parsecs
 applied=$("$cli" advise --apply 2>&1)
 check "advise --apply: a progress line" 0 '^\[1/1\] CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)$' -- echo "$applied"
-check "advise --apply: the build time and size" 0 '^ +built cli_users_email_idx in [0-9.]+ s, ' -- echo "$applied"
+check "advise --apply: the build time and size" 0 '^ +built cli_users_email_idx in [0-9.]+ s, [1-9][0-9.]* (kB|MB) ' -- echo "$applied"
 check "advise --apply: the statement re-planned" 0 '^ +query -?[0-9]+: plan cost [0-9.]+ -> [0-9.]+$' -- echo "$applied"
 check "advise --apply: cost fell" 0 '^yes$' -- bash -c "grep -oE 'plan cost [0-9.]+ -> [0-9.]+' <<<'$applied' | awk '{ print (\$3 > \$5) ? \"yes\" : \"no\" }'"
 check "the applied index exists" 0 '^cli_users_email_idx$' -- psql -XAtc "SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'cli_users'::regclass AND NOT indisprimary"
