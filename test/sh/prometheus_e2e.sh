@@ -112,7 +112,13 @@ api_queries=$(curl -s "$api/metrics" | awk '/^azora_db_query_duration_seconds_co
 calls=$(query 'sum(azora_db_query_calls_total{job="azora_opt"})')
 python3 -c "import sys; sys.exit(0 if '$calls' and $api_queries > 0 and float('$calls') >= $api_queries else 1)" ||
   fail "azora_opt tracked '$calls' calls, the API ran $api_queries queries"
-n=$(query 'count(azora:db_query_duration_seconds:p95_5m{job="azora_opt",queryid!=""})')
+# rate() needs two scrapes of a statement's buckets: wait for the rule to have them.
+n=""
+for _ in $(seq 1 40); do
+  n=$(query 'count(azora:db_query_duration_seconds:p95_5m{job="azora_opt",queryid!=""})')
+  [ -n "$n" ] && [ "$n" -gt 0 ] && break
+  sleep 0.5
+done
 [ -n "$n" ] && [ "$n" -gt 0 ] || fail "no per-queryid p95 recording for azora_opt"
 echo "ok: azora_opt.metrics() through the exporter: $calls statement calls (the API ran $api_queries), p95 recorded for $n statements"
 curl -s "$prom/api/v1/rules" | python3 -c '
