@@ -16,20 +16,6 @@ namespace azora::cli {
 
 namespace {
 
-std::vector<std::string> parse_text_array(std::string_view text) {
-  std::vector<std::string> out;
-  std::string item;
-  for (char c : text) {
-    if (c == '{' || c == '}' || c == ',') {
-      if (!item.empty()) out.push_back(item);
-      item.clear();
-    } else if (c != '"') {
-      item.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string pretty_bytes(long long bytes) {
   const char* units[] = {"B", "kB", "MB", "GB", "TB"};
   double v = static_cast<double>(bytes);
@@ -85,7 +71,7 @@ int advise(Context& ctx) {
       std::snprintf(pct, sizeof pct, "%.1f %%", 100 * std::stod(std::string(advice.value(r, 7))));
       table.push_back({pct, pretty_bytes(std::stoll(std::string(advice.value(r, 3)))),
                        std::string(advice.value(r, 1)), std::string(advice.value(r, 2)),
-                       std::to_string(parse_text_array(advice.value(r, 4)).size()),
+                       std::to_string(array_items(advice.value(r, 4)).size()),
                        std::string(advice.value(r, 0))});
     }
     print_rows(table, stdout, 2, 200);
@@ -97,7 +83,7 @@ int advise(Context& ctx) {
     // Each affected query's plan cost now, to compare with after the indexes exist.
     std::set<std::string> queryids;
     for (int r = 0; r < advice.rows(); r++)
-      for (const std::string& q : parse_text_array(advice.value(r, 4))) queryids.insert(q);
+      for (const std::string& q : array_items(advice.value(r, 4))) queryids.insert(q);
     std::map<std::string, std::optional<double>> before_cost;
     for (const std::string& q : queryids) before_cost[q] = replan_cost(conn, q);
     for (int r = 0; r < advice.rows(); r++) {

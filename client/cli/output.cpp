@@ -59,6 +59,20 @@ void print_result(const Result& result, Format format, std::FILE* out) {
   }
 }
 
+std::vector<std::string> array_items(std::string_view text) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char c : text) {
+    if (c == '{' || c == '}' || c == ',') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else if (c != '"') {
+      item.push_back(c);
+    }
+  }
+  return out;
+}
+
 void print_json(const nlohmann::json& doc, std::FILE* out) {
   std::fputs(doc.dump(2).c_str(), out);
   std::fputc('\n', out);

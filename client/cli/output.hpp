@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +19,10 @@ nlohmann::json rows_json(const Result& result);
 
 // Prints `result` in the chosen format.
 void print_result(const Result& result, Format format, std::FILE* out = stdout);
+
+// The items of a one-dimensional PostgreSQL array in text form of numbers or plain words
+// ("{1,-2,3}" -> {"1","-2","3"}); quotes are dropped, no escapes are expected.
+std::vector<std::string> array_items(std::string_view text);
 
 // Prints a JSON document followed by a newline.
 void print_json(const nlohmann::json& doc, std::FILE* out = stdout);

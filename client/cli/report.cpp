@@ -38,17 +38,9 @@ struct Merged {
 };
 
 // "{1,2,3}" → {1,2,3}
-std::vector<long long> parse_array(std::string_view text) {
+std::vector<long long> parse_numbers(std::string_view text) {
   std::vector<long long> out;
-  std::string number;
-  for (char c : text) {
-    if (c == '{' || c == '}' || c == ',') {
-      if (!number.empty()) out.push_back(std::stoll(number));
-      number.clear();
-    } else {
-      number.push_back(c);
-    }
-  }
+  for (const std::string& item : array_items(text)) out.push_back(std::stoll(item));
   return out;
 }
 
@@ -118,8 +110,8 @@ int report(Context& ctx) {
       double total = std::stod(std::string(r.value(row, 2)));
       double lo = std::stod(std::string(r.value(row, 3)));
       double hi = std::stod(std::string(r.value(row, 4)));
-      std::vector<long long> index = parse_array(r.value(row, 5));
-      std::vector<long long> count = parse_array(r.value(row, 6));
+      std::vector<long long> index = parse_numbers(r.value(row, 5));
+      std::vector<long long> count = parse_numbers(r.value(row, 6));
       Merged& m = merged[queryid];
       bool first = m.calls == 0;
       m.queryid = queryid;

@@ -13,6 +13,7 @@ constexpr int kMaxFeatures = 8;
 const Feature* features[kMaxFeatures];
 int feature_count = 0;
 int nesting_level = 0;
+bool report_utilities = false;  // some feature has utility_done (set once by install())
 
 post_parse_analyze_hook_type prev_post_parse_analyze = nullptr;
 planner_hook_type prev_planner = nullptr;
@@ -166,12 +167,6 @@ void call_utility_nested(bool bump, PlannedStmt* pstmt, const char* text, bool r
   PG_END_TRY();
 }
 
-bool any_utility_done() {
-  for (int i = 0; i < feature_count; i++)
-    if (features[i]->utility_done != nullptr) return true;
-  return false;
-}
-
 void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tree,
                         ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
                         DestReceiver* dest, QueryCompletion* qc) {
@@ -182,7 +177,7 @@ void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tre
   }
   // Copied now: pstmt must not be read once the utility ran (it may have been freed).
   UtilityDone done;
-  bool report = any_utility_done();
+  bool report = report_utilities;
   bool bump = !IsA(stmt, ExecuteStmt) && !IsA(stmt, PrepareStmt);
   BufferUsage buffers_before;
   instr_time began;
@@ -276,6 +271,7 @@ void install() {
     prev_explain_get_index_name = explain_get_index_name_hook;
     explain_get_index_name_hook = on_explain_get_index_name;
   }
+  report_utilities = any([](const Feature* f) { return f->utility_done != nullptr; });
   // Transaction callbacks are per backend; registered in the postmaster they are inherited by
   // every forked backend.
   if (any([](const Feature* f) { return f->xact_event != nullptr; }))
