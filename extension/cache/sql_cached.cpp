@@ -54,7 +54,7 @@ void notice_once(const char* reason, const std::string& key) {
 
 bool sources_current(const EntryView& e) {
   for (const Source& s : e.sources)
-    if (gen_load(generations(), s.gen_slot) != s.word) return false;
+    if (!may_serve(generations(), s.gen_slot, s.word)) return false;
   return true;
 }
 

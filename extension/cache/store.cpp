@@ -126,10 +126,8 @@ void drop_own_claims(int, Datum) {
 }
 
 bool words_unchanged(const std::vector<Source>& sources) {
-  for (const Source& src : sources) {
-    if (committing(src.word) != 0) return false;
-    if (gen_load(shared->generations, src.gen_slot) != src.word) return false;
-  }
+  for (const Source& src : sources)
+    if (!may_store(shared->generations, src.gen_slot, src.word)) return false;
   return true;
 }
 

@@ -68,4 +68,17 @@ inline void gen_bump(GenerationTable& t, uint32_t slot) {
   __atomic_fetch_add(&t.words[slot], kGenerationUnit, __ATOMIC_SEQ_CST);
 }
 
+// The protocol's two rules, for one source; the extension applies them to every source of an
+// entry (store.cpp at store time, sql_cached.cpp at a hit) and the unit tests call these same
+// functions.
+// A fill that read w0 before its snapshot may store its result: no writer was committing when
+// w0 was read, and none passed PRE_COMMIT since.
+inline bool may_store(const GenerationTable& t, uint32_t slot, uint64_t w0) {
+  return committing(w0) == 0 && gen_load(t, slot) == w0;
+}
+// An entry whose source word was stored may be served: no writer passed PRE_COMMIT since.
+inline bool may_serve(const GenerationTable& t, uint32_t slot, uint64_t stored) {
+  return gen_load(t, slot) == stored;
+}
+
 }  // namespace azora::cache

@@ -12,15 +12,9 @@
 
 namespace c = azora::cache;
 
-namespace {
-// The protocol's two rules, exactly as the extension applies them.
-bool may_store(const c::GenerationTable& t, uint32_t slot, uint64_t w0) {
-  return c::committing(w0) == 0 && c::gen_load(t, slot) == w0;
-}
-bool may_serve(const c::GenerationTable& t, uint32_t slot, uint64_t stored) {
-  return c::gen_load(t, slot) == stored;
-}
-}  // namespace
+// The protocol's two rules, the extension's own (store.cpp and sql_cached.cpp call them).
+using c::may_serve;
+using c::may_store;
 
 TEST(CacheGenerations, QuietRelationStoresAndServes) {
   auto t = std::make_unique<c::GenerationTable>();
