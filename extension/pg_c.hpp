@@ -15,6 +15,7 @@ extern "C" {
 #include "postgres.h"
 
 #include "access/amapi.h"
+#include "access/genam.h"
 #include "access/hash.h"
 #include "access/htup_details.h"
 #include "access/parallel.h"
@@ -31,6 +32,9 @@ extern "C" {
 #include "catalog/pg_am.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_subscription_rel.h"
+#include "catalog/indexing.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_statistic.h"
@@ -76,6 +80,7 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/guc_tables.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/pg_locale.h"
@@ -85,6 +90,7 @@ extern "C" {
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 }
 #pragma GCC diagnostic pop
 #undef register

@@ -93,7 +93,8 @@ SELECT azora_opt.cache_invalidate_pattern('course:?');
 SELECT key FROM azora_opt.cache_entries() ORDER BY key;
 SELECT explicit, pattern FROM pg_temp.delta();
 
--- What is never cached runs uncached with a NOTICE (once per session and reason).
+-- What is not on the allow-list runs uncached with a NOTICE naming it (once per session and
+-- reason); the role readers and row-level security are keyed, so 'who' and 'rls' are cached.
 SELECT azora_opt.cached_json('v1', 'SELECT count(*) > 0 AS ok FROM courses WHERE random() < 2');
 SELECT azora_opt.cached_json('v2', 'SELECT count(*) > 0 AS ok FROM courses WHERE random() < 2');
 CREATE TEMP TABLE scratch (n int);
@@ -101,6 +102,13 @@ SELECT azora_opt.cached_json('tmp', 'SELECT count(*) AS n FROM scratch');
 SELECT azora_opt.cached_json('cat', 'SELECT count(*) > 0 AS ok FROM pg_class');
 SELECT azora_opt.cached_json('who', 'SELECT current_user = current_user AS ok');
 SELECT azora_opt.cached_json('set', 'SELECT current_setting(''work_mem'') <> '''' AS ok');
+SELECT azora_opt.cached_json('tz', 'SELECT current_setting(''TimeZone'') <> '''' AS ok');
+SELECT azora_opt.cached_json('now', 'SELECT now() > ''2000-01-01'' AS ok');
+SELECT azora_opt.cached_json('today', 'SELECT CURRENT_DATE > ''2000-01-01'' AS ok');
+SELECT azora_opt.cached_json('xml', 'SELECT table_to_xml(''courses'', true, false, '''') IS NOT NULL AS ok');
+CREATE SEQUENCE api_seq;
+SELECT azora_opt.cached_json('seq', 'SELECT last_value FROM api_seq');
+DROP SEQUENCE api_seq;
 CREATE TABLE rls_t (id int);
 ALTER TABLE rls_t ENABLE ROW LEVEL SECURITY;
 SELECT azora_opt.cached_json('rls', 'SELECT count(*) AS n FROM rls_t');
@@ -108,7 +116,8 @@ SET azora_opt.cache_max_entry_bytes = 1024;
 SELECT length(azora_opt.cached_json('big', 'SELECT repeat(''x'', 2000) AS big')::text);
 RESET azora_opt.cache_max_entry_bytes;
 SELECT key FROM azora_opt.cache_entries()
-WHERE key IN ('v1', 'v2', 'tmp', 'cat', 'who', 'set', 'rls', 'big');
+WHERE key IN ('v1', 'v2', 'tmp', 'cat', 'who', 'set', 'tz', 'now', 'today', 'xml', 'seq', 'rls', 'big')
+ORDER BY key;
 
 -- Not a read: 0A000 with a hint; nothing runs.
 SELECT azora_opt.cached_json('w', 'DELETE FROM courses');

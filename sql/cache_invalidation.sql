@@ -141,7 +141,8 @@ SET ROLE cache_nobody;
 SELECT azora_opt.cached_json('w:ids', 'SELECT id FROM wallets');
 SELECT azora_opt.cached_json('w:rich', 'SELECT count(*) AS n FROM rich');
 RESET ROLE;
--- Three hits (the column, the view twice), nothing leaked: denied calls raised before serving.
+-- Entries are per role: the other roles' calls miss and run as themselves (denied calls raise
+-- the executor's 42501), nothing leaked.
 SELECT hits, misses FROM pg_temp.delta();
 -- A SECURITY DEFINER function reads with its owner's rights, cached or not.
 CREATE FUNCTION owner_ids() RETURNS json LANGUAGE sql SECURITY DEFINER AS $$
@@ -150,7 +151,8 @@ SET ROLE cache_nobody;
 SELECT owner_ids();
 RESET ROLE;
 
--- Row-level security: never cached, so each role sees exactly its own rows.
+-- Row-level security: entries are per role and the policy reads only current_user (keyed), so
+-- the query is cached and each role sees exactly its own rows.
 CREATE TABLE notes (owner name, body text);
 INSERT INTO notes VALUES ('cache_reader', 'reader note'), ('cache_nobody', 'nobody note');
 ALTER TABLE notes ENABLE ROW LEVEL SECURITY;

@@ -2,6 +2,8 @@
 // Plain PostgreSQL style: no C++ object with a destructor lives in these frames.
 #include "cache/fill.hpp"
 
+#include "cache/allow_list.hpp"
+
 namespace azora::cache {
 namespace {
 
@@ -36,105 +38,62 @@ void check_is_read(List* plansources) {
   }
 }
 
-// Functions whose result depends on the calling role or on settings: a shared entry would hand
-// one role's answer to another.
-bool role_dependent_function(Oid fn, void*) {
-  if (fn == F_CURRENT_SETTING_TEXT || fn == F_CURRENT_SETTING_TEXT_BOOL || fn == F_CURRENT_SCHEMA ||
-      fn == F_CURRENT_SCHEMAS)
-    return true;
-  // A user-defined function that is not IMMUTABLE may read tables the cache cannot see.
-  return fn >= FirstNormalObjectId && func_volatile(fn) != PROVOLATILE_IMMUTABLE;
-}
-
-bool uncacheable_walker(Node* node, void* ctx);
-
-// PostgreSQL 15 declares walkers as bool (*)() (an unprototyped C function pointer); the detour
-// through void (*)() is GCC's sanctioned way to cast between function pointer types.
-using Walker = bool (*)();
-Walker as_walker(bool (*fn)(Node*, void*)) {
-  return reinterpret_cast<Walker>(reinterpret_cast<void (*)()>(fn));
-}
-
-bool uncacheable_walker(Node* node, void* ctx) {
-  if (node == nullptr) return false;
-  if (IsA(node, SQLValueFunction)) {
-    switch (reinterpret_cast<SQLValueFunction*>(node)->op) {
-      case SVFOP_CURRENT_ROLE:
-      case SVFOP_CURRENT_USER:
-      case SVFOP_USER:
-      case SVFOP_SESSION_USER:
-      case SVFOP_CURRENT_SCHEMA:
-        return true;
-      default:
-        break;
-    }
-  }
-  if (check_functions_in_node(node, role_dependent_function, ctx)) return true;
-  if (IsA(node, Query))
-    return query_tree_walker(reinterpret_cast<Query*>(node), as_walker(uncacheable_walker), ctx, 0);
-  return expression_tree_walker(node, as_walker(uncacheable_walker), ctx);
-}
-
-const char* query_uncacheable(List* plansources) {
-  auto* ps = static_cast<CachedPlanSource*>(linitial(plansources));
-  ListCell* lc;
-  foreach (lc, ps->query_list) {
-    auto* q = static_cast<Query*>(lfirst(lc));
-    if (contain_volatile_functions(reinterpret_cast<Node*>(q)))
-      return "it calls a volatile function";
-    if (uncacheable_walker(reinterpret_cast<Node*>(q), nullptr))
-      return "it depends on the calling role, a setting, or a user-defined non-immutable function";
-  }
-  return nullptr;
-}
-
-bool rel_has_rls(Oid relid) {
-  HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-  if (!HeapTupleIsValid(tup)) return false;
-  bool rls = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relrowsecurity;
-  ReleaseSysCache(tup);
-  return rls;
-}
-
-const char* relation_uncacheable(Oid relid, char relkind) {
-  if (relid < FirstNormalObjectId || IsCatalogRelationOid(relid))
-    return "it reads a system catalog";
-  if (relkind == RELKIND_FOREIGN_TABLE) return "it reads a foreign table";
-  if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP) return "it reads a temporary table";
-  if (rel_has_rls(relid)) return "it reads a table with row-level security";
-  return nullptr;
-}
-
-void add_source(FillOut* out, Oid relid, int cap) {
+void add_source(FillOut* out, Oid relid) {
   for (int i = 0; i < out->n_sources; i++)
     if (out->sources[i] == relid) return;
-  if (out->n_sources < cap) out->sources[out->n_sources++] = relid;
+  if (out->n_sources == out->cap_sources) {
+    out->cap_sources *= 2;
+    out->sources = static_cast<Oid*>(repalloc(out->sources, sizeof(Oid) * out->cap_sources));
+  }
+  out->sources[out->n_sources++] = relid;
+}
+
+// Every ancestor of relid, through partitioning and plain inheritance (pg_inherits, which
+// holds both), to any depth: a write through a parent (an INSERT routed to a partition, a
+// TRUNCATE of an inheritance parent, an UPDATE moving rows between partitions) bumps the
+// parent, so a reader of the child depends on it.
+void add_ancestors(FillOut* out, Oid relid) {
+  List* todo = list_make1_oid(relid);
+  Relation inh = table_open(InheritsRelationId, AccessShareLock);
+  while (todo != NIL) {
+    Oid child = linitial_oid(todo);
+    todo = list_delete_first(todo);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber, F_OIDEQ,
+                ObjectIdGetDatum(child));
+    SysScanDesc scan = systable_beginscan(inh, InheritsRelidSeqnoIndexId, true, nullptr, 1, &key);
+    HeapTuple tup;
+    while (HeapTupleIsValid(tup = systable_getnext(scan))) {
+      Oid parent = reinterpret_cast<Form_pg_inherits>(GETSTRUCT(tup))->inhparent;
+      int before = out->n_sources;
+      add_source(out, parent);
+      if (out->n_sources > before) todo = lappend_oid(todo, parent);  // not seen yet
+    }
+    systable_endscan(scan);
+  }
+  table_close(inh, AccessShareLock);
 }
 
 // Sources and privilege checks from the plan's flattened range table: it lists every relation
-// the executor opens or checks, views (kept for their privilege check) and partitions included.
+// the executor opens or checks — views (kept for their privilege check), inheritance children
+// and partitions included. No cap: a source list is never cut.
 void collect(List* stmts, FillOut* out) {
-  int cap = 0;
+  int n_rtes = 0;
   ListCell* lc;
-  foreach (lc, stmts) cap += list_length(static_cast<PlannedStmt*>(lfirst(lc))->rtable);
-  cap = cap * 2 + 16;  // room for partition ancestors
-  out->sources = static_cast<Oid*>(palloc(sizeof(Oid) * cap));
-  out->perms = static_cast<FillPerm*>(palloc0(sizeof(FillPerm) * cap));
+  foreach (lc, stmts) n_rtes += list_length(static_cast<PlannedStmt*>(lfirst(lc))->rtable);
+  out->cap_sources = n_rtes * 2 + 16;
+  out->sources = static_cast<Oid*>(palloc(sizeof(Oid) * out->cap_sources));
+  out->perms = static_cast<FillPerm*>(palloc0(sizeof(FillPerm) * (n_rtes + 1)));
   foreach (lc, stmts) {
     ListCell* rc;
     foreach (rc, static_cast<PlannedStmt*>(lfirst(lc))->rtable) {
       auto* rte = static_cast<RangeTblEntry*>(lfirst(rc));
       if (rte->rtekind != RTE_RELATION) continue;
       if (out->uncacheable == nullptr)
-        out->uncacheable = relation_uncacheable(rte->relid, rte->relkind);
-      add_source(out, rte->relid, cap);
-      // A write through a partition's parent or to the partition itself bumps the parent
-      // (xact.cpp notes ancestors too), so depending on the ancestors covers both directions.
-      if (get_rel_relispartition(rte->relid)) {
-        ListCell* ac;
-        foreach (ac, get_partition_ancestors(rte->relid)) add_source(out, lfirst_oid(ac), cap);
-      }
-      if (rte->requiredPerms == 0 || out->n_perms >= cap) continue;
+        out->uncacheable = relation_refusal(rte->relid, rte->relkind);
+      add_source(out, rte->relid);
+      add_ancestors(out, rte->relid);
+      if (rte->requiredPerms == 0) continue;
       FillPerm& p = out->perms[out->n_perms++];
       p.relid = rte->relid;
       p.check_as_user = rte->checkAsUser;
@@ -144,6 +103,15 @@ void collect(List* stmts, FillOut* out) {
       while ((col = bms_next_member(rte->selectedCols, col)) >= 0) p.cols[i++] = col;
     }
   }
+}
+
+const char* query_uncacheable(List* plansources) {
+  auto* ps = static_cast<CachedPlanSource*>(linitial(plansources));
+  ListCell* lc;
+  foreach (lc, ps->query_list) {
+    if (const char* r = query_refusal(static_cast<Query*>(lfirst(lc)))) return r;
+  }
+  return nullptr;
 }
 
 ParamListInfo bind_params(const FillIn* in, const VarParams& vp) {
@@ -217,13 +185,20 @@ void run_fill(const FillIn* in, FillOut* out) {
   CachedPlan* cplan = SPI_plan_get_cached_plan(plan);
   if (cplan == nullptr) elog(ERROR, "azora_opt: could not plan the cached query");
   collect(cplan->stmt_list, out);
-  // After the relations: "row-level security" says more than the current_user of its policy.
   if (out->uncacheable == nullptr) out->uncacheable = query_uncacheable(plansources);
   ReleaseCachedPlan(cplan, nullptr);
-  out->slots = static_cast<uint32*>(palloc(sizeof(uint32) * (out->n_sources + 1)));
-  out->words = static_cast<uint64*>(palloc(sizeof(uint64) * (out->n_sources + 1)));
+  // Every entry also depends on its database's schema epoch and on the shared one
+  // (pure/cache_generations.hpp): two pseudo-sources with relation OID 0, after the relations.
+  int n_rel = out->n_sources;
+  out->sources = static_cast<Oid*>(repalloc(out->sources, sizeof(Oid) * (n_rel + 2)));
+  out->sources[n_rel] = out->sources[n_rel + 1] = InvalidOid;
+  out->n_sources = n_rel + 2;
+  out->slots = static_cast<uint32*>(palloc(sizeof(uint32) * out->n_sources));
+  out->words = static_cast<uint64*>(palloc(sizeof(uint64) * out->n_sources));
   for (int i = 0; i < out->n_sources; i++) {
-    out->slots[i] = gen_slot(MyDatabaseId, out->sources[i]);
+    out->slots[i] = i < n_rel    ? gen_slot(MyDatabaseId, out->sources[i])
+                    : i == n_rel ? epoch_slot(MyDatabaseId)
+                                 : kSharedEpochSlot;
     // Read before the execution below takes its snapshot.
     out->words[i] = in->generations ? gen_load(*in->generations, out->slots[i]) : 0;
   }

@@ -35,9 +35,11 @@ struct FillOut {
   // Why the result must not be stored (a phrase for the NOTICE), or nullptr.
   const char* uncacheable;
   int n_sources;
-  Oid* sources;   // source relations, with views, partitions' ancestors, deduplicated
-  uint32* slots;  // their generation slots
-  uint64* words;  // their words, read before the execution's snapshot
+  int cap_sources;  // allocated length of sources
+  Oid* sources;     // source relations (views, inheritance children and partitions, every
+                    // ancestor), deduplicated; then two 0s for the schema epochs
+  uint32* slots;    // their generation slots
+  uint64* words;    // their words, read before the execution's snapshot
   int n_perms;
   FillPerm* perms;  // the executor's privilege checks, re-made by every hit
   StringInfo json;  // the rows as a JSON array, json_agg's format; "[]" for no rows
@@ -45,7 +47,8 @@ struct FillOut {
   bool too_big;
 };
 
-// Prepares, checks (0A000 for anything but one plain SELECT), analyses and runs the query.
+// Prepares, checks (0A000 for anything but one plain SELECT), analyses and runs the query; sets
+// uncacheable when the query or a relation it reads is not on the allow-list (allow_list.hpp).
 void run_fill(const FillIn* in, FillOut* out);
 
 // Re-makes the stored privilege checks for the current role: raises the executor's own 42501

@@ -30,11 +30,20 @@ Datum ttl(FunctionCallInfo fcinfo) {
   });
 }
 
+// Which entries the caller may remove (docs/extension/cache.md, "Who may invalidate"): a
+// superuser any; another role only those its own calls stored, so no role can evict the
+// entries of others (writes invalidate every role's entries by themselves).
+uint32_t removable_role() {
+  return pg_call([] { return superuser(); }) ? 0 : GetUserId();
+}
+
+constexpr size_t kMaxPatternBytes = 4096;
+
 bool invalidate(FunctionCallInfo fcinfo) {
   require_ready();
   std::string akey = make_key(MyDatabaseId, arg_text(fcinfo, 0, "cache key"));
   uint64_t hash = key_hash(akey);
-  if (!remove(akey, hash)) return false;
+  if (!remove(akey, hash, removable_role())) return false;
   count(hash, kInvalidatedExplicit);
   return true;
 }
@@ -42,6 +51,12 @@ bool invalidate(FunctionCallInfo fcinfo) {
 int64 invalidate_pattern(FunctionCallInfo fcinfo) {
   require_ready();
   std::string pattern = arg_text(fcinfo, 0, "pattern");
+  if (pattern.size() > kMaxPatternBytes) {
+    throw Error(ERRCODE_INVALID_PARAMETER_VALUE,
+                "pattern is " + std::to_string(pattern.size()) + " bytes long",
+                "Patterns are at most " + std::to_string(kMaxPatternBytes) +
+                    " bytes (keys at most 1024); use a prefix such as 'courses:*'.");
+  }
   switch (glob::validate(pattern)) {
     case glob::Validity::kEmpty:
       throw Error(ERRCODE_INVALID_PARAMETER_VALUE, "pattern must not be empty",
@@ -54,7 +69,8 @@ int64 invalidate_pattern(FunctionCallInfo fcinfo) {
     case glob::Validity::kOk:
       break;
   }
-  uint64_t n = remove_matching(MyDatabaseId, pattern, GetDatabaseEncoding() == PG_UTF8);
+  glob::Matcher matcher(pattern, GetDatabaseEncoding() == PG_UTF8);
+  uint64_t n = remove_matching(MyDatabaseId, matcher, removable_role());
   // Counted in partition 0: the pattern has no single key.
   for (uint64_t i = 0; i < n; i++) count(0, kInvalidatedPattern);
   return static_cast<int64>(n);
@@ -104,17 +120,16 @@ Datum stats(FunctionCallInfo fcinfo) {
 
 void list_entries(FunctionCallInfo fcinfo) {
   require_ready();
-  std::vector<EntryInfo> list = entries(MyDatabaseId);
   int64 now = GetCurrentTimestamp();
   // Keys can name users ("wallet:42"): like pg_stat_statements' query texts, other roles'
   // entries are listed only to superusers and members of pg_read_all_stats.
   Oid me = GetUserId();
   bool all = pg_call([&] { return has_privs_of_role(me, ROLE_PG_READ_ALL_STATS); });
+  std::vector<EntryInfo> list = entries(MyDatabaseId, all ? 0 : me);
   pg_call([&] {
     InitMaterializedSRF(fcinfo, 0);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     for (const EntryInfo& e : list) {
-      if (!all && e.filler_role != me) continue;
       Datum v[6];
       bool nulls[6] = {};
       v[0] =

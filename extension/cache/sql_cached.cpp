@@ -11,6 +11,7 @@
 //     raced by a commit.
 // No lock is held while the query runs or privileges are checked (store.hpp).
 #include "boundary.hpp"
+#include "cache/context.hpp"
 #include "cache/fill.hpp"
 #include "cache/settings.hpp"
 #include "cache/store.hpp"
@@ -20,6 +21,7 @@ namespace azora::cache {
 namespace {
 
 constexpr size_t kMaxKeyBytes = 1024;
+constexpr int64 kMaxTtlUs = INT64CONST(290) * 365 * USECS_PER_DAY;
 
 struct Call {
   std::string key;
@@ -27,6 +29,7 @@ struct Call {
   std::vector<std::optional<std::string>> params;
   int64 ttl_us;
   std::vector<uint32_t> search_path;  // the effective one, pg_temp and pg_catalog included
+  std::string context;                // roles, keyed settings, private schema (context.hpp)
 };
 
 std::vector<uint32_t> effective_search_path() {
@@ -37,13 +40,13 @@ std::vector<uint32_t> effective_search_path() {
   return out;
 }
 
-// A NOTICE once per session and reason (reasons are static strings, compared by address).
+// A NOTICE once per session and reason (a reason names the refused function or relation kind,
+// so each distinct one is told once; at most 64 are remembered, then they repeat).
 void notice_once(const char* reason, const std::string& key) {
-  static const char* seen[32];
-  static int n_seen = 0;
-  for (int i = 0; i < n_seen; i++)
-    if (seen[i] == reason) return;
-  if (n_seen < 32) seen[n_seen++] = reason;
+  static std::vector<std::string> seen;
+  for (const std::string& r : seen)
+    if (r == reason) return;
+  if (seen.size() < 64) seen.emplace_back(reason);
   pg_call([&] {
     ereport(NOTICE,
             (errmsg("azora_opt: result of cache key \"%s\" not cached: %s", key.c_str(), reason),
@@ -83,7 +86,8 @@ Lookup try_hit(const Call& c, const std::string& akey, uint64 hash, std::string*
   std::string value;
   if (!lookup(akey, hash, GetCurrentTimestamp(), &value)) return Lookup::kMiss;
   EntryView e;
-  if (!decode(value.data(), value.size(), &e) || !same_query(e, c.query, c.params, c.search_path))
+  if (!decode(value.data(), value.size(), &e) ||
+      !same_query(e, c.query, c.params, c.search_path, c.context))
     return Lookup::kMiss;
   if (!sources_current(e)) {
     remove_if_stale(akey, hash);
@@ -129,6 +133,11 @@ std::string fill_and_maybe_store(const Call& c, const std::string& akey, uint64 
     notice_once(out.uncacheable, c.key);
     return json;
   }
+  if (out.too_big) {
+    count(hash, kUncacheable);
+    notice_once("the result is larger than azora_opt.cache_max_entry_bytes", c.key);
+    return json;
+  }
   EntryValue v;
   v.filler_role = GetUserId();
   for (int i = 0; i < out.n_sources; i++)
@@ -139,14 +148,16 @@ std::string fill_and_maybe_store(const Call& c, const std::string& akey, uint64 
         PermCheck{p.relid, p.check_as_user, std::vector<int32_t>(p.cols, p.cols + p.n_cols)});
   }
   v.search_path = c.search_path;
+  v.context = c.context;
   v.params = c.params;
   v.query = c.query;
-  v.result = json;
+  // Moved, not copied: the result exists once as a string and once encoded, never more.
+  v.result = std::move(json);
   std::string value = encode(v);
-  if (out.too_big || akey.size() + value.size() > static_cast<size_t>(max_entry_bytes)) {
+  if (akey.size() + value.size() > static_cast<size_t>(max_entry_bytes)) {
     count(hash, kUncacheable);
     notice_once("the result is larger than azora_opt.cache_max_entry_bytes", c.key);
-    return json;
+    return std::move(v.result);
   }
   int64 now = GetCurrentTimestamp();
   switch (store(akey, hash, value, v.sources, now, now + c.ttl_us)) {
@@ -161,7 +172,7 @@ std::string fill_and_maybe_store(const Call& c, const std::string& akey, uint64 
       notice_once("the result is larger than one cache partition", c.key);
       break;
   }
-  return json;
+  return std::move(v.result);
 }
 
 // Releases a fill claim however the fill ends (a result, an azora::Error, a PgError).
@@ -179,6 +190,7 @@ class FillGuard {
 std::string cached_json(Call& c) {
   require_ready();
   c.search_path = effective_search_path();
+  append_call_context(&c.context);
   if (c.key.size() > kMaxKeyBytes) {
     throw Error(ERRCODE_INVALID_PARAMETER_VALUE,
                 "cache key is " + std::to_string(c.key.size()) + " bytes long",
@@ -195,7 +207,9 @@ std::string cached_json(Call& c) {
   if (found == Lookup::kHit) return result;
   // Own writes: run without claiming the key, so nobody waits for a result never stored.
   if (found == Lookup::kBypass) return fill_and_maybe_store(c, akey, hash, true);
-  if (!claim_fill(hash)) {
+  Claim claim = claim_fill(hash);
+  if (claim == Claim::kOwn) return fill_and_maybe_store(c, akey, hash, true);
+  if (claim == Claim::kBusy) {
     // Another backend is filling this key: wait for it (bounded), then take its result.
     count(hash, kFillWaits);
     wait_for_fill(hash, fill_wait_ms);
@@ -227,8 +241,13 @@ Call read_args(FunctionCallInfo fcinfo) {
     c.ttl_us = static_cast<int64>(default_ttl_s) * USECS_PER_SEC;
   } else {
     Interval* ttl = pg_call([&] { return PG_GETARG_INTERVAL_P(2); });
-    c.ttl_us =
-        ttl->time + (ttl->day + static_cast<int64>(ttl->month) * DAYS_PER_MONTH) * USECS_PER_DAY;
+    // In 128 bits: '178000000 years' would overflow int64 microseconds. A TTL beyond
+    // kMaxTtlUs (about 290 years) is that long: an entry lives no longer than its server.
+    __int128 us =
+        static_cast<__int128>(ttl->time) +
+        (static_cast<__int128>(ttl->day) + static_cast<__int128>(ttl->month) * DAYS_PER_MONTH) *
+            USECS_PER_DAY;
+    c.ttl_us = us > kMaxTtlUs ? kMaxTtlUs : static_cast<int64>(us < 0 ? 0 : us);
     if (c.ttl_us <= 0) {
       throw Error(ERRCODE_INVALID_PARAMETER_VALUE, "cache ttl must be positive",
                   "Pass an interval such as '5 minutes' or azora_opt.ttl('medium'); NULL means "

@@ -40,7 +40,7 @@ struct Shared {
   uint64_t partition_bytes;  // size of each arena area (a multiple of 8)
   uint64_t arenas_off;       // from the start of Shared
   GenerationTable generations;
-  uint8_t bump_is_ddl[kGenSlots];
+  uint8_t bump_is_ddl[kAllSlots];
   PartitionCounters counters[kPartitions];
   PartitionFills fills[kPartitions];
 };
@@ -99,6 +99,13 @@ std::string read_key(const Arena& a, uint32_t s) {
   std::string key(a.slot(s).key_len, '\0');
   a.read_key(s, key.data());
   return key;
+}
+
+uint32_t filler_role_of(const Arena& a, uint32_t s) {
+  uint32_t role = 0;
+  if (a.slot(s).value_len >= kFillerRoleOffset + sizeof role)
+    a.read(s, a.slot(s).key_len + kFillerRoleOffset, &role, sizeof role);
+  return role;
 }
 
 bool claimed(int p, uint64_t hash) {
@@ -211,8 +218,10 @@ bool remove_entry_if(std::string_view key, uint64_t hash, Pred&& pred) {
   return true;
 }
 
-bool remove(std::string_view key, uint64_t hash) {
-  return remove_entry_if(key, hash, [](const Arena&, uint32_t) { return true; });
+bool remove(std::string_view key, uint64_t hash, uint32_t only_role) {
+  return remove_entry_if(key, hash, [&](const Arena& a, uint32_t s) {
+    return only_role == 0 || filler_role_of(a, s) == only_role;
+  });
 }
 
 bool remove_if_stale(std::string_view key, uint64_t hash) {
@@ -233,33 +242,60 @@ bool remove_if_stale(std::string_view key, uint64_t hash) {
   return removed;
 }
 
-// Removes, partition by partition, the entries whose arena key satisfies pred; returns how many.
+namespace {
+
+// Scans every slot of every partition in batches of kScanBatch slots under the partition's
+// lock, releasing it and checking for interrupts (cancel, statement_timeout) between batches:
+// a scan of a large cache never stalls the cache's other users for long, and can be stopped.
+// f(arena, slot) runs for each live slot with the lock held in mode.
+constexpr uint32_t kScanBatch = 256;
+template <typename F>
+void scan_in_batches(LWLockMode mode, F&& f) {
+  for (int p = 0; p < kPartitions; p++) {
+    Arena a = arena(p);
+    for (uint32_t from = 0;;) {
+      bool done;
+      {
+        PartitionLock lock(p, mode);
+        uint32_t n = a.header().n_slots;
+        uint32_t to = n - from > kScanBatch ? from + kScanBatch : n;
+        for (; from < to; from++)
+          if (a.slot(from).in_use) f(a, from);
+        done = from >= n;
+      }
+      pg_call([] { CHECK_FOR_INTERRUPTS(); });
+      if (done) break;
+    }
+  }
+}
+
+// Removes the entries that satisfy pred(arena, slot); returns how many.
 template <typename Pred>
 uint64_t remove_all_if(Pred&& pred) {
   uint64_t removed = 0;
-  for (int p = 0; p < kPartitions; p++) {
-    Arena a = arena(p);
-    PartitionLock lock(p, LW_EXCLUSIVE);
-    a.for_each([&](uint32_t s) {
-      if (!pred(read_key(a, s))) return;
-      a.remove(s);
-      removed++;
-    });
-  }
+  scan_in_batches(LW_EXCLUSIVE, [&](Arena& a, uint32_t s) {
+    if (!pred(a, s)) return;
+    a.remove(s);
+    removed++;
+  });
   return removed;
 }
 
-uint64_t remove_matching(uint32_t dbid, std::string_view pattern, bool utf8) {
-  return remove_all_if([&](const std::string& key) {
-    return key_dbid(key) == dbid && glob::match(pattern, key_text(key), utf8);
+}  // namespace
+
+uint64_t remove_matching(uint32_t dbid, const glob::Matcher& pattern, uint32_t only_role) {
+  return remove_all_if([&](const Arena& a, uint32_t s) {
+    if (only_role != 0 && filler_role_of(a, s) != only_role) return false;
+    std::string key = read_key(a, s);
+    return key_dbid(key) == dbid && pattern.match(key_text(key));
   });
 }
 
 uint64_t flush() {
-  return remove_all_if([](const std::string&) { return true; });
+  return remove_all_if([](const Arena&, uint32_t) { return true; });
 }
 
-bool claim_fill(uint64_t hash) {
+Claim claim_fill(uint64_t hash) {
   static bool exit_callback = false;
   if (!exit_callback) {
     before_shmem_exit(drop_own_claims, 0);
@@ -267,15 +303,16 @@ bool claim_fill(uint64_t hash) {
   }
   int p = partition_of(hash);
   PartitionLock lock(p, LW_EXCLUSIVE);
-  if (claimed(p, hash)) return false;
+  for (const FillClaim& c : shared->fills[p].claims)
+    if (c.pid != 0 && c.hash == hash) return c.pid == MyProcPid ? Claim::kOwn : Claim::kBusy;
   for (FillClaim& c : shared->fills[p].claims) {
     if (c.pid == 0) {
       c.hash = hash;
       c.pid = MyProcPid;
-      return true;
+      return Claim::kClaimed;
     }
   }
-  return true;  // no free claim slot: fill unprotected rather than wait for nothing
+  return Claim::kClaimed;  // no free claim slot: fill unprotected rather than wait for nothing
 }
 
 void release_fill(uint64_t hash) {
@@ -331,31 +368,30 @@ Totals totals() {
   return t;
 }
 
-std::vector<EntryInfo> entries(uint32_t dbid) {
+std::vector<EntryInfo> entries(uint32_t dbid, uint32_t only_role) {
   std::vector<EntryInfo> out;
-  for (int p = 0; p < kPartitions; p++) {
-    Arena a = arena(p);
-    PartitionLock lock(p, LW_SHARED);
-    a.for_each([&](uint32_t s) {
-      std::string key = read_key(a, s);
-      if (key_dbid(key) != dbid) return;
-      const Slot& slot = a.slot(s);
-      EntryInfo info;
-      info.key = std::string(key_text(key));
-      info.bytes = uint64_t{slot.key_len} + slot.value_len;
-      info.created_at = slot.created_at;
-      info.expires_at = slot.expires_at;
-      info.hits = a.hits(s);
-      std::string value = read_value(a, s);
-      EntryView e;
-      info.filler_role = 0;
-      if (decode(value.data(), value.size(), &e)) {
-        info.filler_role = e.filler_role;
-        for (const Source& src : e.sources) info.sources.push_back(src.relid);
-      }
-      out.push_back(std::move(info));
-    });
-  }
+  scan_in_batches(LW_SHARED, [&](const Arena& a, uint32_t s) {
+    // The role first (4 bytes): another role's entry is never copied out.
+    uint32_t role = filler_role_of(a, s);
+    if (only_role != 0 && role != only_role) return;
+    std::string key = read_key(a, s);
+    if (key_dbid(key) != dbid) return;
+    const Slot& slot = a.slot(s);
+    EntryInfo info;
+    info.key = std::string(key_text(key));
+    info.bytes = uint64_t{slot.key_len} + slot.value_len;
+    info.created_at = slot.created_at;
+    info.expires_at = slot.expires_at;
+    info.hits = a.hits(s);
+    info.filler_role = role;
+    std::string value = read_value(a, s);
+    EntryView e;
+    if (decode(value.data(), value.size(), &e)) {
+      for (const Source& src : e.sources)
+        if (src.relid != 0) info.sources.push_back(src.relid);  // 0: the schema epochs
+    }
+    out.push_back(std::move(info));
+  });
   return out;
 }
 

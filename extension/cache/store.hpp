@@ -23,6 +23,7 @@
 #include "pg.hpp"
 #include "pure/cache_entry.hpp"
 #include "pure/cache_generations.hpp"
+#include "pure/glob.hpp"
 
 namespace azora::cache {
 
@@ -90,13 +91,14 @@ enum class StoreOutcome { kStored, kRaced, kTooBig };
 StoreOutcome store(std::string_view arena_key, uint64_t hash, const std::string& value,
                    const std::vector<Source>& sources, int64_t now, int64_t expires_at);
 
-// Removes the entry; true if there was one.
-bool remove(std::string_view arena_key, uint64_t hash);
+// Removes the entry (only if only_role stored it, unless only_role is 0); true if removed.
+bool remove(std::string_view arena_key, uint64_t hash, uint32_t only_role = 0);
 // Removes the entry if one of its sources' generation words changed (counted as a write
 // invalidation); true if removed.
 bool remove_if_stale(std::string_view arena_key, uint64_t hash);
-// Removes this database's entries whose key text matches the (validated) glob.
-uint64_t remove_matching(uint32_t dbid, std::string_view pattern, bool utf8);
+// Removes this database's entries whose key text matches the compiled glob and, unless only_role
+// is 0, that only_role stored. Scans in batches, checking for interrupts between them.
+uint64_t remove_matching(uint32_t dbid, const glob::Matcher& pattern, uint32_t only_role);
 // Removes every entry of every database.
 uint64_t flush();
 
@@ -105,14 +107,21 @@ uint64_t flush();
 // and by a before_shmem_exit callback if the backend dies mid-fill (pg_terminate_backend), so
 // a claim never outlives its backend. Each partition tracks kFillsPerPartition claims; beyond
 // that a miss simply runs unprotected.
-bool claim_fill(uint64_t hash);
+enum class Claim {
+  kClaimed,  // this backend fills the key now; release_fill() when done
+  kBusy,     // another backend fills it: wait_for_fill(), then look again
+  kOwn,      // this backend's own fill of the key is running (a cached query that calls
+             // cached_json on its own key): run uncached, never wait on oneself
+};
+Claim claim_fill(uint64_t hash);
 void release_fill(uint64_t hash);
 // Waits until no claim on hash is left or timeout_ms passed; true if it ended in time.
 bool wait_for_fill(uint64_t hash, int timeout_ms);
 
 Totals totals();
-// This database's entries (key text, sizes, times, hits, source relations).
-std::vector<EntryInfo> entries(uint32_t dbid);
+// This database's entries (key text, sizes, times, hits, source relations); unless only_role is
+// 0, only those only_role stored (other roles' values are never copied out).
+std::vector<EntryInfo> entries(uint32_t dbid, uint32_t only_role);
 
 // Shared memory sizing and start-up (registered by init()).
 Size shmem_size();

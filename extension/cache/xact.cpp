@@ -5,6 +5,7 @@
 // never allocates; a transaction that writes more relations than it holds bumps every slot.
 #include "cache/xact.hpp"
 
+#include "cache/context.hpp"
 #include "cache/store.hpp"
 
 namespace azora::cache {
@@ -35,11 +36,18 @@ void note_slot(uint32 slot, bool ddl) {
 template <typename F>
 void for_each_written(F&& f) {
   if (overflow) {
-    for (uint32 s = 0; s < kGenSlots; s++) f(s, false);  // counted as writes
+    for (uint32 s = 0; s < kAllSlots; s++) f(s, false);  // counted as writes
   } else {
     for (int i = 0; i < n_written; i++) f(written[i], written_ddl[i]);
   }
 }
+
+// The set begin_commits() bumped, snapshotted: end_commits() must undo exactly those C++ (a
+// write noted after PRE_COMMIT, by another library's PRE_COMMIT callback, would otherwise
+// decrement a C it never incremented and wrap it).
+uint32 committing[kMaxWritten];
+int n_committing = 0;
+bool committing_overflow = false;
 
 void begin_commits() {
   if (committing_now || (n_written == 0 && !overflow) || !ready()) return;
@@ -47,14 +55,35 @@ void begin_commits() {
     set_bump_reason(s, ddl);
     gen_begin_commit(generations(), s);
   });
+  memcpy(committing, written, sizeof(uint32) * n_written);
+  n_committing = n_written;
+  committing_overflow = overflow;
   committing_now = true;
+}
+
+bool in_committing(uint32 slot) {
+  if (committing_overflow) return true;
+  for (int i = 0; i < n_committing; i++)
+    if (committing[i] == slot) return true;
+  return false;
 }
 
 void end_commits() {
   if (committing_now && ready()) {
-    for_each_written([](uint32 s, bool) { gen_end_commit(generations(), s); });
+    if (committing_overflow) {
+      for (uint32 s = 0; s < kAllSlots; s++) gen_end_commit(generations(), s);
+    } else {
+      for (int i = 0; i < n_committing; i++) gen_end_commit(generations(), committing[i]);
+    }
+    // Noted after PRE_COMMIT: no committing window was opened for these, but the commit makes
+    // them visible, so their generation moves now (G++ only).
+    for_each_written([](uint32 s, bool) {
+      if (!in_committing(s)) gen_bump(generations(), s);
+    });
   }
   committing_now = false;
+  committing_overflow = false;
+  n_committing = 0;
   n_written = 0;
   overflow = false;
 }
@@ -63,10 +92,136 @@ Oid relid_of(RangeVar* rv) {
   return rv == nullptr ? InvalidOid : RangeVarGetRelid(rv, NoLock, true);
 }
 
+bool names_temp(RangeVar* rv) {
+  return rv != nullptr && (rv->relpersistence == RELPERSISTENCE_TEMP ||
+                           (rv->schemaname != nullptr && strcmp(rv->schemaname, "pg_temp") == 0));
+}
+
+bool is_temp_rel(RangeVar* rv) {
+  Oid relid = relid_of(rv);
+  return OidIsValid(relid) && get_rel_persistence(relid) == RELPERSISTENCE_TEMP;
+}
+
+// What a utility statement can change for a cached read (docs/extension/cache.md, "What
+// invalidates"): the list of statements that change nothing is short on purpose; anything not
+// named moves the schema epoch.
+enum class Effect {
+  kNone,          // changes no answer (writes are noted separately, per relation)
+  kPrivate,       // changes only this session's temporary objects
+  kSchema,        // name resolution, structure, privileges, policies, rules, types, functions
+  kSchemaShared,  // objects every database shares: roles, memberships, databases, tablespaces
+};
+
+Effect classify(Node* n) {
+  switch (nodeTag(n)) {
+    case T_TransactionStmt:
+    case T_VariableSetStmt:
+    case T_VariableShowStmt:
+    case T_PrepareStmt:
+    case T_ExecuteStmt:
+    case T_DeallocateStmt:
+    case T_ListenStmt:
+    case T_NotifyStmt:
+    case T_UnlistenStmt:
+    case T_VacuumStmt:
+    case T_DeclareCursorStmt:
+    case T_FetchStmt:
+    case T_ClosePortalStmt:
+    case T_LockStmt:
+    case T_CheckPointStmt:
+    case T_ConstraintsSetStmt:
+    case T_ReindexStmt:
+    // Their statements pass through these hooks one by one.
+    case T_DoStmt:
+    case T_CallStmt:
+    // Writes, noted per relation by on_utility.
+    case T_CopyStmt:
+    case T_TruncateStmt:
+    case T_RefreshMatViewStmt:
+    case T_ClusterStmt:
+      return Effect::kNone;
+    case T_ExplainStmt: {
+      // EXPLAIN ANALYZE CREATE TABLE AS creates its table without another utility call.
+      Node* q = reinterpret_cast<ExplainStmt*>(n)->query;
+      return q != nullptr && IsA(q, CreateTableAsStmt) ? classify(q) : Effect::kNone;
+    }
+    case T_DiscardStmt:
+      return Effect::kPrivate;
+    case T_CreateStmt:
+      return names_temp(reinterpret_cast<CreateStmt*>(n)->relation) ? Effect::kPrivate
+                                                                    : Effect::kSchema;
+    case T_CreateTableAsStmt: {
+      IntoClause* into = reinterpret_cast<CreateTableAsStmt*>(n)->into;
+      return into != nullptr && names_temp(into->rel) ? Effect::kPrivate : Effect::kSchema;
+    }
+    case T_ViewStmt:
+      return names_temp(reinterpret_cast<ViewStmt*>(n)->view) ? Effect::kPrivate : Effect::kSchema;
+    case T_CreateSeqStmt:
+      return names_temp(reinterpret_cast<CreateSeqStmt*>(n)->sequence) ? Effect::kPrivate
+                                                                       : Effect::kSchema;
+    case T_AlterTableStmt:
+      return is_temp_rel(reinterpret_cast<AlterTableStmt*>(n)->relation) ? Effect::kPrivate
+                                                                         : Effect::kSchema;
+    case T_IndexStmt:
+      return is_temp_rel(reinterpret_cast<IndexStmt*>(n)->relation) ? Effect::kPrivate
+                                                                    : Effect::kSchema;
+    case T_DropStmt: {
+      auto* s = reinterpret_cast<DropStmt*>(n);
+      if (s->removeType != OBJECT_TABLE && s->removeType != OBJECT_VIEW &&
+          s->removeType != OBJECT_SEQUENCE && s->removeType != OBJECT_INDEX)
+        return Effect::kSchema;
+      ListCell* lc;
+      foreach (lc, s->objects) {
+        if (!is_temp_rel(makeRangeVarFromNameList(static_cast<List*>(lfirst(lc)))))
+          return Effect::kSchema;
+      }
+      return Effect::kPrivate;
+    }
+    case T_RenameStmt: {
+      auto* s = reinterpret_cast<RenameStmt*>(n);
+      if (s->renameType == OBJECT_ROLE || s->renameType == OBJECT_DATABASE ||
+          s->renameType == OBJECT_TABLESPACE)
+        return Effect::kSchemaShared;
+      return s->relation != nullptr && is_temp_rel(s->relation) ? Effect::kPrivate
+                                                                : Effect::kSchema;
+    }
+    case T_AlterOwnerStmt: {
+      ObjectType t = reinterpret_cast<AlterOwnerStmt*>(n)->objectType;
+      return t == OBJECT_DATABASE || t == OBJECT_TABLESPACE ? Effect::kSchemaShared
+                                                            : Effect::kSchema;
+    }
+    case T_CreateRoleStmt:
+    case T_AlterRoleStmt:
+    case T_AlterRoleSetStmt:
+    case T_DropRoleStmt:
+    case T_GrantRoleStmt:
+    case T_CreatedbStmt:
+    case T_AlterDatabaseStmt:
+    case T_AlterDatabaseRefreshCollStmt:
+    case T_AlterDatabaseSetStmt:
+    case T_DropdbStmt:
+    case T_CreateTableSpaceStmt:
+    case T_DropTableSpaceStmt:
+    case T_AlterTableSpaceOptionsStmt:
+    case T_ReassignOwnedStmt:
+    case T_DropOwnedStmt:
+    case T_AlterSystemStmt:
+      return Effect::kSchemaShared;
+    default:
+      return Effect::kSchema;
+  }
+}
+
 }  // namespace
 
 void note_written(Oid relid, bool ddl) {
   if (!OidIsValid(relid) || !ready()) return;
+  if (relid < FirstNormalObjectId) {
+    // A write to a system catalog through the executor (UPDATE pg_class ...) is DDL by hand.
+    note_slot(epoch_slot(MyDatabaseId), true);
+    if (IsSharedRelation(relid)) note_slot(kSharedEpochSlot, true);
+    return;
+  }
   note_slot(gen_slot(MyDatabaseId, relid), ddl);
   if (get_rel_relispartition(relid)) {
     ListCell* lc;
@@ -88,6 +243,19 @@ void on_executor_start(QueryDesc* query_desc) {
 void on_utility(PlannedStmt* pstmt) {
   Node* n = pstmt->utilityStmt;
   if (n == nullptr || !ready()) return;
+  switch (classify(n)) {
+    case Effect::kNone:
+      break;
+    case Effect::kPrivate:
+      note_private_schema_change();
+      break;
+    case Effect::kSchemaShared:
+      note_slot(kSharedEpochSlot, true);
+      [[fallthrough]];
+    case Effect::kSchema:
+      note_slot(epoch_slot(MyDatabaseId), true);
+      break;
+  }
   ListCell* lc;
   switch (nodeTag(n)) {
     case T_CopyStmt: {
@@ -98,33 +266,17 @@ void on_utility(PlannedStmt* pstmt) {
     case T_TruncateStmt: {
       auto* s = reinterpret_cast<TruncateStmt*>(n);
       // CASCADE also empties the tables that reference these, which are not named here.
+      // Readers of a child depend on its ancestors (fill.cpp), so TRUNCATE of a parent reaches
+      // them.
       if (s->behavior == DROP_CASCADE) overflow = true;
       foreach (lc, s->relations) note_written(relid_of(static_cast<RangeVar*>(lfirst(lc))), false);
       break;
     }
-    case T_AlterTableStmt:
-      note_written(relid_of(reinterpret_cast<AlterTableStmt*>(n)->relation), true);
-      break;
-    case T_RenameStmt:
-      note_written(relid_of(reinterpret_cast<RenameStmt*>(n)->relation), true);
-      break;
-    case T_AlterObjectSchemaStmt:
-      note_written(relid_of(reinterpret_cast<AlterObjectSchemaStmt*>(n)->relation), true);
-      break;
     case T_RefreshMatViewStmt:
       note_written(relid_of(reinterpret_cast<RefreshMatViewStmt*>(n)->relation), false);
       break;
     case T_ClusterStmt:
-      note_written(relid_of(reinterpret_cast<ClusterStmt*>(n)->relation), true);
-      break;
-    case T_ViewStmt:  // CREATE OR REPLACE VIEW changes what the view returns
-      note_written(relid_of(reinterpret_cast<ViewStmt*>(n)->view), true);
-      break;
-    case T_CreatePolicyStmt:
-      note_written(relid_of(reinterpret_cast<CreatePolicyStmt*>(n)->table), true);
-      break;
-    case T_AlterPolicyStmt:
-      note_written(relid_of(reinterpret_cast<AlterPolicyStmt*>(n)->table), true);
+      note_written(relid_of(reinterpret_cast<ClusterStmt*>(n)->relation), false);
       break;
     case T_TransactionStmt: {
       // COMMIT PREPARED makes another transaction's writes visible while it runs, and which
@@ -135,15 +287,6 @@ void on_utility(PlannedStmt* pstmt) {
         overflow = true;
         begin_commits();
       }
-      break;
-    }
-    case T_DropStmt: {
-      auto* s = reinterpret_cast<DropStmt*>(n);
-      if (s->removeType != OBJECT_TABLE && s->removeType != OBJECT_VIEW &&
-          s->removeType != OBJECT_MATVIEW && s->removeType != OBJECT_FOREIGN_TABLE)
-        break;
-      foreach (lc, s->objects)
-        note_written(relid_of(makeRangeVarFromNameList(static_cast<List*>(lfirst(lc)))), true);
       break;
     }
     default:

@@ -3,9 +3,11 @@
 // PostgreSQL-free (test/unit/cache_entry_test.cpp). The arena key is the database OID followed
 // by the user's key text (make_key), so two databases never share an entry. The value remembers
 // everything a hit must check before serving (docs/extension/cache.md):
-//   * the query text, the bound parameters and the effective search_path (as schema OIDs): one
-//     key names one query, so a call with the same key and another query, other params or a
-//     search_path under which the same text names other tables is a miss that replaces the entry;
+//   * the query text, the bound parameters, the effective search_path (as schema OIDs) and the
+//     call's context (cache/context.hpp: the roles, every setting that can change the answer, the
+//     schema state private to a session): one key names one query, so a call with the same key
+//     and another query, other params, another search_path, role or keyed setting is a miss that
+//     replaces the entry;
 //   * the source relations with the generation words read before the fill's snapshot
 //     (cache_generations.hpp): a changed word means a write committed since;
 //   * the privilege checks the executor made (relation, the role checked, the columns read), to
@@ -15,6 +17,7 @@
 // bytes never leave the server's shared memory). decode() checks every length against the buffer.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -45,6 +48,7 @@ struct BasicEntry {
   std::vector<Source> sources;
   std::vector<PermCheck> perms;
   std::vector<std::optional<Text>> params;
+  Text context;  // opaque bytes, compared whole (cache/context.hpp)
   Text query;
   Text result;
 };
@@ -61,8 +65,13 @@ struct Header {
   uint32_t query_len;
   uint32_t result_len;
   uint32_t n_search_path;
+  uint32_t context_len;
 };
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;
+}  // namespace detail
+// Where the filler's role sits in an encoded value: a scan can read these 4 bytes alone.
+inline constexpr size_t kFillerRoleOffset = offsetof(detail::Header, filler_role);
+namespace detail {
 inline constexpr uint32_t kNullParam = 0xFFFFFFFFu;
 
 template <typename T>
@@ -123,7 +132,8 @@ inline std::string encode(const EntryValue& v) {
                    static_cast<uint32_t>(v.params.size()),
                    static_cast<uint32_t>(v.query.size()),
                    static_cast<uint32_t>(v.result.size()),
-                   static_cast<uint32_t>(v.search_path.size())};
+                   static_cast<uint32_t>(v.search_path.size()),
+                   static_cast<uint32_t>(v.context.size())};
   detail::put(out, h);
   for (uint32_t ns : v.search_path) detail::put(out, ns);
   for (const Source& s : v.sources) detail::put(out, s);
@@ -137,6 +147,7 @@ inline std::string encode(const EntryValue& v) {
     detail::put(out, param ? static_cast<uint32_t>(param->size()) : detail::kNullParam);
     if (param) out.append(*param);
   }
+  out.append(v.context);
   out.append(v.query);
   out.append(v.result);
   return out;
@@ -180,15 +191,19 @@ inline bool decode(const char* data, size_t len, EntryView* out) {
     if (!r.view(n, &text)) return false;
     out->params.emplace_back(text);
   }
-  if (!r.view(h.query_len, &out->query) || !r.view(h.result_len, &out->result)) return false;
+  if (!r.view(h.context_len, &out->context) || !r.view(h.query_len, &out->query) ||
+      !r.view(h.result_len, &out->result))
+    return false;
   return r.left() == 0;
 }
 
-// Whether a stored entry answers this call: the same query text, bound params and search_path.
+// Whether a stored entry answers this call: the same query text, bound params, search_path and
+// context.
 inline bool same_query(const EntryView& e, std::string_view query,
                        const std::vector<std::optional<std::string>>& params,
-                       const std::vector<uint32_t>& search_path) {
-  if (e.query != query || e.params.size() != params.size() || e.search_path != search_path)
+                       const std::vector<uint32_t>& search_path, std::string_view context) {
+  if (e.query != query || e.params.size() != params.size() || e.search_path != search_path ||
+      e.context != context)
     return false;
   for (size_t i = 0; i < params.size(); i++) {
     if (e.params[i].has_value() != params[i].has_value()) return false;

@@ -24,12 +24,19 @@
 
 namespace azora::cache {
 
-inline constexpr uint32_t kGenSlots = 8192;  // 64 KiB of shared memory
+inline constexpr uint32_t kGenSlots = 8192;  // relation words: 64 KiB of shared memory
+// Schema epochs, words of their own after the relation words (so no busy table shares one): one
+// per database (hashed into kEpochSlots - 1 words) moved by every committed utility statement
+// that can change name resolution, structure, privileges, policies, rules, types or functions
+// in it, and one for the objects all databases share (roles and their memberships, databases,
+// tablespaces). Every entry depends on its database's epoch and on the shared one.
+inline constexpr uint32_t kEpochSlots = 64;
+inline constexpr uint32_t kAllSlots = kGenSlots + kEpochSlots;
 inline constexpr uint64_t kCommittingMask = 0xFFFF;
 inline constexpr uint64_t kGenerationUnit = uint64_t{1} << 16;
 
 struct GenerationTable {
-  uint64_t words[kGenSlots];
+  uint64_t words[kAllSlots];
 };
 static_assert(std::is_trivially_copyable_v<GenerationTable> &&
               std::is_standard_layout_v<GenerationTable>);
@@ -44,6 +51,11 @@ inline uint32_t gen_slot(uint32_t dbid, uint32_t relid) {
   x ^= x >> 31;
   return static_cast<uint32_t>(x % kGenSlots);
 }
+
+inline uint32_t epoch_slot(uint32_t dbid) {
+  return kGenSlots + dbid % (kEpochSlots - 1);
+}
+inline constexpr uint32_t kSharedEpochSlot = kAllSlots - 1;
 
 inline uint64_t gen_load(const GenerationTable& t, uint32_t slot) {
   return __atomic_load_n(&t.words[slot], __ATOMIC_SEQ_CST);

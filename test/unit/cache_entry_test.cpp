@@ -16,6 +16,7 @@ c::EntryValue sample() {
   v.sources = {{16384, 77, 0x30000}, {16390, 5, 0x10000}};
   v.perms = {{16384, 0, {8, 9}}, {16390, 10, {}}};
   v.params = {std::string("42"), std::nullopt, std::string("")};
+  v.context = std::string("role=10\0tz=UTC", 15);
   v.query = "SELECT * FROM t WHERE id = $1";
   v.result = "[{\"id\":42}]";
   return v;
@@ -38,31 +39,37 @@ TEST(CacheEntry, RoundTrip) {
   EXPECT_EQ(*e.params[0], "42");
   EXPECT_FALSE(e.params[1].has_value());
   EXPECT_EQ(*e.params[2], "");
+  EXPECT_EQ(e.context, std::string_view("role=10\0tz=UTC", 15));
   EXPECT_EQ(e.query, "SELECT * FROM t WHERE id = $1");
   EXPECT_EQ(e.result, "[{\"id\":42}]");
 }
 
-TEST(CacheEntry, SameQueryNeedsSameTextParamsAndSearchPath) {
+TEST(CacheEntry, SameQueryNeedsSameTextParamsSearchPathAndContext) {
   std::string bytes = c::encode(sample());
   c::EntryView e;
   ASSERT_TRUE(c::decode(bytes.data(), bytes.size(), &e));
   std::vector<std::optional<std::string>> params = {std::string("42"), std::nullopt,
                                                     std::string("")};
   const std::vector<uint32_t> path = {2200, 16400};
-  EXPECT_TRUE(c::same_query(e, "SELECT * FROM t WHERE id = $1", params, path));
-  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1 ", params, path));
+  const std::string ctx("role=10\0tz=UTC", 15);
+  const char* q = "SELECT * FROM t WHERE id = $1";
+  EXPECT_TRUE(c::same_query(e, q, params, path, ctx));
+  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1 ", params, path, ctx));
   // The same text under another search_path may name other tables.
-  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", params, {16400, 2200}));
-  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", params, {2200}));
+  EXPECT_FALSE(c::same_query(e, q, params, {16400, 2200}, ctx));
+  EXPECT_FALSE(c::same_query(e, q, params, {2200}, ctx));
+  // Another role or another value of a keyed setting (the bytes differ after a NUL too).
+  EXPECT_FALSE(c::same_query(e, q, params, path, std::string("role=10\0tz=EST", 15)));
+  EXPECT_FALSE(c::same_query(e, q, params, path, "role=10"));
   auto other = params;
   other[0] = std::string("43");
-  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", other, path));
+  EXPECT_FALSE(c::same_query(e, q, other, path, ctx));
   other = params;
   other[1] = std::string("");  // NULL is not the empty string
-  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", other, path));
+  EXPECT_FALSE(c::same_query(e, q, other, path, ctx));
   other = params;
   other.pop_back();
-  EXPECT_FALSE(c::same_query(e, "SELECT * FROM t WHERE id = $1", other, path));
+  EXPECT_FALSE(c::same_query(e, q, other, path, ctx));
 }
 
 TEST(CacheEntry, TruncatedOrCorruptBytesAreRejected) {

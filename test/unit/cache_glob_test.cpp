@@ -76,3 +76,45 @@ TEST(CacheGlob, PathologicalPatternFinishesAndIsRight) {
   key += "b";
   EXPECT_TRUE(g::match(pattern, key));
 }
+
+namespace {
+// An independent reference: the textbook recursive definition, byte-wise (single-byte mode).
+bool reference(std::string_view p, std::string_view k) {
+  if (p.empty()) return k.empty();
+  if (p[0] == '*') return reference(p.substr(1), k) || (!k.empty() && reference(p, k.substr(1)));
+  if (k.empty()) return false;
+  if (p[0] == '?') return reference(p.substr(1), k.substr(1));
+  size_t lit = p[0] == '\\' && p.size() > 1 ? 1 : 0;
+  return p[lit] == k[0] && reference(p.substr(lit + 1), k.substr(1));
+}
+}  // namespace
+
+TEST(CacheGlob, AgreesWithTheRecursiveDefinitionOnRandomPatterns) {
+  uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7FFF; };
+  const char alphabet[] = {'a', 'b', '*', '?', '\\'};
+  int checked = 0;
+  for (int i = 0; i < 20000; i++) {
+    std::string p, k;
+    for (size_t n = next() % 9; n > 0; n--) p += alphabet[next() % 5];
+    for (size_t n = next() % 10; n > 0; n--) k += "ab*?"[next() % 4];
+    if (g::validate(p) != g::Validity::kOk) continue;
+    ASSERT_EQ(g::match(p, k, false), reference(p, k)) << "pattern " << p << " key " << k;
+    checked++;
+  }
+  EXPECT_GT(checked, 10000);
+}
+
+TEST(CacheGlob, CompiledMatcherIsReusableAcrossKeys) {
+  g::Matcher m("user:*:profile", true);
+  EXPECT_TRUE(m.match("user:42:profile"));
+  EXPECT_FALSE(m.match("user:42:settings"));
+  EXPECT_TRUE(m.match("user::profile"));
+  // A hostile pattern of the documented maximum length against the longest key: one pass.
+  std::string hostile;
+  while (hostile.size() + 2 <= 4094) hostile += "*a";
+  hostile += "b";
+  g::Matcher h(hostile, true);
+  EXPECT_FALSE(h.match(std::string(1024, 'a')));
+  EXPECT_TRUE(g::Matcher("*a*a*b", true).match("xaxaxb"));
+}
