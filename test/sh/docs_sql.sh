@@ -3,12 +3,15 @@
 # schema (scripts/elearning.sql, as `make demo` loads it), each in its own fresh session and
 # database; a block meant to fail says so (`-- error: SSSSS`) and is checked for that SQLSTATE
 # (test/docs/sql_blocks.py has the rules). Starts its own cluster, with pg_stat_statements
-# preloaded beside azora_opt because docs/extension/tracking.md compares the two.
+# preloaded beside azora_opt because docs/extension/tracking.md compares the two, and every
+# slowest call's plan captured (plan_min_ms = 0, as the advisor examples assume a captured
+# source text).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "${1:-}" != inner ]; then
   exec "$root/scripts/cluster.sh" --no-redis \
-    --conf "shared_preload_libraries = 'azora_opt, pg_stat_statements'" -- bash "$0" inner
+    --conf "shared_preload_libraries = 'azora_opt, pg_stat_statements'" \
+    --conf "azora_opt.plan_min_ms = 0" -- bash "$0" inner
 fi
 
 q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
