@@ -8,8 +8,10 @@
     equals the server's (boot_val, compared in the setting's unit: `64MB` = 65536 kB) and its
     context column (postmaster/restart, reload, superuser, user) equals pg_settings.context;
   * every function of schema azora_opt (pg_proc) appears in the docs as azora_opt.NAME(...)
-    or `NAME(...)`, every azora_opt.NAME(...) the docs write exists, and a documented
-    signature `azora_opt.NAME(arg type, ...) →` names the function's input arguments in order.
+    or `NAME(...)`, every azora_opt.NAME(...) the docs write and every row of a docs table
+    headed "function" exists, and a documented signature `azora_opt.NAME(arg type, ...) →`
+    (also `NAME(arg type, ...) →` in such a table) names the function's input arguments in
+    order.
 
 Usage: reference.py ROOT (libpq's PG* variables name a database with the extension created).
 """
@@ -105,6 +107,8 @@ def main():
         for m in re.finditer(r"azora_opt\.([A-Za-z_][A-Za-z0-9_]*)(\()?", text):
             name, call = m.group(1), m.group(2)
             line = text.count("\n", 0, m.start()) + 1
+            if name.isupper():  # a placeholder, as in "azora_opt.NAME"
+                continue
             if call:
                 mentioned_functions.add(name)
                 if name not in functions:
@@ -119,7 +123,7 @@ def main():
             if m.group(1) in functions:
                 mentioned_functions.add(m.group(1))
         # Signatures: azora_opt.NAME(arg type [DEFAULT ...], ...) →
-        for m in re.finditer(r"azora_opt\.([A-Za-z_][A-Za-z0-9_]*)\(([^()`]*(?:\([^()`]*\)[^()`]*)*)\)\s*→",
+        for m in re.finditer(r"(?:azora_opt\.|`)([A-Za-z_][A-Za-z0-9_]*)\(([^()`]*(?:\([^()`]*\)[^()`]*)*)\)\s*→",
                              text):
             name, args = m.group(1), m.group(2)
             if name not in functions:
@@ -138,10 +142,15 @@ def main():
             if cells is None:
                 header = None
                 continue
-            if cells[0] == "GUC":
+            if cells[0] in ("GUC", "function"):
                 header = [c.lower() for c in cells]
                 continue
             if header is None or set(line.replace("|", "").strip()) <= set("-: "):
+                continue
+            if header[0] == "function":  # a row `NAME(args) → type`: NAME must exist
+                f = re.match(r"`(?:azora_opt\.)?([A-Za-z_][A-Za-z0-9_]*)\(", cells[0])
+                if not f or f.group(1) not in functions:
+                    failures.append(f"{rel}:{k}: {cells[0]} is not a function of schema azora_opt")
                 continue
             name = cells[0].strip("`")
             row = dict(zip(header, (c.strip("`") for c in cells)))
