@@ -299,6 +299,9 @@ def main():
             print(f"FAILED  pending entry {key} matches no ```sql block: remove it")
     print(f"{n} sql blocks: {passed} passed, {failed} failed, {pending} pending (cache.md) "
           f"in {time.time() - start:.0f} s")
+    if n == 0:
+        print("FAILED  no ```sql block found: the extraction is broken")
+        return 1
     return 1 if failed else 0
 
 
