@@ -2,8 +2,8 @@
 """cli_examples.py — runs every example command of docs/cli.md (test/sh/docs_cli.sh).
 
 An example is a line `$ COMMAND` in a ```sh block; the lines after it are its documented output
-and are not checked here (only the exit status is: 0, or N when the line ends with a comment
-`# exit N`). Each command runs with bash (pipefail) in the caller's environment, where `azora-opt`
+and are not checked here. Checked: the exit status (0, or N when the line ends with a comment
+`# exit N`), and that a `--format json` command prints valid JSON (not yet its shape). Each command runs with bash (pipefail) in the caller's environment, where `azora-opt`
 is on PATH, PG* name the primary and $PRIMARY / $STANDBY are conninfos of a primary and its
 standby. A command ending in `&` is started in the background and stopped (SIGTERM) after the
 block; commands after it are retried for up to 10 s until they exit as documented (the server it
@@ -12,6 +12,7 @@ runs never collide.
 
 Usage: cli_examples.py ROOT
 """
+import json
 import os
 import re
 import signal
@@ -74,12 +75,20 @@ def main():
                     if run.returncode == want or time.time() >= deadline:
                         break
                     time.sleep(0.2)
-                if run.returncode == want:
+                problem = None
+                if run.returncode != want:
+                    problem = f"exit {run.returncode}, documented {want}"
+                elif "--format json" in cmd and want == 0:
+                    try:
+                        json.loads(run.stdout)
+                    except ValueError as e:
+                        problem = f"--format json printed no valid JSON ({e})"
+                if problem is None:
                     passed += 1
                     print(f"ok      {rel}:{line}: {command}")
                 else:
                     failed += 1
-                    print(f"FAILED  {rel}:{line}: {command}: exit {run.returncode}, documented {want}")
+                    print(f"FAILED  {rel}:{line}: {command}: {problem}")
                     for out in (run.stdout, run.stderr):
                         for ln in out.strip().split("\n")[-10:]:
                             if ln:
