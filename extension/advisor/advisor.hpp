@@ -5,8 +5,8 @@
 
 namespace azora::advisor {
 
-// From _PG_init: registers the advisor's planner, EXPLAIN, utility and transaction callbacks
-// with the hook dispatcher.
+// From _PG_init: defines its settings (azora_opt.advisor_*, workload.hpp) and registers the
+// advisor's planner, EXPLAIN, utility and transaction callbacks with the hook dispatcher.
 void init();
 
 }  // namespace azora::advisor

@@ -1,4 +1,5 @@
-// advisor/init.cpp — wires the advisor into the server at _PG_init (see advisor.hpp).
+// advisor/init.cpp — wires the advisor into the server at _PG_init (see advisor.hpp): its
+// settings (azora_opt.advisor_*, before module.cpp reserves the prefix) and its hooks.
 #include "advisor/advisor.hpp"
 
 #include "advisor/what_if.hpp"
@@ -7,6 +8,7 @@
 namespace azora::advisor {
 
 void init() {
+  define_settings();
   register_hooks();
 }
 
