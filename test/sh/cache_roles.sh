@@ -259,19 +259,21 @@ for c in "${settings_cells[@]}"; do
 done
 
 # 3. RLS switched off, on, forced, and its policy changed, between calls (no flush between).
+# Each role calls twice before a change, so an entry of its own (if it may be stored) is there.
 flush
-for r in postgres rlsuser reader; do cell $r rls:enabled rls_u; done
+for r in postgres rlsuser rlsuser reader reader; do cell $r rls:enabled rls_u; done
 sql "ALTER TABLE pub.rls_u DISABLE ROW LEVEL SECURITY;"
-for r in rlsuser postgres reader rlsuser nobody; do cell $r rls:disabled rls_u; done
+for r in rlsuser rlsuser postgres reader reader nobody nobody; do cell $r rls:disabled rls_u; done
 sql "ALTER TABLE pub.rls_u ENABLE ROW LEVEL SECURITY;"
 for r in rlsuser reader nobody; do cell $r rls:re-enabled rls_u; done
-cell owner_r rls:not-forced rls_u
+cell owner_r rls:not-forced rls_u; cell owner_r rls:not-forced rls_u
 sql "ALTER TABLE pub.rls_u FORCE ROW LEVEL SECURITY;"
-cell owner_r rls:forced rls_u; cell rlsuser rls:forced rls_u
+cell owner_r rls:forced rls_u; cell owner_r rls:forced rls_u; cell rlsuser rls:forced rls_u
 sql "ALTER TABLE pub.rls_u NO FORCE ROW LEVEL SECURITY;"
 cell owner_r rls:no-force rls_u
+for r in rlsuser reader; do cell $r rls:policy-before rls_u; cell $r rls:policy-before rls_u; done
 sql "ALTER POLICY by_role ON pub.rls_u USING (tenant = current_user OR id = 5);"
-for r in rlsuser reader; do cell $r rls:policy-changed rls_u; done
+for r in rlsuser reader; do cell $r rls:policy-changed rls_u; cell $r rls:policy-changed rls_u; done
 sql "ALTER POLICY by_role ON pub.rls_u USING (tenant = current_user);"
 for r in rlsuser reader; do cell $r rls:policy-restored rls_u; done
 
@@ -293,10 +295,10 @@ for g in "${grants[@]}"; do
 done
 
 # 5. A view's owner changes to a role without rights on its base table.
-flush; cell postgres owner v_alter; cell reader owner:before v_alter
+flush; cell postgres owner v_alter; cell reader owner:before v_alter; cell reader owner:before v_alter
 sql "ALTER VIEW pub.v_alter OWNER TO norights;"
 cell reader owner:altered v_alter; cell postgres owner:altered v_alter
-flush; cell postgres owner v_reassign; cell reader owner:before v_reassign
+flush; cell postgres owner v_reassign; cell reader owner:before v_reassign; cell reader owner:before v_reassign
 sql "REASSIGN OWNED BY owner2 TO norights;"
 cell reader owner:reassigned v_reassign; cell postgres owner:reassigned v_reassign
 
