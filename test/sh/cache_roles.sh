@@ -9,12 +9,13 @@
 # outcomes must equal the direct one — PostgreSQL itself is the expectation, nothing is
 # hard-coded. Roles are taken with SET ROLE (session_user stays postgres) and, in a second
 # pass, over real logins (dblink connections as each role, session_user = the role).
-# Sequences in between: RLS disabled / enabled / forced / policy changed, GRANT then REVOKE
-# between two calls, a view's owner changed by ALTER VIEW OWNER and by REASSIGN OWNED, a REVOKE
-# committed by another session while the reader has an open READ COMMITTED transaction, a
-# SECURITY DEFINER function, a write to a table only a function (table_to_xml) reads. Then
-# cache_entries() and metrics() seen by unprivileged roles must
-# not show other roles' keys, sources or query literals.
+# Sequences in between: RLS disabled / enabled / forced / policy changed / a policy subquery's
+# table written / BYPASSRLS taken away, GRANT then REVOKE between two calls (to a role, to
+# PUBLIC, by membership), a view's owner changed by ALTER VIEW OWNER and by REASSIGN OWNED, a
+# REVOKE committed by another session while the reader has an open READ COMMITTED transaction,
+# a SECURITY DEFINER function, a write to a table only a function (table_to_xml) reads. Then
+# cache_entries() and metrics() seen by unprivileged roles must not show other roles' keys,
+# sources or query literals.
 # Prints a compact table per role, the number of cells and of mismatches; exits 1 on any.
 # Starts its own cluster. AZORA_ROLES_VERBOSE=1 prints every mismatching outcome in full.
 set -euo pipefail
@@ -68,6 +69,14 @@ INSERT INTO pub.rls_s VALUES (1, 'acme', 'acme row'), (2, 'globex', 'globex row'
                              (3, 'acme', 'acme row 2');
 ALTER TABLE pub.rls_s ENABLE ROW LEVEL SECURITY;
 CREATE POLICY by_setting ON pub.rls_s USING (tenant = current_setting('app.tenant', true));
+-- RLS whose policy reads another table: a write there changes what the role may see.
+CREATE TABLE pub.members (member name, tenant text);
+INSERT INTO pub.members VALUES ('rlsuser', 'acme');
+CREATE TABLE pub.rls_m (id int, tenant text, body text);
+INSERT INTO pub.rls_m VALUES (1, 'acme', 'acme m'), (2, 'globex', 'globex m'), (3, 'initech', 'initech m');
+ALTER TABLE pub.rls_m ENABLE ROW LEVEL SECURITY;
+CREATE POLICY by_membership ON pub.rls_m
+  USING (tenant IN (SELECT m.tenant FROM pub.members m WHERE m.member = current_user));
 -- Functions: no EXECUTE for PUBLIC (noexec has SELECT on pub.t but may not call them).
 CREATE FUNCTION pub.mask_p(s text) RETURNS text LANGUAGE plpgsql IMMUTABLE
   AS \$\$ BEGIN RETURN left(s, 2) || '***'; END \$\$;
@@ -92,6 +101,8 @@ GRANT EXECUTE ON FUNCTION pub.mask_p(text), pub.mask_s(text) TO reader;
 GRANT SELECT ON pub.v_owned, pub.v_vault, pub.v_alter TO reader;
 GRANT SELECT ON pub.rls_u TO reader, rlsuser, nobody;
 GRANT SELECT ON pub.rls_s TO reader, rlsuser;
+GRANT SELECT ON pub.rls_m TO reader, rlsuser;
+GRANT SELECT ON pub.members TO PUBLIC;   -- the policy's subquery runs as the querying role
 GRANT SELECT ON pub.rc TO reader;
 RESET ROLE;
 -- A view owned by owner2, later given away by REASSIGN OWNED.
@@ -177,6 +188,7 @@ INSERT INTO harness.queries (label, key, q, coldef) VALUES
   ('query_xml',  'query_xml',  'SELECT query_to_xml(''SELECT id, secret FROM vault.t'', false, false, '''')::text AS x', 'x text'),
   ('rls_u',      'rls_u',      'SELECT id, tenant::text AS tenant, body FROM pub.rls_u', 'id int, tenant text, body text'),
   ('rls_s',      'rls_s',      'SELECT id, tenant, body FROM pub.rls_s', 'id int, tenant text, body text'),
+  ('rls_m',      'rls_m',      'SELECT id, tenant, body FROM pub.rls_m', 'id int, tenant text, body text'),
   ('rc',         'rc',         'SELECT id, v FROM pub.rc', 'id int, v text'),
   ('ts',         'ts',         'SELECT id, ts FROM pub.t', 'id int, ts text'),
   ('ts_text',    'ts_text',    'SELECT id, ts::text AS tt FROM pub.t', 'id int, tt text'),
@@ -219,7 +231,7 @@ matrix=(
   "fn_plpgsql:postgres reader" "fn_sql:postgres reader" "v_owned:postgres reader"
   "v_vault:postgres reader" "pgusername:postgres reader" "who:postgres reader"
   "table_xml:postgres owner_r" "query_xml:postgres owner_r" "rls_u:postgres owner_r reader"
-  "rls_s:postgres owner_r"
+  "rls_s:postgres owner_r" "rls_m:postgres owner_r"
 )
 run_matrix() {  # ctx
   local entry label fillers f r
@@ -276,6 +288,18 @@ sql "ALTER POLICY by_role ON pub.rls_u USING (tenant = current_user OR id = 5);"
 for r in rlsuser reader; do cell $r rls:policy-changed rls_u; cell $r rls:policy-changed rls_u; done
 sql "ALTER POLICY by_role ON pub.rls_u USING (tenant = current_user);"
 for r in rlsuser reader; do cell $r rls:policy-restored rls_u; done
+# The policy reads pub.members (as the querying role would): a committed write there changes
+# what rlsuser sees, though the query names only pub.rls_m.
+cell rlsuser rls:members rls_m; cell rlsuser rls:members rls_m
+sql "INSERT INTO pub.members VALUES ('rlsuser', 'globex');"
+cell rlsuser rls:members-added rls_m; cell rlsuser rls:members-added rls_m
+sql "DELETE FROM pub.members WHERE member = 'rlsuser';"
+cell rlsuser rls:members-removed rls_m
+# A role attribute: BYPASSRLS granted, then taken away (ALTER ROLE, no GRANT/REVOKE, no DDL).
+sql "ALTER ROLE rlsuser BYPASSRLS;"
+cell rlsuser rls:bypassrls rls_u; cell rlsuser rls:bypassrls rls_u
+sql "ALTER ROLE rlsuser NOBYPASSRLS;"
+cell rlsuser rls:nobypassrls rls_u
 
 # 4. GRANT, then REVOKE, between two calls of the same role (entry first filled by postgres).
 grants=(
@@ -286,6 +310,8 @@ grants=(
   "noexec|fn_sql|GRANT EXECUTE ON FUNCTION pub.mask_s(text) TO noexec|REVOKE EXECUTE ON FUNCTION pub.mask_s(text) FROM noexec"
   "nobody|v_owned|GRANT SELECT ON pub.v_owned TO nobody|REVOKE SELECT ON pub.v_owned FROM nobody"
   "nobody|pub_all|GRANT reader TO nobody|REVOKE reader FROM nobody"
+  "nobody|pub_cols|GRANT SELECT ON pub.t TO PUBLIC|REVOKE SELECT ON pub.t FROM PUBLIC"
+  "nobody|v_owned|GRANT SELECT ON pub.v_owned TO PUBLIC|REVOKE SELECT ON pub.v_owned FROM PUBLIC"
 )
 for g in "${grants[@]}"; do
   IFS='|' read -r role label grant revoke <<<"$g"
@@ -440,7 +466,6 @@ done
 
 # cache_entries: an unprivileged role lists only the keys it stored itself (vis:<role>, and
 # nothing else); statsr (pg_read_all_stats) and postgres list every key.
-vis_fail=0
 while IFS=$'\t' read -r tag who list; do
   [ "$tag" = E ] || continue
   cells=$((cells + 1))
@@ -451,10 +476,10 @@ while IFS=$'\t' read -r tag who list; do
       bad=$(tr ' ' '\n' <<<"$keys" | grep -v '^$' | grep -vx "$own" | tr '\n' ' ' || true)
       if [ -n "$bad" ]; then
         echo "LEAK cache_entries() as $who lists entries stored by other roles: $bad($list)"
-        leaks=$((leaks + 1)); vis_fail=1
+        leaks=$((leaks + 1))
       elif [ "$who" != colreader ] && ! grep -qx "$own" <<<"$(tr ' ' '\n' <<<"$keys")"; then
         echo "ERR cache_entries() as $who does not list its own entry $own: ($list)"
-        errs=$((errs + 1)); vis_fail=1
+        errs=$((errs + 1))
       else
         echo "cache_entries() as $who: ${keys:-(none)}"
       fi ;;
@@ -463,7 +488,7 @@ while IFS=$'\t' read -r tag who list; do
         echo "cache_entries() as $who: sees every role's entries (${keys})"
       else
         echo "ERR cache_entries() as $who should list every role's entries: ($list)"
-        errs=$((errs + 1)); vis_fail=1
+        errs=$((errs + 1))
       fi ;;
   esac
 done <"$out"
