@@ -248,6 +248,10 @@ def copy_rows(rng, ncols_fn, n=None):
     return "".join("\t".join(str(x) for x in ncols_fn()) + "\n" for _ in range(n))
 
 
+IS_CHILD = ("SELECT EXISTS (SELECT FROM pg_inherits WHERE inhrelid = to_regclass('{c}') "
+            "AND inhparent = to_regclass('{p}'))")
+
+
 def build_ops():
     O = []
 
@@ -258,102 +262,86 @@ def build_ops():
         return deco
 
     # --- names -------------------------------------------------------------------------------
-    @op("ins_t", 3, "names")
+    @op("ins_t", 1.5, "names")
     def _(r, s):
         return [("sql", f"INSERT INTO t (id, v) VALUES ({ri(r, 1, 40)}, {ri(r, 0, 999)})")]
 
-    @op("upd_t", 3, "names")
+    @op("upd_t", 1.5, "names")
     def _(r, s):
         return [("sql", f"UPDATE t SET v = v + 1 WHERE id = {ri(r, 1, 8)}")]
 
-    @op("del_t", 2, "names")
+    @op("del_t", 1, "names")
     def _(r, s):
         return [("sql", f"DELETE FROM t WHERE id = {ri(r, 1, 40)}")]
 
-    @op("copy_t", 1, "names")
+    @op("copy_t", 0.5, "names")
     def _(r, s):
         return [("copy", "COPY t (id, v) FROM STDIN", copy_rows(r, lambda: (ri(r, 41, 400), ri(r, 0, 99))))]
 
-    @op("trunc_t", 0.3, "names")
+    @op("trunc_t", 0.2, "names")
     def _(r, s):
         return [("sql", "TRUNCATE t")]
 
-    @op("ins_w", 1, "names")
+    @op("ins_w", 0.5, "names")
     def _(r, s):
         return [("sql", f"INSERT INTO w VALUES ({ri(r, 1, 6)}, 'x{ri(r, 0, 99)}')")]
 
-    @op("search_path", 4, "names settings")
+    @op("search_path", 2, "names settings")
     def _(r, s):
-        p = r.choice(["public", "app, public", "other, public", "app, other, public", "public, app",
-                      '"$user", public', "public, pg_temp", "other, app, public", "app"])
+        p = r.choice(["public", "app, public", "other, app, public", '"$user", public', "public, pg_temp"])
         return [("sql", f"SET search_path = {p}")]
 
-    @op("create_app_t", 3, "names")
+    # Toggles look at the catalog as the session sees it, so most DDL succeeds: a name starts to
+    # resolve elsewhere (app.t, other.t, a view, a rename, a temp table) and stops again.
+    @op("app_t", 6, "names")
     def _(r, s):
-        return [("admin", f"CREATE TABLE app.t (id int, v int); INSERT INTO app.t VALUES (1, {ri(r, 1000, 1999)}), (2, 1002)")]
+        kind = s.val("SELECT relkind FROM pg_class WHERE oid = to_regclass('app.t')")
+        if kind is None:
+            return [("admin", r.choice([
+                f"CREATE TABLE app.t (id int, v int); INSERT INTO app.t VALUES (1, {ri(r, 1000, 1999)}), (2, 1002)",
+                f"CREATE VIEW app.t AS SELECT id, v * {ri(r, 2, 9)} AS v FROM public.t",
+                "ALTER TABLE app.t9 RENAME TO t",
+                "ALTER TABLE other.t SET SCHEMA app"]))]
+        if kind == "v":
+            return [("admin", r.choice(["DROP VIEW app.t",
+                                        f"CREATE OR REPLACE VIEW app.t AS SELECT id, v * {ri(r, 2, 9)} AS v FROM public.t"]))]
+        return [("admin", r.choice(["DROP TABLE app.t", "ALTER TABLE app.t RENAME TO t9", "ALTER TABLE app.t SET SCHEMA other",
+                                    f"INSERT INTO app.t VALUES ({ri(r, 1, 5)}, {ri(r, 1000, 1999)})"]))]
 
-    @op("drop_app_t", 2, "names")
+    @op("other_t", 2, "names")
     def _(r, s):
-        return [("admin", "DROP TABLE app.t")]
-
-    @op("create_other_t", 2, "names")
-    def _(r, s):
-        return [("admin", f"CREATE TABLE other.t (id int, v int); INSERT INTO other.t VALUES (1, {ri(r, 2000, 2999)}), (3, 2003)")]
-
-    @op("drop_other_t", 1, "names")
-    def _(r, s):
+        if s.val("SELECT to_regclass('other.t')") is None:
+            return [("admin", f"CREATE TABLE other.t (id int, v int); INSERT INTO other.t VALUES (1, {ri(r, 2000, 2999)}), (3, 2003)")]
         return [("admin", "DROP TABLE other.t")]
 
-    @op("other_t_to_app", 2, "names")
+    @op("app_t9", 2, "names")
     def _(r, s):
-        return [("admin", "ALTER TABLE other.t SET SCHEMA app")]
+        if s.val("SELECT to_regclass('app.t9')") is None:
+            return [("admin", f"CREATE TABLE app.t9 (id int, v int); INSERT INTO app.t9 VALUES (2, {ri(r, 9000, 9999)})")]
+        return [("admin", r.choice(["DROP TABLE app.t9", "ALTER TABLE app.t9 RENAME TO t"]))]
 
-    @op("app_t_to_other", 1, "names")
+    @op("temp_t", 0.8, "names")
     def _(r, s):
-        return [("admin", "ALTER TABLE app.t SET SCHEMA other")]
-
-    @op("create_app_t9", 1, "names")
-    def _(r, s):
-        return [("admin", f"CREATE TABLE app.t9 (id int, v int); INSERT INTO app.t9 VALUES (2, {ri(r, 9000, 9999)})")]
-
-    @op("rename_t9_t", 2, "names")
-    def _(r, s):
-        return [("admin", "ALTER TABLE app.t9 RENAME TO t")]
-
-    @op("rename_t_t9", 1, "names")
-    def _(r, s):
-        return [("admin", "ALTER TABLE app.t RENAME TO t9")]
-
-    @op("temp_t", 2, "names")
-    def _(r, s):
-        return [("admin", f"CREATE TEMP TABLE t (id int, v int); INSERT INTO pg_temp.t VALUES (1, {ri(r, 3000, 3999)})")]
-
-    @op("drop_temp_t", 1, "names")
-    def _(r, s):
+        if s.val("SELECT to_regclass('pg_temp.t')") is None:
+            return [("admin", f"CREATE TEMP TABLE t (id int, v int); INSERT INTO pg_temp.t VALUES (1, {ri(r, 3000, 3999)})")]
         return [("admin", "DROP TABLE pg_temp.t")]
 
-    @op("view_app_t", 2, "names")
+    @op("app_w", 1, "names")
     def _(r, s):
-        return [("admin", f"CREATE OR REPLACE VIEW app.t AS SELECT id, v * {ri(r, 2, 9)} AS v FROM public.t")]
-
-    @op("drop_view_app_t", 1, "names")
-    def _(r, s):
-        return [("admin", "DROP VIEW app.t")]
-
-    @op("create_app_w", 1, "names")
-    def _(r, s):
-        return [("admin", "CREATE TABLE app.w (id int, x text); INSERT INTO app.w VALUES (1, 'appw')")]
-
-    @op("drop_app_w", 1, "names")
-    def _(r, s):
+        if s.val("SELECT to_regclass('app.w')") is None:
+            return [("admin", "CREATE TABLE app.w (id int, x text); INSERT INTO app.w VALUES (1, 'appw')")]
         return [("admin", "DROP TABLE app.w")]
 
-    @op("rename_public_t", 0.3, "names")
+    @op("public_t", 0.5, "names")
     def _(r, s):
-        return [("admin", r.choice(["ALTER TABLE public.t RENAME TO t_old", "ALTER TABLE public.t_old RENAME TO t"]))]
+        if s.val("SELECT to_regclass('public.t')") is None:
+            return [("admin", "ALTER TABLE public.t_old RENAME TO t")]
+        if r.random() < 0.3:
+            return [("admin", "ALTER TABLE public.t RENAME TO t_old")]
+        return [("sql", f"INSERT INTO public.t VALUES ({ri(r, 50, 99)}, {ri(r, 0, 99)})")]
 
     # --- partitions --------------------------------------------------------------------------
-    @op("ins_m", 4, "partitions")
+    @op("ins_m", 3, "partitions")
     def _(r, s):
         return [("sql", f"INSERT INTO m (id, k, v) VALUES ({ri(r, 1, 99)}, {ri(r, 0, 39)}, {ri(r, 0, 99)})")]
 
@@ -383,25 +371,26 @@ def build_ops():
         return [("copy", f"COPY {t} (id, k, v) FROM STDIN",
                  copy_rows(r, lambda: (ri(r, 1, 99), lo + ri(r, 0, 19 if t == "m" else 9), ri(r, 0, 99))))]
 
-    @op("attach_m1", 3, "partitions")
+    @op("m1_attach", 2.5, "partitions")
     def _(r, s):
+        if s.val(IS_CHILD.format(c="m1", p="m")):
+            return [("admin", "ALTER TABLE m DETACH PARTITION m1")]
         return [("admin", "ALTER TABLE m ATTACH PARTITION m1 FOR VALUES FROM (10) TO (20)")]
 
-    @op("detach_m1", 2, "partitions")
+    @op("m0_attach", 1, "partitions")
     def _(r, s):
-        return [("admin", "ALTER TABLE m DETACH PARTITION m1")]
-
-    @op("detach_attach_m0", 1, "partitions")
-    def _(r, s):
-        return [("admin", r.choice(["ALTER TABLE m DETACH PARTITION m0",
-                                    "ALTER TABLE m ATTACH PARTITION m0 FOR VALUES FROM (0) TO (10)"]))]
+        if s.val(IS_CHILD.format(c="m0", p="m")):
+            return [("admin", "ALTER TABLE m DETACH PARTITION m0")]
+        return [("admin", "ALTER TABLE m ATTACH PARTITION m0 FOR VALUES FROM (0) TO (10)")]
 
     @op("m3", 1, "partitions")
     def _(r, s):
-        return [("admin", r.choice(["CREATE TABLE m3 PARTITION OF m FOR VALUES FROM (30) TO (40)", "DROP TABLE m3"]))]
+        if s.val("SELECT to_regclass('m3')") is None:
+            return [("admin", "CREATE TABLE m3 PARTITION OF m FOR VALUES FROM (30) TO (40)")]
+        return [("admin", "DROP TABLE m3")]
 
     # --- inheritance -------------------------------------------------------------------------
-    @op("ins_p", 4, "inheritance")
+    @op("ins_p", 3, "inheritance")
     def _(r, s):
         t = r.choice(["p", "c1", "c2", "c3"])
         return [("sql", f"INSERT INTO {t} (id, v) VALUES ({ri(r, 1, 30)}, {ri(r, 0, 99)})")]
@@ -425,17 +414,17 @@ def build_ops():
         t = r.choice(["p", "c1", "c2"])
         return [("copy", f"COPY {t} (id, v) FROM STDIN", copy_rows(r, lambda: (ri(r, 1, 30), ri(r, 0, 99))))]
 
-    @op("create_c2", 2, "inheritance")
+    @op("c2", 2, "inheritance")
     def _(r, s):
-        return [("admin", "CREATE TABLE c2 () INHERITS (p)")]
-
-    @op("drop_c2", 1, "inheritance")
-    def _(r, s):
+        if s.val("SELECT to_regclass('c2')") is None:
+            return [("admin", "CREATE TABLE c2 () INHERITS (p)")]
         return [("admin", "DROP TABLE c2")]
 
     @op("c3_inherit", 2, "inheritance")
     def _(r, s):
-        return [("admin", r.choice(["ALTER TABLE c3 INHERIT p", "ALTER TABLE c3 NO INHERIT p"]))]
+        if s.val(IS_CHILD.format(c="c3", p="p")):
+            return [("admin", "ALTER TABLE c3 NO INHERIT p")]
+        return [("admin", "ALTER TABLE c3 INHERIT p")]
 
     # --- functions ---------------------------------------------------------------------------
     @op("w_ft", 4, "functions")
@@ -522,38 +511,39 @@ def build_ops():
                                     "ALTER VIEW pv OWNER TO postgres"]))]
 
     # --- ddl ---------------------------------------------------------------------------------
-    @op("drop_schema_sd", 1.5, "ddl partitions")
+    @op("schema_sd", 2, "ddl partitions")
     def _(r, s):
-        return [("admin", "DROP SCHEMA sd CASCADE")]
-
-    @op("create_schema_sd", 1.5, "ddl partitions")
-    def _(r, s):
+        if s.val("SELECT to_regnamespace('sd')") is not None:
+            return [("admin", "DROP SCHEMA sd CASCADE")]
         return [("admin", "CREATE SCHEMA sd; GRANT USAGE ON SCHEMA sd TO PUBLIC; "
                           "CREATE TABLE sd.m2 PARTITION OF m FOR VALUES FROM (20) TO (30); "
                           f"INSERT INTO sd.m2 VALUES (50, 25, {ri(r, 0, 9)}); CREATE TABLE sd.x (id int); INSERT INTO sd.x VALUES (1)")]
 
-    @op("drop_owned_carol", 1, "ddl privileges")
+    @op("carol_objects", 2, "ddl privileges")
     def _(r, s):
-        return [("admin", "DROP OWNED BY carol")]
-
-    @op("carol_objects", 1.5, "ddl privileges")
-    def _(r, s):
+        if s.val("SELECT to_regclass('co')") is not None:
+            return [("admin", "DROP OWNED BY carol")]
         return [("admin", "GRANT CREATE ON SCHEMA public TO carol; GRANT SELECT ON pt TO carol; SET ROLE carol; "
                           f"CREATE TABLE co (id int, v int); INSERT INTO co VALUES (1, {ri(r, 1, 9)}); "
                           "CREATE VIEW cov AS SELECT id, v * 2 AS v2 FROM co; GRANT ALL ON co, cov TO PUBLIC; "
-                          "CREATE VIEW pv2 AS SELECT id, b FROM pt; GRANT SELECT ON pv2 TO PUBLIC; RESET ROLE")]
+                          "CREATE OR REPLACE VIEW pv2 AS SELECT id, b FROM pt; GRANT SELECT ON pv2 TO PUBLIC; RESET ROLE")]
 
     @op("w_co", 1.5, "ddl")
     def _(r, s):
         return [("sql", r.choice([f"INSERT INTO co VALUES ({ri(r, 1, 9)}, {ri(r, 0, 9)})", f"DELETE FROM co WHERE id = {ri(r, 1, 9)}"]))]
 
-    @op("enum", 2, "ddl")
+    @op("enum", 3, "ddl")
     def _(r, s):
-        return [("admin", r.choice(["ALTER TYPE mood RENAME VALUE 'ok' TO 'fine'", "ALTER TYPE mood RENAME VALUE 'fine' TO 'ok'",
-                                    "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'meh' BEFORE 'sad'",
-                                    "DROP TYPE mood CASCADE",
-                                    "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); ALTER TABLE mt ADD COLUMN md mood; "
-                                    "UPDATE mt SET md = (ARRAY['sad', 'ok', 'happy'])[1 + id % 3]::mood"]))]
+        if s.val("SELECT to_regtype('mood')") is None:
+            return [("admin", "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); ALTER TABLE mt ADD COLUMN md mood; "
+                              "UPDATE mt SET md = (ARRAY['sad', 'ok', 'happy'])[1 + id % 3]::mood")]
+        if r.random() < 0.2:
+            return [("admin", "DROP TYPE mood CASCADE")]
+        if r.random() < 0.2:
+            return [("admin", f"ALTER TYPE mood ADD VALUE IF NOT EXISTS 'meh{ri(r, 1, 3)}' BEFORE 'sad'")]
+        if s.val("SELECT count(*) FROM pg_enum WHERE enumlabel = 'ok'"):
+            return [("admin", "ALTER TYPE mood RENAME VALUE 'ok' TO 'fine'")]
+        return [("admin", "ALTER TYPE mood RENAME VALUE 'fine' TO 'ok'")]
 
     @op("w_mt", 1, "ddl")
     def _(r, s):
@@ -576,13 +566,15 @@ def build_ops():
         return [("sql", r.choice([f"INSERT INTO ct (id, v) VALUES ({ri(r, 1, 9)}, {ri(r, 0, 9)})",
                                   f"DELETE FROM ct WHERE id = {ri(r, 1, 9)}"]))]
 
-    @op("rules", 2, "ddl")
+    @op("rules", 3, "ddl")
     def _(r, s):
-        return [("admin", r.choice([
-            "CREATE RULE \"_RETURN\" AS ON SELECT TO rv DO INSTEAD SELECT id, v FROM ct",
-            "DROP VIEW rv; CREATE TABLE rv (id int, v int)",
-            "CREATE RULE ct_ins AS ON INSERT TO ct DO ALSO INSERT INTO ct_log VALUES (NEW.id)",
-            "DROP RULE ct_ins ON ct"]))]
+        if r.random() < 0.5:
+            if s.val("SELECT relkind FROM pg_class WHERE oid = to_regclass('rv')") == "v":
+                return [("admin", "DROP VIEW rv; CREATE TABLE rv (id int, v int)")]
+            return [("admin", "CREATE RULE \"_RETURN\" AS ON SELECT TO rv DO INSTEAD SELECT id, v FROM ct")]
+        if s.val("SELECT count(*) FROM pg_rules WHERE rulename = 'ct_ins'"):
+            return [("admin", "DROP RULE ct_ins ON ct")]
+        return [("admin", "CREATE RULE ct_ins AS ON INSERT TO ct DO ALSO INSERT INTO ct_log VALUES (NEW.id)")]
 
     # --- sequences ---------------------------------------------------------------------------
     @op("nextval", 5, "sequences")
@@ -644,6 +636,12 @@ class Session:
     def status(self):
         return self.conn.info.transaction_status
 
+    def val(self, sql):
+        """The first value of a catalog query that cannot fail, as this session sees it."""
+        self.cur.execute(sql)
+        row = self.cur.fetchone()
+        return row[0] if row else None
+
     def in_txn(self):
         return self.status() in (ext.TRANSACTION_STATUS_INTRANS, ext.TRANSACTION_STATUS_INERROR)
 
@@ -674,6 +672,7 @@ class Fuzzer:
             self.reads = [q for q in READS if q["tags"] & set(FOCUS)]
         self.op_weights = [o["weight"] for o in self.ops]
         self.first_diff = None
+        self.last_counts = None
 
     # -- plumbing -----------------------------------------------------------------------------
     def note(self, s, text):
@@ -719,22 +718,55 @@ class Fuzzer:
         return "ok" if code is None else f"ERROR {code} {msg}"
 
     # -- operations ---------------------------------------------------------------------------
-    def do_op(self, s, o):
-        for step in o["fn"](self.rng, s):
-            if step[0] == "copy":
-                code, msg = self.copy(s, step[1], step[2])
-                self.note(s, f"{step[1]} [{step[2].strip()!r}] -> {self.outcome(code, msg)}")
-            else:
-                sql = step[1]
-                if step[0] == "admin" and s.role != "postgres":
-                    sql = f"RESET ROLE; {sql}; SET ROLE {s.role}"
-                elif step[0] == "admin":
-                    sql = f"RESET ROLE; {sql}"
-                _, code, msg = self.run(s, sql)
-                self.note(s, f"{'(as postgres) ' if step[0] == 'admin' else ''}{step[1]} -> {self.outcome(code, msg)}")
-                if code is None and step[1].startswith(("SET ROLE", "RESET ROLE")):
-                    self.sync_role(s)
+    def do_op(self, s, steps):
+        for step in steps:
+            for attempt in (1, 2):
+                if step[0] == "copy":
+                    code, msg = self.copy(s, step[1], step[2])
+                    self.note(s, f"{step[1]} [{step[2].strip()!r}] -> {self.outcome(code, msg)}")
+                else:
+                    sql = step[1]
+                    if step[0] == "admin" and s.role != "postgres":
+                        sql = f"RESET ROLE; {sql}; SET ROLE {s.role}"
+                    elif step[0] == "admin":
+                        sql = f"RESET ROLE; {sql}"
+                    _, code, msg = self.run(s, sql)
+                    self.note(s, f"{'(as postgres) ' if step[0] == 'admin' else ''}{step[1]} -> {self.outcome(code, msg)}")
+                    if code is None and step[1].startswith(("SET ROLE", "RESET ROLE")):
+                        self.sync_role(s)
+                # Blocked by another session's open (or a prepared) transaction: end those, retry
+                # once, so DDL happens at its rate instead of timing out.
+                if code != "55P03" or attempt == 2 or not self.unblock(s):
+                    break
             self.stats["errors" if code else "ok_ops"] += 1
+
+    def unblock(self, s):
+        done = False
+        for o in self.sessions:
+            if o is not s and o.in_txn():
+                stmt = "COMMIT" if self.rng.random() < 0.7 else "ROLLBACK"
+                try:
+                    o.cur.execute(stmt)
+                    res = "ok"
+                except psycopg2.Error as e:
+                    res = f"ERROR {e.pgcode}"
+                if o.in_txn():
+                    o.cur.execute("ROLLBACK")
+                o.savepoints = []
+                o.iso = ""
+                self.note(o, f"{stmt} (unblocking s{s.idx}) -> {res}")
+                self.sync_role(o)
+                done = True
+        while self.prepared:
+            gid = self.prepared.pop(0)
+            try:
+                self.admin.cursor().execute(f"COMMIT PREPARED '{gid}'")
+                res = "ok"
+            except psycopg2.Error as e:
+                res = f"ERROR {e.pgcode}"
+            self.note(None, f"COMMIT PREPARED '{gid}' (unblocking s{s.idx}) -> {res}")
+            done = True
+        return done
 
     def txn_control(self, s):
         r = self.rng
@@ -749,13 +781,13 @@ class Fuzzer:
             self.note(s, "BEGIN" + iso)
             return
         x = r.random()
-        if x < 0.25:
+        if x < 0.2:
             sp = f"sp{len(s.savepoints) + 1}"
             s.cur.execute(f"SAVEPOINT {sp}")
             s.savepoints.append(sp)
             self.note(s, f"SAVEPOINT {sp}")
             return
-        if x < 0.45 and s.savepoints:
+        if x < 0.35 and s.savepoints:
             i = r.randrange(len(s.savepoints))
             sp = s.savepoints[i]
             if r.random() < 0.5:
@@ -809,7 +841,10 @@ class Fuzzer:
         if BYPASS:
             key = f"u{SEED}:{self.opno}"
         else:
-            key = q["id"] if r.random() < 0.5 else f"{q['id']}:{r.randrange(3)}"
+            # A small key space so hits happen: the query's own key (shared by every session,
+            # role and setting) or one per session.
+            x = r.random()
+            key = q["id"] if x < 0.65 else f"{q['id']}:s{s.idx}"
         self.stats["reads"] += 1
         if q["params"]:
             c_rows, c_code, c_msg = self.run(s, "SELECT azora_opt.cached_json(%s, %s, NULL, %s::text[])::text",
@@ -817,6 +852,7 @@ class Fuzzer:
         else:
             c_rows, c_code, c_msg = self.run(s, "SELECT azora_opt.cached_json(%s, %s)::text",
                                              (key, q["sql"]), fetch=True)
+        how = self.how_served()
         direct = "SELECT coalesce(json_agg(q), '[]'::json)::text FROM (" + substitute(q["sql"], q["params"]) + ") q"
         d_rows, d_code, d_msg = self.run(s, direct, fetch=True)
         c_text = c_rows[0][0] if c_rows else None
@@ -825,9 +861,10 @@ class Fuzzer:
         def show(text, code, msg):
             if code:
                 return f"ERROR {code} {msg}"
+            text = text.replace("\n", "")
             return text if len(text) <= 160 else text[:157] + "..."
 
-        desc = f"READ {q['id']} key={key} {q['sql']!r}"
+        desc = f"READ {q['id']} key={key} {q['sql']!r} ({how})"
         if c_code in INCONCLUSIVE or d_code in INCONCLUSIVE:
             self.stats["inconclusive"] += 1
             self.note(s, f"{desc} -> inconclusive (lock wait): cached {show(c_text, c_code, c_msg)} | direct {show(d_text, d_code, d_msg)}")
@@ -845,6 +882,20 @@ class Fuzzer:
         self.report_diff(s, q, key, (c_text, c_code, c_msg), (d_text, d_code, d_msg))
         if not KEEP_GOING:
             raise Diff()
+
+    def how_served(self):
+        """hit / miss / bypass / other (error, not stored) of the cached call just made, from
+        the cache's counters (only this driver uses the cache)."""
+        a = self.admin.cursor()
+        a.execute("SELECT hits, misses, bypassed FROM azora_opt.cache_stats()")
+        now = a.fetchone()
+        last, self.last_counts = self.last_counts, now
+        if last is None:
+            return "?"
+        for name, i in (("hit", 0), ("miss", 1), ("bypass", 2)):
+            if now[i] != last[i]:
+                return name
+        return "not looked up"
 
     def report_diff(self, s, q, key, c, d):
         if self.first_diff is None:
@@ -867,7 +918,7 @@ class Fuzzer:
         except psycopg2.Error:
             pass
         for name, (text, code, msg) in (("cached", c), ("direct", d)):
-            out.append(f"  {name}: " + (f"ERROR {code} {msg}" if code else text))
+            out.append(f"  {name}: " + (f"ERROR {code} {msg}" if code else text.replace("\n", "")))
         if not c[1] and not d[1]:
             cr, dr = canon(c[0], q["ordered"]), canon(d[0], q["ordered"])
             only_c = list((collections.Counter(cr) - collections.Counter(dr)).elements())
@@ -890,12 +941,20 @@ class Fuzzer:
         if self.prepared and not s.in_txn() and r.random() < 0.3:
             return self.finish_prepared(s)
         x = r.random()
-        if (s.in_txn() and x < 0.12) or (not s.in_txn() and x < 0.06):
+        if (s.in_txn() and x < 0.25) or (not s.in_txn() and x < 0.05):
             return self.txn_control(s)
         if r.random() < 0.5:
             return self.read(s, r.choice(self.reads))
         o = r.choices(self.ops, weights=self.op_weights)[0]
-        return self.do_op(s, o)
+        steps = o["fn"](r, s)
+        # DDL and TRUNCATE inside a transaction lock their tables until it ends: mostly run them
+        # in an idle session instead.
+        strong = any(st[0] == "admin" or st[1].startswith("TRUNCATE") for st in steps)
+        if strong and s.in_txn() and r.random() < 0.75:
+            idle = [o2 for o2 in self.sessions if not o2.in_txn()]
+            if idle:
+                s = idle[r.randrange(len(idle))]
+        return self.do_op(s, steps)
 
     # -- setup and the run --------------------------------------------------------------------
     def setup(self):
@@ -951,6 +1010,7 @@ class Fuzzer:
               f"({len(self.ops)} operation kinds, {len(self.reads)} queries)", flush=True)
         self.setup()
         before = self.cache_stats()
+        self.how_served()
         t0 = time.time()
         failed = False
         try:
