@@ -288,7 +288,7 @@ def build_ops():
 
     @op("search_path", 2, "names settings")
     def _(r, s):
-        p = r.choice(["public", "app, public", "other, app, public", '"$user", public', "public, pg_temp"])
+        p = r.choice(["app, public", "app, public", "other, app, public", "public", '"$user", public', "public, pg_temp"])
         return [("sql", f"SET search_path = {p}")]
 
     # Toggles look at the catalog as the session sees it, so most DDL succeeds: a name starts to
@@ -673,6 +673,8 @@ class Fuzzer:
         self.op_weights = [o["weight"] for o in self.ops]
         self.first_diff = None
         self.last_counts = None
+        self.diff_by_query = {}
+        self.recent = collections.deque(maxlen=6)
 
     # -- plumbing -----------------------------------------------------------------------------
     def note(self, s, text):
@@ -878,6 +880,7 @@ class Fuzzer:
             self.note(s, f"{desc} -> {show(c_text, c_code, c_msg)}")
             return
         self.stats["differences"] += 1
+        self.diff_by_query.setdefault(q["id"], [0, self.opno])[0] += 1
         self.note(s, f"{desc} -> DIFFERENCE: cached {show(c_text, c_code, c_msg)} | direct {show(d_text, d_code, d_msg)}")
         self.report_diff(s, q, key, (c_text, c_code, c_msg), (d_text, d_code, d_msg))
         if not KEEP_GOING:
@@ -944,7 +947,14 @@ class Fuzzer:
         if (s.in_txn() and x < 0.25) or (not s.in_txn() and x < 0.05):
             return self.txn_control(s)
         if r.random() < 0.5:
-            return self.read(s, r.choice(self.reads))
+            # Often a query read lately (by any session): a hit needs a second read of a key
+            # before its sources change, and a stale hit a change in between.
+            if self.recent and r.random() < 0.4:
+                q = r.choice(self.recent)
+            else:
+                q = r.choice(self.reads)
+                self.recent.append(q)
+            return self.read(s, q)
         o = r.choices(self.ops, weights=self.op_weights)[0]
         steps = o["fn"](r, s)
         # DDL and TRUNCATE inside a transaction lock their tables until it ends: mostly run them
@@ -986,7 +996,8 @@ class Fuzzer:
 
     def cache_stats(self):
         a = self.admin.cursor()
-        a.execute("SELECT hits, misses, bypassed, invalidations_write, invalidations_ddl FROM azora_opt.cache_stats()")
+        a.execute("SELECT hits, misses, bypassed, invalidations_write, invalidations_ddl, stores, not_stored "
+                  "FROM azora_opt.cache_stats()")
         return a.fetchone()
 
     def teardown(self):
@@ -1025,9 +1036,13 @@ class Fuzzer:
         st = self.stats
         print(f"ops run: {self.opno}, cached reads: {st['reads']}, differences: {st['differences']}, "
               f"cache hits: {hits}, misses: {after[1] - before[1]}, bypassed: {after[2] - before[2]}, "
+              f"stores: {after[5] - before[5]}, not stored: {after[6] - before[6]}, "
               f"invalidations write/ddl: {after[3] - before[3]}/{after[4] - before[4]}, "
               f"inconclusive reads (lock waits): {st['inconclusive']}, failed statements: {st['errors']}, "
               f"{elapsed:.1f} s")
+        if len(self.diff_by_query) > 1 or KEEP_GOING and self.diff_by_query:
+            print("differences by query (count, first operation): " +
+                  ", ".join(f"{k} {c} @{o}" for k, (c, o) in sorted(self.diff_by_query.items(), key=lambda x: x[1][1])))
         if st["differences"]:
             print(f"FAIL: {st['differences']} difference(s), the first at operation {self.first_diff} "
                   f"(FUZZ_SEED={SEED})")
