@@ -674,7 +674,7 @@ class Fuzzer:
         self.first_diff = None
         self.last_counts = None
         self.diff_by_query = {}
-        self.recent = collections.deque(maxlen=6)
+        self.recent = collections.deque(maxlen=8)
 
     # -- plumbing -----------------------------------------------------------------------------
     def note(self, s, text):
@@ -838,15 +838,16 @@ class Fuzzer:
             self.prepared.append(gid)
 
     # -- the cached read and its direct twin ---------------------------------------------------
-    def read(self, s, q):
+    def read(self, s, q, key=None):
         r = self.rng
         if BYPASS:
             key = f"u{SEED}:{self.opno}"
-        else:
+        elif key is None:
             # A small key space so hits happen: the query's own key (shared by every session,
             # role and setting) or one per session.
             x = r.random()
             key = q["id"] if x < 0.65 else f"{q['id']}:s{s.idx}"
+        self.recent.append((q, s.idx, key))
         self.stats["reads"] += 1
         if q["params"]:
             c_rows, c_code, c_msg = self.run(s, "SELECT azora_opt.cached_json(%s, %s, NULL, %s::text[])::text",
@@ -949,12 +950,12 @@ class Fuzzer:
         if r.random() < 0.5:
             # Often a query read lately (by any session): a hit needs a second read of a key
             # before its sources change, and a stale hit a change in between.
-            if self.recent and r.random() < 0.4:
-                q = r.choice(self.recent)
-            else:
-                q = r.choice(self.reads)
-                self.recent.append(q)
-            return self.read(s, q)
+            if self.recent and r.random() < 0.45:
+                q, idx, key = r.choice(self.recent)
+                if r.random() < 0.5:  # the same session and key again
+                    return self.read(self.sessions[idx], q, key)
+                return self.read(s, q, key)  # its key, read by another session
+            return self.read(s, r.choice(self.reads))
         o = r.choices(self.ops, weights=self.op_weights)[0]
         steps = o["fn"](r, s)
         # DDL and TRUNCATE inside a transaction lock their tables until it ends: mostly run them
