@@ -30,6 +30,7 @@ import os
 import random
 import sys
 import time
+import traceback
 
 import psycopg2
 import psycopg2.extensions as ext
@@ -694,9 +695,11 @@ class Fuzzer:
                 s.cur.execute("RELEASE SAVEPOINT fz")
             return rows, None, None
         except psycopg2.Error as e:
+            if e.pgcode is None:  # no SQLSTATE: the connection is gone
+                raise
             if wrap:
                 s.cur.execute("ROLLBACK TO SAVEPOINT fz; RELEASE SAVEPOINT fz")
-            return None, e.pgcode or "?????", (e.pgerror or str(e)).strip().splitlines()[0]
+            return None, e.pgcode, (e.pgerror or str(e)).strip().splitlines()[0]
 
     def copy(self, s, stmt, data):
         wrap = s.in_txn()
@@ -708,9 +711,11 @@ class Fuzzer:
                 s.cur.execute("RELEASE SAVEPOINT fz")
             return None, None
         except psycopg2.Error as e:
+            if e.pgcode is None:
+                raise
             if wrap:
                 s.cur.execute("ROLLBACK TO SAVEPOINT fz; RELEASE SAVEPOINT fz")
-            return e.pgcode or "?????", (e.pgerror or str(e)).strip().splitlines()[0]
+            return e.pgcode, (e.pgerror or str(e)).strip().splitlines()[0]
 
     def sync_role(self, s):
         s.cur.execute("SELECT current_user")
@@ -1024,12 +1029,21 @@ class Fuzzer:
         before = self.cache_stats()
         self.how_served()
         t0 = time.time()
-        failed = False
         try:
             for self.opno in range(1, OPS + 1):
                 self.step()
         except Diff:
-            failed = True
+            pass
+        except Exception:  # a lost connection (a crashed backend?) or a bug of the fuzzer
+            print("=" * 100)
+            print(f"FAIL: operation {self.opno} raised (FUZZ_SEED={SEED}"
+                  f"{' FUZZ_FOCUS=' + ','.join(FOCUS) if FOCUS else ''} FUZZ_SESSIONS={NSESS}):")
+            traceback.print_exc(file=sys.stdout)
+            print(f"last {len(self.log)} operations (all sessions):")
+            print("\n".join("  " + line for line in self.log))
+            print(f"reproduce: FUZZ_SEED={SEED} FUZZ_OPS={self.opno}"
+                  f"{' FUZZ_FOCUS=' + ','.join(FOCUS) if FOCUS else ''} FUZZ_SESSIONS={NSESS} test/sh/cache_fuzz.sh")
+            return 1
         elapsed = time.time() - t0
         after = self.cache_stats()
         self.teardown()
