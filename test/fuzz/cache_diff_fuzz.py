@@ -133,6 +133,12 @@ INSERT INTO rt VALUES (1, 'alice', 1), (2, 'bob', 2), (3, 'carol', 3);
 CREATE POLICY p_own ON rt USING (owner = current_user);
 
 -- ddl
+CREATE TABLE m4 PARTITION OF m FOR VALUES FROM (40) TO (50);
+INSERT INTO m4 VALUES (60, 45, 5);
+ALTER TABLE m4 OWNER TO carol;
+CREATE TABLE c4 () INHERITS (p);
+INSERT INTO c4 VALUES (60, 60);
+ALTER TABLE c4 OWNER TO carol;
 SET ROLE carol;
 CREATE TABLE co (id int, v int);
 INSERT INTO co VALUES (1, 1), (2, 2);
@@ -174,7 +180,7 @@ READS = [
     ("p6", "partitions", "SELECT k, v FROM m WHERE k = $1", False, ["15"]),
     ("p7", "partitions", "SELECT count(*) AS n FROM m3", False, None),
     # inheritance
-    ("i1", "inheritance", "SELECT count(*) AS n, sum(v) AS s FROM p", False, None),
+    ("i1", "inheritance ddl", "SELECT count(*) AS n, sum(v) AS s FROM p", False, None),
     ("i2", "inheritance", "SELECT id, v FROM ONLY p", False, None),
     ("i3", "inheritance", "SELECT id, v FROM c1", False, None),
     ("i4", "inheritance", "SELECT tableoid::regclass AS c, count(*) AS n FROM p GROUP BY 1", False, None),
@@ -524,7 +530,11 @@ def build_ops():
     def _(r, s):
         if s.val("SELECT to_regclass('co')") is not None:
             return [("admin", "DROP OWNED BY carol")]
-        return [("admin", "GRANT CREATE ON SCHEMA public TO carol; GRANT SELECT ON pt TO carol; SET ROLE carol; "
+        # carol also owns a partition of m and a child of p: DROP OWNED drops them.
+        return [("admin", "CREATE TABLE m4 PARTITION OF m FOR VALUES FROM (40) TO (50); INSERT INTO m4 VALUES (60, 45, 5); "
+                          "ALTER TABLE m4 OWNER TO carol; CREATE TABLE c4 () INHERITS (p); INSERT INTO c4 VALUES (60, 60); "
+                          "ALTER TABLE c4 OWNER TO carol; "
+                          "GRANT CREATE ON SCHEMA public TO carol; GRANT SELECT ON pt TO carol; SET ROLE carol; "
                           f"CREATE TABLE co (id int, v int); INSERT INTO co VALUES (1, {ri(r, 1, 9)}); "
                           "CREATE VIEW cov AS SELECT id, v * 2 AS v2 FROM co; GRANT ALL ON co, cov TO PUBLIC; "
                           "CREATE OR REPLACE VIEW pv2 AS SELECT id, b FROM pt; GRANT SELECT ON pv2 TO PUBLIC; RESET ROLE")]
