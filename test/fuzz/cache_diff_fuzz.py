@@ -824,12 +824,12 @@ class Fuzzer:
             stmt = "ROLLBACK"
         else:
             self.gid += 1
-            stmt = f"PREPARE TRANSACTION 'fz{self.gid}'"
+            stmt = f"PREPARE TRANSACTION '{DB}_{self.gid}'"
         try:
             s.cur.execute(stmt)
             res = "ok"
             if stmt.startswith("PREPARE"):
-                self.prepared.append(f"fz{self.gid}")
+                self.prepared.append(f"{DB}_{self.gid}")
         except psycopg2.Error as e:
             res = f"ERROR {e.pgcode} {(e.pgerror or '').strip().splitlines()[0] if e.pgerror else e}"
         if s.in_txn():
