@@ -352,7 +352,7 @@ def build_ops():
     def _(r, s):
         return [("sql", f"INSERT INTO m (id, k, v) VALUES ({ri(r, 1, 99)}, {ri(r, 0, 39)}, {ri(r, 0, 99)})")]
 
-    @op("ins_m_part", 2, "partitions")
+    @op("ins_m_part", 1, "partitions")
     def _(r, s):
         t, lo = r.choice([("m0", 0), ("m1", 10), ("sd.m2", 20), ("m3", 30)])
         return [("sql", f"INSERT INTO {t} (id, k, v) VALUES ({ri(r, 1, 99)}, {lo + ri(r, 0, 9)}, {ri(r, 0, 99)})")]
@@ -367,11 +367,11 @@ def build_ops():
     def _(r, s):
         return [("sql", r.choice([f"DELETE FROM m WHERE k = {ri(r, 0, 39)}", f"DELETE FROM m1 WHERE id = {ri(r, 1, 20)}"]))]
 
-    @op("trunc_m", 0.5, "partitions")
+    @op("trunc_m", 0.3, "partitions")
     def _(r, s):
         return [("sql", r.choice(["TRUNCATE m", "TRUNCATE m1", "TRUNCATE m0"]))]
 
-    @op("copy_m", 1, "partitions")
+    @op("copy_m", 0.5, "partitions")
     def _(r, s):
         t = r.choice(["m", "m1"])
         lo = 0 if t == "m" else 10
@@ -397,7 +397,7 @@ def build_ops():
         return [("admin", "DROP TABLE m3")]
 
     # --- inheritance -------------------------------------------------------------------------
-    @op("ins_p", 3, "inheritance")
+    @op("ins_p", 2, "inheritance")
     def _(r, s):
         t = r.choice(["p", "c1", "c2", "c3"])
         return [("sql", f"INSERT INTO {t} (id, v) VALUES ({ri(r, 1, 30)}, {ri(r, 0, 99)})")]
@@ -412,11 +412,11 @@ def build_ops():
         t = r.choice(["p", "c1", "ONLY p", "c3"])
         return [("sql", f"DELETE FROM {t} WHERE id = {ri(r, 1, 30)}")]
 
-    @op("trunc_p", 0.7, "inheritance")
+    @op("trunc_p", 0.5, "inheritance")
     def _(r, s):
         return [("sql", r.choice(["TRUNCATE p", "TRUNCATE ONLY p", "TRUNCATE c1", "TRUNCATE c2"]))]
 
-    @op("copy_p", 1, "inheritance")
+    @op("copy_p", 0.5, "inheritance")
     def _(r, s):
         t = r.choice(["p", "c1", "c2"])
         return [("copy", f"COPY {t} (id, v) FROM STDIN", copy_rows(r, lambda: (ri(r, 1, 30), ri(r, 0, 99))))]
