@@ -12,7 +12,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libssl-dev nlohmann-json3-dev
   prometheus sqlsmith libcpp-httplib-dev wrk postgresql-15-hypopg
-  python3 python3-yaml bc
+  python3 python3-yaml python3-psycopg2 bc
 )
 # Extra packages a later step asks for: AZORA_EXTRA_PACKAGES="a b c".
 if [ -n "${AZORA_EXTRA_PACKAGES:-}" ]; then
