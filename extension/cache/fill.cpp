@@ -164,6 +164,16 @@ void rows_to_json(FillOut* out, int64 limit_bytes) {
 
 void run_fill(const FillIn* in, FillOut* out) {
   memset(out, 0, sizeof *out);
+  // The schema epochs are read before anything is looked up in the catalogs, and this
+  // backend's catalog caches are brought up to date after that: a DDL whose window closed
+  // before the read sent its invalidations before closing it (xact.cpp), so the parse and plan
+  // below see it; a later one moves the words this entry keeps.
+  uint64 epoch_words[2] = {0, 0};
+  if (in->generations != nullptr) {
+    epoch_words[0] = gen_load(*in->generations, epoch_slot(MyDatabaseId));
+    epoch_words[1] = gen_load(*in->generations, kSharedEpochSlot);
+  }
+  AcceptInvalidationMessages();
   // Allocated before SPI_connect: the caller's context outlives SPI_finish.
   out->json = makeStringInfo();
   MemoryContext caller = CurrentMemoryContext;
@@ -199,8 +209,10 @@ void run_fill(const FillIn* in, FillOut* out) {
     out->slots[i] = i < n_rel    ? gen_slot(MyDatabaseId, out->sources[i])
                     : i == n_rel ? epoch_slot(MyDatabaseId)
                                  : kSharedEpochSlot;
-    // Read before the execution below takes its snapshot.
-    out->words[i] = in->generations ? gen_load(*in->generations, out->slots[i]) : 0;
+    // Relations' words: read before the execution below takes its snapshot.
+    out->words[i] = in->generations == nullptr ? 0
+                    : i < n_rel                ? gen_load(*in->generations, out->slots[i])
+                                               : epoch_words[i - n_rel];
   }
   MemoryContextSwitchTo(spi);
 

@@ -199,6 +199,10 @@ std::string cached_json(Call& c) {
   }
   std::string akey = make_key(MyDatabaseId, c.key);
   uint64 hash = key_hash(akey);
+  // Catalog changes committed elsewhere are taken in now, as a direct query would at its next
+  // lock: a hit must not answer for a catalog this session does not see yet, nor a fill plan
+  // with one older than the schema epoch it records (fill.cpp).
+  pg_call([] { AcceptInvalidationMessages(); });
   bool bypass =
       IsolationUsesXactSnapshot() || (RecoveryInProgress() && on_standby == kStandbyBypass);
   std::string result;

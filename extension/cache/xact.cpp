@@ -17,6 +17,7 @@ bool written_ddl[kMaxWritten];
 int n_written = 0;
 bool overflow = false;        // more than kMaxWritten: every slot is treated as written
 bool committing_now = false;  // begin_commit done, end_commit owed
+bool end_owed = false;        // committed or prepared: end_commits() at resource release
 
 void note_slot(uint32 slot, bool ddl) {
   for (int i = 0; i < n_written; i++) {
@@ -82,6 +83,7 @@ void end_commits() {
     });
   }
   committing_now = false;
+  end_owed = false;
   committing_overflow = false;
   n_committing = 0;
   n_written = 0;
@@ -300,18 +302,31 @@ void on_xact_event(XactEvent event) {
     case XACT_EVENT_PARALLEL_PRE_COMMIT:
     case XACT_EVENT_PRE_PREPARE:
       // Before the commit becomes visible: from here no hit and no store on these relations.
+      if (end_owed) end_commits();  // never two windows open (a release callback was missed)
       begin_commits();
       break;
     case XACT_EVENT_COMMIT:
     case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PREPARE:
+      // Not yet: a committed DDL's catalog invalidations are sent after these callbacks
+      // (AtEOXact_Inval), and a reader that saw the window closed before they arrived would
+      // plan with the old catalog. The window closes in on_resource_release, after them.
+      // (A prepared transaction's writes become visible only at COMMIT PREPARED, which bumps
+      // every slot; this only covers PREPARE itself.)
+      end_owed = true;
+      break;
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
-    case XACT_EVENT_PREPARE:
-      // A prepared transaction's writes become visible only at COMMIT PREPARED, which bumps
-      // every slot (on_utility); the bumps here only cover PREPARE itself.
+      // Nothing becomes visible: close the window at once.
       end_commits();
       break;
   }
+}
+
+void on_resource_release(ResourceReleasePhase phase, bool, bool is_top_level, void*) {
+  // RESOURCE_RELEASE_AFTER_LOCKS of the top transaction runs after AtEOXact_Inval sent the
+  // commit's invalidations (xact.c, CommitTransaction and PrepareTransaction).
+  if (end_owed && is_top_level && phase == RESOURCE_RELEASE_AFTER_LOCKS) end_commits();
 }
 
 bool wrote_any(const uint32* gen_slots, int n) {
