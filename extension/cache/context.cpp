@@ -97,57 +97,74 @@ bool stale() {
   return false;
 }
 
-template <typename T>
-void put(std::string* out, const T& v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-void put_text(std::string* out, const char* s) {
-  uint32 n = s == nullptr ? 0xFFFFFFFFu : static_cast<uint32>(strlen(s));
-  put(out, n);
-  if (s != nullptr) out->append(s, n);
-}
-
-void put_value(std::string* out, const config_generic* g) {
-  switch (g->vartype) {
-    case PGC_BOOL:
-      put(out, *reinterpret_cast<const config_bool*>(g)->variable);
-      break;
-    case PGC_INT:
-      put(out, *reinterpret_cast<const config_int*>(g)->variable);
-      break;
-    case PGC_REAL:
-      put(out, *reinterpret_cast<const config_real*>(g)->variable);
-      break;
-    case PGC_STRING:
-      put_text(out, *reinterpret_cast<const config_string*>(g)->variable);
-      break;
-    case PGC_ENUM:
-      put(out, *reinterpret_cast<const config_enum*>(g)->variable);
-      break;
+// Appends to a buffer that is reused from call to call: after the first calls it never
+// allocates (a hit's context is built on every call, so this is on the hot path).
+class Writer {
+ public:
+  explicit Writer(std::string* out) : out_(out), used_(out->size()) {
+    if (out_->size() < used_ + 512) out_->resize(used_ + 512);
   }
-}
+  ~Writer() { out_->resize(used_); }
+  template <typename T>
+  void put(const T& v) {
+    bytes(&v, sizeof v);
+  }
+  void text(const char* s) {
+    uint32 n = s == nullptr ? 0xFFFFFFFFu : static_cast<uint32>(strlen(s));
+    put(n);
+    if (s != nullptr) bytes(s, n);
+  }
+  void value(const config_generic* g) {
+    switch (g->vartype) {
+      case PGC_BOOL:
+        put(*reinterpret_cast<const config_bool*>(g)->variable);
+        break;
+      case PGC_INT:
+        put(*reinterpret_cast<const config_int*>(g)->variable);
+        break;
+      case PGC_REAL:
+        put(*reinterpret_cast<const config_real*>(g)->variable);
+        break;
+      case PGC_STRING:
+        text(*reinterpret_cast<const config_string*>(g)->variable);
+        break;
+      case PGC_ENUM:
+        put(*reinterpret_cast<const config_enum*>(g)->variable);
+        break;
+    }
+  }
+
+ private:
+  void bytes(const void* p, size_t n) {
+    if (used_ + n > out_->size()) out_->resize(2 * (used_ + n));
+    memcpy(out_->data() + used_, p, n);
+    used_ += n;
+  }
+  std::string* out_;
+  size_t used_;
+};
 
 }  // namespace
 
 void append_call_context(std::string* out) {
   if (stale()) rebuild();
-  put(out, GetUserId());
-  put(out, GetSessionUserId());
+  Writer w(out);
+  w.put(GetUserId());
+  w.put(GetSessionUserId());
   Oid temp_ns = InvalidOid, temp_toast = InvalidOid;
   GetTempNamespaceState(&temp_ns, &temp_toast);
   if (OidIsValid(temp_ns)) {
     // This session's temporary objects can shadow any name of the query: its entries are its
     // own (pid and start time), and its temp DDL moves private_epoch.
-    put(out, MyProcPid);
-    put(out, MyStartTimestamp);
-    put(out, private_epoch);
+    w.put(MyProcPid);
+    w.put(MyStartTimestamp);
+    w.put(private_epoch);
   } else {
-    put(out, int{0});
+    w.put(int{0});
   }
   for (const Keyed& k : keyed) {
-    if (k.custom) put_text(out, k.var->name);
-    put_value(out, k.var);
+    if (k.custom) w.text(k.var->name);
+    w.value(k.var);
   }
 }
 
