@@ -1043,6 +1043,8 @@ class Fuzzer:
         try:
             for self.opno in range(1, OPS + 1):
                 self.step()
+                if self.opno % 100000 == 0:  # long runs say where they are
+                    print(f"  {self.opno} ops, {time.time() - t0:.0f} s", flush=True)
         except Diff:
             pass
         except Exception:  # a lost connection (a crashed backend?) or a bug of the fuzzer
