@@ -22,7 +22,7 @@ EXTRA_CLEAN = $(OBJS:.o=.d)
 
 REGRESS     = version upgrade boundary tracking_basic tracking_api tracking_security tracking_robustness cache_api cache_invalidation cache_safety advisor_hypo advisor_accuracy advisor_advise advisor_reports advisor_like_prefix advisor_sort_order advisor_notices advisor_partitioned
 # Isolation specs (concurrency) in test/isolation/specs, expected output in test/isolation/expected.
-ISOLATION   = tracking_concurrency cache_consistency cache_catalog
+ISOLATION   = tracking_concurrency cache_consistency cache_catalog cache_temp_ddl
 ISOLATION_OPTS = --inputdir=test/isolation
 
 # No LLVM bitcode: the JIT inlining of C++ code buys nothing here and needs clang's C++ headers.

@@ -160,6 +160,14 @@ RESET ROLE;
 SELECT azora_opt.cache_flush() > 0 AS flushed_some;
 SELECT count(*) AS entries_left FROM azora_opt.cache_entries();
 
+-- A cached query that calls cached_json on its own key: the inner call runs uncached at once
+-- instead of waiting on its own fill (no fill wait is counted).
+SELECT azora_opt.cached_json('self', 'SELECT azora_opt.cached_json(''self'', ''SELECT 1 AS one'')::text AS inner');
+SELECT fill_waits = (SELECT fill_waits FROM s0) AS no_fill_wait FROM azora_opt.cache_stats();
+-- A TTL too large for int64 microseconds is taken as the longest one, never an overflow.
+SELECT azora_opt.cached_json('long', 'SELECT 1 AS one', interval '178000000 years');
+SELECT ttl_left > interval '200 years' AS long_lived FROM azora_opt.cache_entries() WHERE key = 'long';
+
 -- azora_opt.metrics() exposes the same counters under Prometheus names.
 SELECT (regexp_match(m, 'azora_opt_cache_hits_total (\d+)'))[1]::bigint = s.hits AS hits_match,
        (regexp_match(m, 'azora_opt_cache_misses_total (\d+)'))[1]::bigint = s.misses AS misses_match,

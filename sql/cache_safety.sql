@@ -196,6 +196,35 @@ SELECT same('seq', 'SELECT last_value FROM sq');
 SELECT nextval('sq');
 SELECT same('seq', 'SELECT last_value FROM sq');
 
+-- Utilities that cannot change an answer do not move the schema epoch: a hit survives them.
+SELECT same('quiet', 'SELECT v FROM public.t');
+SET work_mem = '8MB';
+SHOW work_mem;
+RESET work_mem;
+VACUUM public.t;
+ANALYZE public.t;
+EXPLAIN (COSTS OFF) SELECT v FROM public.t;
+LISTEN safety_channel;
+UNLISTEN safety_channel;
+CHECKPOINT;
+BEGIN;
+LOCK TABLE public.t IN ACCESS SHARE MODE;
+DECLARE cur CURSOR FOR SELECT v FROM public.t;
+FETCH cur;
+CLOSE cur;
+COMMIT;
+PREPARE q AS SELECT 1;
+EXECUTE q;
+DEALLOCATE q;
+SELECT hits AS hits_before FROM azora_opt.cache_stats() \gset
+SELECT same('quiet', 'SELECT v FROM public.t');
+SELECT hits = :hits_before + 1 AS still_a_hit FROM azora_opt.cache_stats();
+-- ... and any other utility does (here a COMMENT).
+COMMENT ON TABLE public.t IS 'changed';
+SELECT hits AS hits_before FROM azora_opt.cache_stats() \gset
+SELECT same('quiet', 'SELECT v FROM public.t');
+SELECT hits = :hits_before AS a_miss FROM azora_opt.cache_stats();
+
 -- 9. Pattern invalidation is bounded, and removes only the caller's own entries.
 SELECT azora_opt.cache_invalidate_pattern(repeat('*', 5000000));
 SET ROLE safety_bob;
