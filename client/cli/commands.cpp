@@ -49,6 +49,7 @@ int ping(Context& ctx) {
 int plan(Context& ctx) {
   std::vector<std::string> words = ctx.args().positional();
   if (words.size() != 1) throw UsageError("plan needs one queryid (see: azora-opt report)");
+  parse_int64(words[0], "the queryid");
   Result r = ctx.primary().exec_params(
       "SELECT userid::regrole::text AS role, round(exec_time::numeric, 3) AS exec_ms, "
       "captured_at, source_text, plan FROM azora_opt.query_plan($1::bigint)",

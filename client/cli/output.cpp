@@ -73,6 +73,33 @@ std::vector<std::string> array_items(std::string_view text) {
   return out;
 }
 
+std::string size_pretty(long long size) {
+  // PostgreSQL 15's pg_size_pretty (src/backend/utils/adt/dbsize.c): bytes below 10 kB, then
+  // each unit below 20480 - 1 of it, halves rounded away from zero.
+  struct Unit {
+    const char* name;
+    long long limit;
+    bool round;
+    int bits;
+  };
+  static const Unit units[] = {{"bytes", 10 * 1024, false, 0},  {"kB", 20 * 1024 - 1, true, 10},
+                               {"MB", 20 * 1024 - 1, true, 20}, {"GB", 20 * 1024 - 1, true, 30},
+                               {"TB", 20 * 1024 - 1, true, 40}, {"PB", 20 * 1024 - 1, true, 50}};
+  constexpr size_t n = sizeof units / sizeof units[0];
+  for (size_t i = 0; i < n; i++) {
+    const Unit& u = units[i];
+    long long magnitude = size < 0 ? -size : size;
+    if (i + 1 == n || magnitude < u.limit) {
+      if (u.round) size = (size + (size < 0 ? -1 : 1)) / 2;
+      return std::to_string(size) + " " + u.name;
+    }
+    const Unit& next = units[i + 1];
+    int bits = next.bits - u.bits - (next.round ? 1 : 0) + (u.round ? 1 : 0);
+    size /= 1LL << bits;
+  }
+  return std::to_string(size) + " bytes";
+}
+
 void print_json(const nlohmann::json& doc, std::FILE* out) {
   std::fputs(doc.dump(2).c_str(), out);
   std::fputc('\n', out);

@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "output.hpp"
+
 namespace azora::cli {
 
 namespace {
@@ -84,18 +86,30 @@ void print_cells(std::vector<std::vector<std::string>> cells, const std::vector<
 
 }  // namespace
 
+// A column of byte counts ("bytes", "bytes_used", "index_bytes"), printed as pg_size_pretty.
+bool is_size_column(const Result& result, int col) {
+  const Oid type = PQftype(result.native(), col);
+  if (type != 20 && type != 23) return false;  // int8, int4
+  std::string name = result.column_name(col);
+  return name == "bytes" || name.rfind("bytes_", 0) == 0 ||
+         (name.size() > 6 && name.compare(name.size() - 6, 6, "_bytes") == 0);
+}
+
 void print_table(const Result& result, std::FILE* out, size_t max_cell_width) {
   const int cols = result.columns();
   std::vector<std::vector<std::string>> cells(static_cast<size_t>(result.rows()) + 1);
-  std::vector<bool> numeric;
+  std::vector<bool> numeric, size;
   for (int c = 0; c < cols; c++) {
     cells[0].push_back(result.column_name(c));
     numeric.push_back(is_numeric_column(result, c));
+    size.push_back(is_size_column(result, c));
   }
   for (int r = 0; r < result.rows(); r++)
-    for (int c = 0; c < cols; c++)
-      cells[static_cast<size_t>(r) + 1].push_back(
-          result.is_null(r, c) ? "" : std::string(result.value(r, c)));
+    for (int c = 0; c < cols; c++) {
+      std::string text = result.is_null(r, c) ? "" : std::string(result.value(r, c));
+      if (size[static_cast<size_t>(c)] && !text.empty()) text = size_pretty(std::stoll(text));
+      cells[static_cast<size_t>(r) + 1].push_back(std::move(text));
+    }
   print_cells(std::move(cells), numeric, out, max_cell_width);
 }
 

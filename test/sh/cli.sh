@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # cli.sh — the azora-opt command line against the running throwaway cluster: each command's
-# output, exit codes for bad usage (2) and server errors (1, with SQLSTATE and hint).
+# output, psql's connection options, exit codes (1 bad usage or input, 2 connection, 3 server
+# error, with SQLSTATE and hint), sizes as pg_size_pretty writes them, and the same server
+# given twice to report counted once. AZORA_CLI overrides the binary.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-cli="$root/build/client/azora-opt"
+cli=${AZORA_CLI:-$root/build/client/azora-opt}
 fail=0
 check() {  # check DESCRIPTION EXPECTED_STATUS PATTERN -- CMD...
   local what=$1 want=$2 pattern=$3; shift 4
@@ -33,6 +35,31 @@ check "unknown option is bad usage" 1 'unknown option --bogus' -- "$cli" report 
 check "bad --order is bad usage" 1 '--order must be one of' -- "$cli" report --order latency
 check "bad --format is bad usage" 1 '--format must be text or json' -- "$cli" --format xml report
 check "unreachable server exits 2" 2 'cannot reach the server' -- "$cli" -d "host=/nonexistent/azora port=1" ping
+check "--version without a server" 0 '^azora-opt [0-9]+\.[0-9]+\.[0-9]+$' -- env PGHOST=/nonexistent/azora "$cli" --version
+check "-V is --version" 0 '^azora-opt [0-9]+\.[0-9]+\.[0-9]+$' -- "$cli" -V
+check "-? is --help" 0 '^  -h, --host=HOST' -- "$cli" '-?'
+check "help of a command with -?" 0 'exact to the histogram' -- "$cli" report '-?'
+# psql's connection options: -h/-p/-U/-d over the PG* variables; -d a database name or a conninfo.
+nopg=(env -u PGHOST -u PGPORT -u PGUSER -u PGDATABASE)
+check "-h -p -U -d (socket)" 0 '^pong from backend' -- "${nopg[@]}" "$cli" -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres ping
+check "-h -p over TCP, --username= --dbname=" 0 '^pong from backend' -- "${nopg[@]}" "$cli" -h 127.0.0.1 -p "$PGPORT" --username=postgres --dbname=postgres ping
+check "-hHOST -pPORT attached" 0 '^pong from backend' -- "${nopg[@]}" PGUSER=postgres PGDATABASE=postgres "$cli" "-h$PGHOST" "-p$PGPORT" ping
+check "-h wins over PGHOST" 0 '^pong from backend' -- env PGHOST=/nonexistent/azora "$cli" -h "$PGHOST" ping
+check "-d DBNAME is a database name" 0 '^pong from backend' -- env PGDATABASE=azora_no_such_db "$cli" -d postgres ping
+check "-d DBNAME that does not exist" 2 'database "azora_no_such_db" does not exist' -- "$cli" -d azora_no_such_db ping
+check "-p is used" 2 'cannot reach the server' -- "$cli" -p 1 ping
+check "a -d conninfo's port wins over -p (psql)" 0 '^pong from backend' -- "$cli" -p 1 -d "$AZORA_PG_CONNINFO" ping
+check "-d URI" 0 '^pong from backend' -- "${nopg[@]}" "$cli" -d "postgresql://postgres@127.0.0.1:$PGPORT/postgres" ping
+check "-d with an unknown conninfo keyword is bad usage" 1 'invalid connection option "bogus"' -- "$cli" -d "bogus=1" ping
+check "-p not a number is bad usage" 1 '-p needs a port number' -- "$cli" -p abc ping
+check "-h without a value is bad usage" 1 '-h needs a value' -- "$cli" ping -h
+check "an unknown short option is bad usage" 1 'unknown option -x' -- "$cli" report -x
+# Bad input is exit 1, checked before the server sees it or refused by it (class 22).
+check "plan abc is bad input (1)" 1 "the queryid must be a 64-bit integer.*got 'abc'" -- "$cli" plan abc
+check "plan of a queryid out of range is bad input" 1 'must be a 64-bit integer' -- "$cli" plan 99999999999999999999
+check "plan 12x is bad input" 1 'must be a 64-bit integer' -- "$cli" plan 12x
+check "advise --min-improvement abc is bad input" 1 '--min-improvement must be a number' -- "$cli" advise --min-improvement abc
+check "advise --budget too large is bad input" 1 'size out of range' -- "$cli" advise --budget 99999999999999999999
 # Tracking commands over a known workload.
 "$cli" reset >/dev/null
 for i in 1 2 3; do psql -XAtqc "SELECT count(*) FROM generate_series(1, $i * 1000) AS g WHERE g % 7 = 0" >/dev/null; done
@@ -46,6 +73,20 @@ for r in json.load(sys.stdin):
     if r['queryid'] == $qid: print('%.3f %.3f' % (r['p95_ms'], r['p50_ms']))")
 if [ "$want" = "$got" ]; then echo "ok: report's p95/p50 equal the server's ($got)"; else
   echo "FAIL: report's p95/p50 '$got' differ from the server's '$want'"; fail=1; fi
+# The same server twice (its socket and its TCP address) is counted once, with a note; two
+# databases of one server too (the tracker holds every database's entries).
+calls_of() { python3 -c "import json,sys; print(sum(r['calls'] for r in json.load(sys.stdin) if r['queryid'] == $qid))"; }
+one=$("$cli" --format json report --top 50 --order calls | calls_of)
+twice=$("$cli" -d "$AZORA_PG_CONNINFO" -d "$AZORA_PG_TCP_CONNINFO" --format json report --top 50 --order calls 2>/dev/null | calls_of)
+if [ "$one" = 3 ] && [ "$twice" = 3 ]; then echo "ok: report -d SOCKET -d TCP of one server counts its 3 calls once"; else
+  echo "FAIL: report of one server given twice: $twice calls (alone: $one, want 3)"; fail=1; fi
+check "report names the repeated server" 0 'is the same server as -d #1 .*system identifier [0-9]+: counted once' -- "$cli" -d "$AZORA_PG_CONNINFO" -d "$AZORA_PG_TCP_CONNINFO" report
+psql -XAtq -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS cli_other" -c "CREATE DATABASE cli_other"
+twice=$("$cli" -d "$AZORA_PG_CONNINFO" -d "$AZORA_PG_TCP_CONNINFO dbname=cli_other" --format json report --top 50 --order calls 2>/dev/null | calls_of)
+if [ "$twice" = 3 ]; then echo "ok: report over two databases of one server counts once"; else
+  echo "FAIL: report over two databases of one server: $twice calls (want 3)"; fail=1; fi
+psql -XAtq -c "DROP DATABASE cli_other"
+check "one server given twice: no per-node column" 0 '^ *queryid +\| calls \|.*\| slow \| query' -- "$cli" -d "$AZORA_PG_CONNINFO" -d "$AZORA_PG_TCP_CONNINFO" report
 check "plan of the slowest call" 0 'Function Scan on generate_series' -- "$cli" plan "$qid"
 check "plan as JSON" 0 '"source_text": "SELECT count' -- "$cli" --format json plan "$qid"
 check "plan of an unknown queryid is a server-side miss (3)" 3 'no plan recorded' -- "$cli" plan 42
@@ -61,11 +102,19 @@ psql -XAtq -c "SELECT azora_opt.cached_json('cli:courses:1', 'SELECT 1 AS one')"
 read -r hits1 misses1 < <(stat)
 if [ "$((hits1 - hits0)) $((misses1 - misses0))" = "1 1" ]; then echo "ok: cache stats count one miss and one hit"; else
   echo "FAIL: cache stats: hits $hits0 -> $hits1, misses $misses0 -> $misses1 (want +1 each)"; fail=1; fi
+want=$(psql -XAtc "SELECT pg_size_pretty(bytes_cap) || ' / ' || pg_size_pretty(entry_limit_bytes) FROM azora_opt.cache_stats()")
+got=$("$cli" cache stats | python3 -c "
+import sys
+lines = sys.stdin.read().splitlines()
+head = [c.strip() for c in lines[0].split('|')]; row = [c.strip() for c in lines[2].split('|')]
+print(row[head.index('bytes_cap')] + ' / ' + row[head.index('entry_limit_bytes')])")
+if [ "$want" = "$got" ]; then echo "ok: cache stats sizes as pg_size_pretty ($got)"; else
+  echo "FAIL: cache stats sizes '$got', pg_size_pretty says '$want'"; fail=1; fi
 check "cache stats as a table" 0 '^ *hits \| misses \| hit_rate' -- "$cli" cache stats
-check "cache entries" 0 '^ *cli:courses:1 \| +[0-9]+ \|' -- "$cli" cache entries
+check "cache entries, the size in bytes" 0 '^ *cli:courses:1 \| +[0-9]+ bytes \|' -- "$cli" cache entries
 check "cache invalidate by glob" 0 '^1 cache entry invalidated for cli:\*$' -- "$cli" cache invalidate 'cli:*'
 check "cache invalidate without a pattern is bad usage" 1 'cache takes' -- "$cli" cache invalidate
-check "cache invalidate with a malformed glob: 22023" 3 '22023' -- "$cli" cache invalidate 'abc\'
+check "cache invalidate with a malformed glob: 22023, bad input (1)" 1 '22023' -- "$cli" cache invalidate 'abc\'
 check "cache flush" 0 '^cache flushed \([0-9]+ entries removed\)$' -- "$cli" cache flush
 # Index advisor: advice for a tracked workload on a table without indexes, as text and JSON,
 # bad options, --apply (one line per index with its build time, then the plans before/after),
@@ -78,12 +127,14 @@ for i in 1 2 3; do psql -XAtqc "SELECT id FROM cli_users WHERE email = 'u$i@x.or
 check "advise shows the index with its DDL" 0 'CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)' -- "$cli" advise
 check "advise --format json" 0 '"ddl": "CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)"' -- "$cli" advise --format json
 check "advise within a tiny budget advises nothing" 0 '^no index would help' -- "$cli" advise --budget 8kB
-check "advise with a zero budget: 22023 and a hint" 3 'SQLSTATE 22023' -- "$cli" advise --budget 0
+check "advise with a zero budget: 22023, bad input (1)" 1 'SQLSTATE 22023' -- "$cli" advise --budget 0
 check "advise with an unknown option is bad usage" 1 "unknown option --frob" -- "$cli" advise --frob
 check "advise with a bad size is bad usage" 1 "unknown size unit" -- "$cli" advise --budget 5parsecs
 applied=$("$cli" advise --apply 2>&1)
 check "advise --apply: a progress line" 0 '^\[1/1\] CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)$' -- echo "$applied"
-check "advise --apply: the build time and size" 0 '^ +built cli_users_email_idx in [0-9.]+ s, [1-9][0-9.]* (kB|MB) ' -- echo "$applied"
+check "advise --apply: the build time and size" 0 '^ +built cli_users_email_idx in [0-9.]+ s, [1-9][0-9]* (bytes|kB|MB) ' -- echo "$applied"
+size=$(psql -XAtc "SELECT pg_size_pretty(pg_relation_size('cli_users_email_idx'))")
+check "advise --apply: the size as pg_size_pretty writes it" 0 "^ +built cli_users_email_idx in [0-9.]+ s, $size \\(estimated [0-9]+ (bytes|kB|MB)\\)$" -- echo "$applied"
 check "advise --apply: the statement re-planned" 0 '^ +query -?[0-9]+: plan cost [0-9.]+ -> [0-9.]+$' -- echo "$applied"
 check "advise --apply: cost fell" 0 '^yes$' -- bash -c "grep -oE 'plan cost [0-9.]+ -> [0-9.]+' <<<'$applied' | awk '{ print (\$3 > \$5) ? \"yes\" : \"no\" }'"
 check "the applied index exists" 0 '^cli_users_email_idx$' -- psql -XAtc "SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'cli_users'::regclass AND NOT indisprimary"
