@@ -28,6 +28,12 @@ check "ping over the socket" 0 '^pong from backend [0-9]+ in [0-9]+ us$' -- "$cl
 check "ping over TCP with -d" 0 '^pong from backend' -- "$cli" -d "$AZORA_PG_TCP_CONNINFO" ping
 check "help lists the commands" 0 'report \[--top N\]' -- "$cli" --help
 check "help of one command" 0 'exact to the histogram' -- "$cli" report --help
+# Every command's --help: its usage line and at least one line on its options or behaviour.
+for c in $("$cli" --help | sed -nE 's/^  ([a-z]+)( .*)? {2,}.*/\1/p'); do
+  out=$("$cli" "$c" --help); status=$?
+  if [ "$status" -eq 0 ] && grep -q "^usage: azora-opt .* $c" <<<"$out" && [ "$(grep -c . <<<"$out")" -ge 3 ]; then
+    echo "ok: $c --help"; else echo "FAIL: $c --help (status $status):"; echo "$out"; fail=1; fi
+done
 check "no command is bad usage (1)" 1 '^usage: azora-opt' -- "$cli"
 check "unknown command is bad usage" 1 "unknown command 'frobnicate'" -- "$cli" frobnicate
 check "plan without a queryid is bad usage" 1 'plan needs one queryid' -- "$cli" plan
