@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include <optional>
 #include <string>
 
 #include "table.hpp"
@@ -15,10 +16,36 @@ namespace {
 constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
               kFloat8 = 701, kNumeric = 1700, kJson = 114, kJsonb = 3802;
 
-nlohmann::json cell(const Result& result, int row, int col) {
-  if (result.is_null(row, col)) return nullptr;
-  std::string text(result.value(row, col));
-  switch (PQftype(result.native(), col)) {
+// Array types whose elements are typed like the scalars below; other arrays' are strings.
+constexpr Oid kBoolArray = 1000, kInt2Array = 1005, kInt4Array = 1007, kInt8Array = 1016,
+              kOidArray = 1028, kFloat4Array = 1021, kFloat8Array = 1022, kNumericArray = 1231,
+              kTextArray = 1009, kNameArray = 1003, kVarcharArray = 1015, kRegclassArray = 2210;
+
+Oid element_type(Oid array) {
+  switch (array) {
+    case kBoolArray:
+      return kBool;
+    case kInt2Array:
+    case kInt4Array:
+    case kInt8Array:
+    case kOidArray:
+      return kInt8;
+    case kFloat4Array:
+    case kFloat8Array:
+    case kNumericArray:
+      return kFloat8;
+    case kTextArray:
+    case kNameArray:
+    case kVarcharArray:
+    case kRegclassArray:
+      return 25;  // text
+    default:
+      return 0;  // not an array the CLI reads
+  }
+}
+
+nlohmann::json scalar(const std::string& text, Oid type) {
+  switch (type) {
     case kBool:
       return text == "t";
     case kInt2:
@@ -37,6 +64,56 @@ nlohmann::json cell(const Result& result, int row, int col) {
     default:
       return text;
   }
+}
+
+// A one-dimensional array in PostgreSQL's text form ({1,2}, {"a b",NULL,c\,d}) as a JSON
+// array of `element` values; nullopt for anything else (several dimensions, bounds).
+std::optional<nlohmann::json> array_json(const std::string& text, Oid element) {
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return std::nullopt;
+  nlohmann::json out = nlohmann::json::array();
+  if (text == "{}") return out;
+  std::string item;
+  bool quoted = false, was_quoted = false;
+  for (size_t i = 1; i + 1 <= text.size(); i++) {
+    char c = i + 1 == text.size() ? ',' : text[i];  // the closing brace ends the last item
+    if (quoted) {
+      if (c == '\\' && i + 2 < text.size()) {
+        item += text[++i];
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        item += c;
+      }
+    } else if (c == '"') {
+      quoted = was_quoted = true;
+    } else if (c == '\\' && i + 2 < text.size()) {
+      item += text[++i];
+    } else if (c == '{') {
+      return std::nullopt;  // a nested dimension
+    } else if (c == ',') {
+      if (!was_quoted && item == "NULL") {
+        out.push_back(nullptr);
+      } else {
+        out.push_back(scalar(item, element));
+      }
+      item.clear();
+      was_quoted = false;
+    } else {
+      item += c;
+    }
+  }
+  return out;
+}
+
+nlohmann::json cell(const Result& result, int row, int col) {
+  if (result.is_null(row, col)) return nullptr;
+  std::string text(result.value(row, col));
+  Oid type = PQftype(result.native(), col);
+  if (Oid element = element_type(type)) {
+    if (std::optional<nlohmann::json> items = array_json(text, element)) return *items;
+    return text;
+  }
+  return scalar(text, type);
 }
 
 }  // namespace

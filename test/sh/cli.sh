@@ -118,6 +118,7 @@ if [ "$want" = "$got" ]; then echo "ok: cache stats sizes as pg_size_pretty ($go
   echo "FAIL: cache stats sizes '$got', pg_size_pretty says '$want'"; fail=1; fi
 check "cache stats as a table" 0 '^ *hits \| misses \| hit_rate' -- "$cli" cache stats
 check "cache entries, the size in bytes" 0 '^ *cli:courses:1 \| +[0-9]+ bytes \|' -- "$cli" cache entries
+check "cache entries JSON: source_relations is a JSON array" 0 '^yes$' -- bash -c "\"$cli\" --format json cache entries | python3 -c \"import json,sys; r=[e for e in json.load(sys.stdin) if e['key'] == 'cli:courses:1'][0]; print('yes' if r['source_relations'] == [] else 'no: %s' % r)\""
 check "cache invalidate by glob" 0 '^1 cache entry invalidated for cli:\*$' -- "$cli" cache invalidate 'cli:*'
 check "cache invalidate without a pattern is bad usage" 1 'cache takes' -- "$cli" cache invalidate
 check "cache invalidate with a malformed glob: 22023, bad input (1)" 1 '22023' -- "$cli" cache invalidate 'abc\'
@@ -132,6 +133,7 @@ psql -XAtq -c 'SET client_min_messages = warning' -c 'DROP TABLE IF EXISTS cli_u
 for i in 1 2 3; do psql -XAtqc "SELECT id FROM cli_users WHERE email = 'u$i@x.org'" >/dev/null; done
 check "advise shows the index with its DDL" 0 'CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)' -- "$cli" advise
 check "advise --format json" 0 '"ddl": "CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)"' -- "$cli" advise --format json
+check "advise JSON: columns and queryids are JSON arrays" 0 '^yes$' -- bash -c "\"$cli\" --format json advise | python3 -c \"import json,sys; r=json.load(sys.stdin)['recommendations'][0]; print('yes' if r['columns'] == ['email'] and r['queryids'] and all(isinstance(q, int) for q in r['queryids']) else 'no: %s' % r)\""
 check "advise within a tiny budget advises nothing" 0 '^no index would help' -- "$cli" advise --budget 8kB
 check "advise with a zero budget: 22023, bad input (1)" 1 'SQLSTATE 22023' -- "$cli" advise --budget 0
 check "advise with an unknown option is bad usage" 1 "unknown option --frob" -- "$cli" advise --frob
