@@ -16,6 +16,7 @@
 #include "azora/error.hpp"
 #include "azora/version.hpp"
 #include "commands.hpp"
+#include "table.hpp"
 
 namespace {
 
@@ -24,7 +25,8 @@ using azora::cli::Command;
 constexpr int kOk = 0, kUsage = 1, kConnection = 2, kServer = 3;
 
 constexpr const char* kSynopsis =
-    "usage: azora-opt [-h HOST] [-p PORT] [-U USER] [-d DBNAME|CONNINFO]... [--format text|json]";
+    "usage: azora-opt [-h HOST] [-p PORT] [-U USER] [-d DBNAME|CONNINFO]... [--format text|json] "
+    "[-x]";
 
 int usage(std::FILE* out) {
   std::fprintf(out,
@@ -38,6 +40,8 @@ int usage(std::FILE* out) {
                "                         report merges the nodes, the other commands use the\n"
                "                         first (--dsn is the same)\n"
                "  --format text|json     output format (default text)\n"
+               "  -x, --expanded         one field a line (psql's expanded form); tables wider\n"
+               "                         than 100 columns are printed so anyway\n"
                "  -V, --version          print the client version and exit\n"
                "  -?, --help             show this help and exit\n"
                "commands:\n",
@@ -150,6 +154,8 @@ int main(int argc, char** argv) {
           return kUsage;
         }
         format = *f == "json" ? azora::cli::Format::kJson : azora::cli::Format::kText;
+      } else if (a == "-x" || a == "--expanded") {
+        azora::cli::set_expanded(azora::cli::Expanded::kOn);
       } else if (a == "--help" || a == "-?") {
         help = true;
       } else if (a == "--version" || a == "-V") {

@@ -59,7 +59,7 @@ check "-d URI" 0 '^pong from backend' -- "${nopg[@]}" "$cli" -d "postgresql://po
 check "-d with an unknown conninfo keyword is bad usage" 1 'invalid connection option "bogus"' -- "$cli" -d "bogus=1" ping
 check "-p not a number is bad usage" 1 '-p needs a port number' -- "$cli" -p abc ping
 check "-h without a value is bad usage" 1 '-h needs a value' -- "$cli" ping -h
-check "an unknown short option is bad usage" 1 'unknown option -x' -- "$cli" report -x
+check "an unknown short option is bad usage" 1 'unknown option -z' -- "$cli" report -z
 # Bad input is exit 1, checked before the server sees it or refused by it (class 22).
 check "plan abc is bad input (1)" 1 "the queryid must be a 64-bit integer.*got 'abc'" -- "$cli" plan abc
 check "plan of a queryid out of range is bad input" 1 'must be a 64-bit integer' -- "$cli" plan 99999999999999999999
@@ -111,12 +111,21 @@ if [ "$((hits1 - hits0)) $((misses1 - misses0))" = "1 1" ]; then echo "ok: cache
 want=$(psql -XAtc "SELECT pg_size_pretty(bytes_cap) || ' / ' || pg_size_pretty(entry_limit_bytes) FROM azora_opt.cache_stats()")
 got=$("$cli" cache stats | python3 -c "
 import sys
-lines = sys.stdin.read().splitlines()
-head = [c.strip() for c in lines[0].split('|')]; row = [c.strip() for c in lines[2].split('|')]
-print(row[head.index('bytes_cap')] + ' / ' + row[head.index('entry_limit_bytes')])")
+f = dict(l.split(' | ', 1) for l in sys.stdin.read().splitlines() if ' | ' in l)
+f = {k.strip(): v.strip() for k, v in f.items()}
+print(f['bytes_cap'] + ' / ' + f['entry_limit_bytes'])")
 if [ "$want" = "$got" ]; then echo "ok: cache stats sizes as pg_size_pretty ($got)"; else
   echo "FAIL: cache stats sizes '$got', pg_size_pretty says '$want'"; fail=1; fi
-check "cache stats as a table" 0 '^ *hits \| misses \| hit_rate' -- "$cli" cache stats
+# Records wider than 100 columns print one field a line (psql -x); -x forces it.
+for c in "cache stats" info; do
+  w=$("$cli" $c | awk '{ n = length($0); if (n > m) m = n } END { print m + 0 }')
+  if [ "$w" -le 100 ]; then echo "ok: $c fits 100 columns ($w)"; else
+    echo "FAIL: $c is $w columns wide"; "$cli" $c | head -5; fail=1; fi
+done
+check "cache stats expanded: the hit rate rounded" 0 '^hit_rate +\| [01]\.[0-9]{3}$' -- "$cli" cache stats
+check "-x: cache entries one field a line" 0 '^key +\| cli:courses:1$' -- "$cli" -x cache entries
+check "-x: report one field a line" 0 '^calls +\| [0-9]+$' -- "$cli" --expanded report --top 1
+check "cache stats as a record" 0 '^-\[ RECORD 1 \]-+\+-+$' -- "$cli" cache stats
 check "cache entries, the size in bytes" 0 '^ *cli:courses:1 \| +[0-9]+ bytes \|' -- "$cli" cache entries
 check "cache entries JSON: source_relations is a JSON array" 0 '^yes$' -- bash -c "\"$cli\" --format json cache entries | python3 -c \"import json,sys; r=[e for e in json.load(sys.stdin) if e['key'] == 'cli:courses:1'][0]; print('yes' if r['source_relations'] == [] else 'no: %s' % r)\""
 check "cache invalidate by glob" 0 '^1 cache entry invalidated for cli:\*$' -- "$cli" cache invalidate 'cli:*'
@@ -147,7 +156,7 @@ check "advise --apply: the statement re-planned" 0 '^ +query -?[0-9]+: plan cost
 check "advise --apply: cost fell" 0 '^yes$' -- bash -c "grep -oE 'plan cost [0-9.]+ -> [0-9.]+' <<<'$applied' | awk '{ print (\$3 > \$5) ? \"yes\" : \"no\" }'"
 check "the applied index exists" 0 '^cli_users_email_idx$' -- psql -XAtc "SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'cli_users'::regclass AND NOT indisprimary"
 psql -XAtqc 'CREATE INDEX cli_users_email_dup ON cli_users (email)'
-check "indexes --redundant names the duplicate" 0 'cli_users_email_dup .*DROP INDEX CONCURRENTLY public.cli_users_email_dup' -- "$cli" indexes --redundant
+check "indexes --redundant names the duplicate (expanded: wider than 100)" 0 '^drop_ddl +\| DROP INDEX CONCURRENTLY public.cli_users_email_dup$' -- "$cli" indexes --redundant
 check "indexes --unused lists a never-scanned index" 0 'cli_users_email_dup' -- "$cli" indexes --unused --format json
 check "indexes without a report is bad usage" 1 'needs exactly one of --unused, --redundant' -- "$cli" indexes
 psql -XAtqc 'DROP TABLE cli_users'
