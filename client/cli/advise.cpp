@@ -53,15 +53,20 @@ int advise(Context& ctx) {
       {budget_bytes, min_improvement});
   nlohmann::json doc = {{"recommendations", rows_json(advice)}};
   if (ctx.format() == Format::kText) {
+    // The query ids are what `azora-opt plan QUERYID` takes.
+    auto joined = [](std::string_view array, const char* sep) {
+      std::string out;
+      for (const std::string& item : array_items(array)) out += (out.empty() ? "" : sep) + item;
+      return out;
+    };
     std::vector<std::vector<std::string>> table = {
-        {"improvement", "size", "relation", "columns", "queries", "ddl"}};
+        {"improvement", "size", "relation", "columns", "queryids", "ddl"}};
     for (int r = 0; r < advice.rows(); r++) {
       char pct[32];
       std::snprintf(pct, sizeof pct, "%.1f %%", 100 * std::stod(std::string(advice.value(r, 7))));
       table.push_back({pct, size_pretty(std::stoll(std::string(advice.value(r, 3)))),
-                       std::string(advice.value(r, 1)), std::string(advice.value(r, 2)),
-                       std::to_string(array_items(advice.value(r, 4)).size()),
-                       std::string(advice.value(r, 0))});
+                       std::string(advice.value(r, 1)), joined(advice.value(r, 2), ", "),
+                       joined(advice.value(r, 4), " "), std::string(advice.value(r, 0))});
     }
     print_rows(table, stdout, 2, 200);
     if (advice.rows() == 0) std::printf("no index would help the tracked workload enough\n");

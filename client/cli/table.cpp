@@ -72,7 +72,8 @@ void print_cells(std::vector<std::vector<std::string>> cells, const std::vector<
       if (r > 0 && numeric[c]) {
         std::fprintf(out, "%s%*s%s", c ? " | " : " ", pad, "", cell.c_str());
       } else {
-        std::fprintf(out, "%s%s%*s", c ? " | " : " ", cell.c_str(), pad, "");
+        // The last column is not padded (psql does not leave trailing blanks either).
+        std::fprintf(out, "%s%s%*s", c ? " | " : " ", cell.c_str(), c + 1 == cols ? 0 : pad, "");
       }
     }
     std::fputc('\n', out);

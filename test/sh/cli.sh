@@ -141,6 +141,12 @@ psql -XAtq -c 'SET client_min_messages = warning' -c 'DROP TABLE IF EXISTS cli_u
   -c 'ANALYZE cli_users'
 for i in 1 2 3; do psql -XAtqc "SELECT id FROM cli_users WHERE email = 'u$i@x.org'" >/dev/null; done
 check "advise shows the index with its DDL" 0 'CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)' -- "$cli" advise
+# The advise table's header is the one docs/cli.md shows.
+doc_head=$(awk '/^\$ azora-opt advise$/ { getline; print; exit }' "$root/docs/cli.md" | tr -s ' ' | sed 's/ *$//')
+got_head=$("$cli" advise 2>/dev/null | head -1 | tr -s ' ' | sed 's/ *$//')
+if [ -n "$doc_head" ] && [ "$doc_head" = "$got_head" ]; then echo "ok: advise's columns are docs/cli.md's ($got_head)"; else
+  echo "FAIL: advise's header '$got_head', docs/cli.md shows '$doc_head'"; fail=1; fi
+check "advise shows the query ids" 0 "\\| $(psql -XAtc "SELECT queryid FROM azora_opt.queries WHERE query LIKE 'SELECT id FROM cli_users WHERE email%'") \\|" -- "$cli" advise
 check "advise --format json" 0 '"ddl": "CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)"' -- "$cli" advise --format json
 check "advise JSON: columns and queryids are JSON arrays" 0 '^yes$' -- bash -c "\"$cli\" --format json advise | python3 -c \"import json,sys; r=json.load(sys.stdin)['recommendations'][0]; print('yes' if r['columns'] == ['email'] and r['queryids'] and all(isinstance(q, int) for q in r['queryids']) else 'no: %s' % r)\""
 check "advise within a tiny budget advises nothing" 0 '^no index would help' -- "$cli" advise --budget 8kB
