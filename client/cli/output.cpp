@@ -3,6 +3,8 @@
 
 #include <libpq-fe.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -44,6 +46,48 @@ Oid element_type(Oid array) {
   }
 }
 
+constexpr Oid kTimestamp = 1114, kTimestamptz = 1184, kInterval = 1186;
+
+// "2026-12-03 18:57:45.69+00" -> "2026-12-03T18:57:45.69+00:00" (ISO 8601, as JSON readers
+// expect); anything else (infinity, another DateStyle) unchanged.
+std::string iso8601(std::string text) {
+  if (text.size() < 19 || text[4] != '-' || text[10] != ' ' || text[13] != ':') return text;
+  text[10] = 'T';
+  size_t sign = text.find_first_of("+-", 19);
+  if (sign != std::string::npos && text.size() - sign == 3) text += ":00";
+  return text;
+}
+
+// An interval in the default IntervalStyle ("1 day 02:03:04.5", "00:04:59.87", "-00:00:01")
+// as seconds; nullopt when it has months or years (not a fixed number of seconds) or another
+// style.
+std::optional<double> interval_seconds(const std::string& text) {
+  double days = 0;
+  std::string rest = text;
+  size_t day = rest.find(" day");
+  if (day != std::string::npos) {
+    char* end = nullptr;
+    days = std::strtod(rest.c_str(), &end);
+    if (end != rest.c_str() + day) return std::nullopt;
+    size_t after = rest.find(' ', day + 1);
+    rest = after == std::string::npos ? "" : rest.substr(after + 1);
+  }
+  double seconds = 0;
+  if (!rest.empty()) {
+    bool negative = rest[0] == '-';
+    if (negative || rest[0] == '+') rest = rest.substr(1);
+    int h = 0, m = 0;
+    double sec = 0;
+    int used = 0;
+    if (std::sscanf(rest.c_str(), "%d:%d:%lf%n", &h, &m, &sec, &used) != 3 ||
+        static_cast<size_t>(used) != rest.size())
+      return std::nullopt;
+    seconds = h * 3600.0 + m * 60.0 + sec;
+    if (negative) seconds = -seconds;
+  }
+  return days * 86400 + seconds;
+}
+
 nlohmann::json scalar(const std::string& text, Oid type) {
   switch (type) {
     case kBool:
@@ -61,6 +105,12 @@ nlohmann::json scalar(const std::string& text, Oid type) {
     case kJson:
     case kJsonb:
       return nlohmann::json::parse(text, nullptr, false);
+    case kTimestamp:
+    case kTimestamptz:
+      return iso8601(text);
+    case kInterval:
+      if (std::optional<double> secs = interval_seconds(text)) return *secs;
+      return text;
     default:
       return text;
   }

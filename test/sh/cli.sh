@@ -98,6 +98,7 @@ check "plan as JSON" 0 '"source_text": "SELECT count' -- "$cli" --format json pl
 check "plan of an unknown queryid is a server-side miss (3)" 3 'no plan recorded' -- "$cli" plan 42
 check "metrics is Prometheus text" 0 '^# TYPE azora_db_query_duration_seconds histogram' -- "$cli" metrics
 check "info" 0 'plan_captures' -- "$cli" info
+check "info JSON: stats_reset is ISO 8601" 0 '^yes$' -- bash -c "\"$cli\" --format json info | python3 -c \"import json,sys,re; v=json.load(sys.stdin)[0]['stats_reset']; print('yes' if re.fullmatch(r'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?[+-]\\d\\d:\\d\\d', v) else 'no: ' + v)\""
 check "info as JSON" 0 '"entries": [0-9]+' -- "$cli" --format json info
 # Result cache commands over a known entry: one miss and one hit since the counters were read.
 stat() { "$cli" --format json cache stats | python3 -c "import json,sys; r=json.load(sys.stdin)[0]; print(r['hits'], r['misses'])"; }
@@ -128,6 +129,7 @@ check "-x: report one field a line" 0 '^calls +\| [0-9]+$' -- "$cli" --expanded 
 check "cache stats as a record" 0 '^-\[ RECORD 1 \]-+\+-+$' -- "$cli" cache stats
 check "cache entries, the size in bytes" 0 '^ *cli:courses:1 \| +[0-9]+ bytes \|' -- "$cli" cache entries
 check "cache entries JSON: source_relations is a JSON array" 0 '^yes$' -- bash -c "\"$cli\" --format json cache entries | python3 -c \"import json,sys; r=[e for e in json.load(sys.stdin) if e['key'] == 'cli:courses:1'][0]; print('yes' if r['source_relations'] == [] else 'no: %s' % r)\""
+check "cache entries JSON: age and ttl_left are seconds" 0 '^yes$' -- bash -c "\"$cli\" --format json cache entries | python3 -c \"import json,sys; r=[e for e in json.load(sys.stdin) if e['key'] == 'cli:courses:1'][0]; ok=all(isinstance(r[k], (int, float)) and 0 <= r[k] <= 86400 for k in ('age', 'ttl_left')); print('yes' if ok else 'no: %s' % r)\""
 check "cache invalidate by glob" 0 '^1 cache entry invalidated for cli:\*$' -- "$cli" cache invalidate 'cli:*'
 check "cache invalidate without a pattern is bad usage" 1 'cache takes' -- "$cli" cache invalidate
 check "cache invalidate with a malformed glob: 22023, bad input (1)" 1 '22023' -- "$cli" cache invalidate 'abc\'
