@@ -18,12 +18,24 @@ check() {  # check DESCRIPTION EXPECTED_STATUS PATTERN -- CMD...
     echo "ok: $what"
   fi
 }
+# json_ok ARGS...: azora-opt ARGS prints JSON valid against test/docs/cli_json_schema.json.
+json_ok() {
+  local out
+  if out=$("$cli" --format json "$@" 2>"$AZORA_TMP/json_ok.err" | python3 "$root/test/docs/cli_json.py" "$@" 2>&1); then
+    echo "ok: JSON of $* matches its schema"
+  else
+    echo "FAIL: JSON of $* against test/docs/cli_json_schema.json:"; echo "$out" | head -10
+    head -5 "$AZORA_TMP/json_ok.err"; fail=1
+  fi
+}
 psql -XAtqc 'CREATE EXTENSION IF NOT EXISTS azora_opt'
 # Capture every slowest call's plan (plan_min_ms is server-wide: ALTER SYSTEM, then reload).
 psql -XAtq -c 'ALTER SYSTEM SET azora_opt.plan_min_ms = 0' -c 'SELECT pg_reload_conf()' >/dev/null
 trap "psql -XAtq -c 'ALTER SYSTEM RESET azora_opt.plan_min_ms' -c 'SELECT pg_reload_conf()' >/dev/null" EXIT
 check "version" 0 '^azora_opt extension 1\.1\.0 \(server 15[0-9]{4}\)$' -- "$cli" version
 check "version as JSON" 0 '"server_version_num": 15[0-9]{4}' -- "$cli" --format json version
+json_ok version
+json_ok ping
 check "ping over the socket" 0 '^pong from backend [0-9]+ in [0-9]+ us$' -- "$cli" ping
 check "ping over TCP with -d" 0 '^pong from backend' -- "$cli" -d "$AZORA_PG_TCP_CONNINFO" ping
 check "help lists the commands" 0 'report \[--top N\]' -- "$cli" --help
@@ -67,10 +79,11 @@ check "plan 12x is bad input" 1 'must be a 64-bit integer' -- "$cli" plan 12x
 check "advise --min-improvement abc is bad input" 1 '--min-improvement must be a number' -- "$cli" advise --min-improvement abc
 check "advise --budget too large is bad input" 1 'size out of range' -- "$cli" advise --budget 99999999999999999999
 # Tracking commands over a known workload.
-"$cli" reset >/dev/null
+json_ok reset
 for i in 1 2 3; do psql -XAtqc "SELECT count(*) FROM generate_series(1, $i * 1000) AS g WHERE g % 7 = 0" >/dev/null; done
 qid=$(psql -XAtc "SELECT queryid FROM azora_opt.queries WHERE query LIKE 'SELECT count(*) FROM generate_series%'")
 check "report shows the statement with its calls" 0 "^ *$qid \\| +3 \\| .*SELECT count\\(\\*\\) FROM generate_series\\(\\\$1, \\\$2 \\* \\\$3\\)" -- "$cli" report --top 5 --order calls
+json_ok report --top 5
 # The CLI computes percentiles from the raw buckets: they must equal the server's own.
 want=$(psql -XAtc "SELECT round(p95_exec_time::numeric, 3) || ' ' || round(p50_exec_time::numeric, 3) FROM azora_opt.queries WHERE queryid = $qid")
 got=$("$cli" --format json report --top 50 --order calls | python3 -c "
@@ -95,11 +108,13 @@ psql -XAtq -c "DROP DATABASE cli_other"
 check "one server given twice: no per-node column" 0 '^ *queryid +\| calls \|.*\| slow \| query' -- "$cli" -d "$AZORA_PG_CONNINFO" -d "$AZORA_PG_TCP_CONNINFO" report
 check "plan of the slowest call" 0 'Function Scan on generate_series' -- "$cli" plan "$qid"
 check "plan as JSON" 0 '"source_text": "SELECT count' -- "$cli" --format json plan "$qid"
+json_ok plan "$qid"
 check "plan of an unknown queryid is a server-side miss (3)" 3 'no plan recorded' -- "$cli" plan 42
 check "metrics is Prometheus text" 0 '^# TYPE azora_db_query_duration_seconds histogram' -- "$cli" metrics
 check "info" 0 'plan_captures' -- "$cli" info
 check "info JSON: stats_reset is ISO 8601" 0 '^yes$' -- bash -c "\"$cli\" --format json info | python3 -c \"import json,sys,re; v=json.load(sys.stdin)[0]['stats_reset']; print('yes' if re.fullmatch(r'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?[+-]\\d\\d:\\d\\d', v) else 'no: ' + v)\""
 check "info as JSON" 0 '"entries": [0-9]+' -- "$cli" --format json info
+json_ok info
 # Result cache commands over a known entry: one miss and one hit since the counters were read.
 stat() { "$cli" --format json cache stats | python3 -c "import json,sys; r=json.load(sys.stdin)[0]; print(r['hits'], r['misses'])"; }
 psql -XAtq -c "SELECT azora_opt.cache_flush()" >/dev/null
@@ -128,12 +143,16 @@ check "-x: cache entries one field a line" 0 '^key +\| cli:courses:1$' -- "$cli"
 check "-x: report one field a line" 0 '^calls +\| [0-9]+$' -- "$cli" --expanded report --top 1
 check "cache stats as a record" 0 '^-\[ RECORD 1 \]-+\+-+$' -- "$cli" cache stats
 check "cache entries, the size in bytes" 0 '^ *cli:courses:1 \| +[0-9]+ bytes \|' -- "$cli" cache entries
+json_ok cache stats
+json_ok cache entries
+json_ok cache invalidate "cli:nomatch:*"
 check "cache entries JSON: source_relations is a JSON array" 0 '^yes$' -- bash -c "\"$cli\" --format json cache entries | python3 -c \"import json,sys; r=[e for e in json.load(sys.stdin) if e['key'] == 'cli:courses:1'][0]; print('yes' if r['source_relations'] == [] else 'no: %s' % r)\""
 check "cache entries JSON: age and ttl_left are seconds" 0 '^yes$' -- bash -c "\"$cli\" --format json cache entries | python3 -c \"import json,sys; r=[e for e in json.load(sys.stdin) if e['key'] == 'cli:courses:1'][0]; ok=all(isinstance(r[k], (int, float)) and 0 <= r[k] <= 86400 for k in ('age', 'ttl_left')); print('yes' if ok else 'no: %s' % r)\""
 check "cache invalidate by glob" 0 '^1 cache entry invalidated for cli:\*$' -- "$cli" cache invalidate 'cli:*'
 check "cache invalidate without a pattern is bad usage" 1 'cache takes' -- "$cli" cache invalidate
 check "cache invalidate with a malformed glob: 22023, bad input (1)" 1 '22023' -- "$cli" cache invalidate 'abc\'
 check "cache flush" 0 '^cache flushed \([0-9]+ entries removed\)$' -- "$cli" cache flush
+json_ok cache flush
 # Index advisor: advice for a tracked workload on a table without indexes, as text and JSON,
 # bad options, --apply (one line per index with its build time, then the plans before/after),
 # and the unused / redundant reports.
@@ -150,6 +169,7 @@ if [ -n "$doc_head" ] && [ "$doc_head" = "$got_head" ]; then echo "ok: advise's 
   echo "FAIL: advise's header '$got_head', docs/cli.md shows '$doc_head'"; fail=1; fi
 check "advise shows the query ids" 0 "\\| $(psql -XAtc "SELECT queryid FROM azora_opt.queries WHERE query LIKE 'SELECT id FROM cli_users WHERE email%'") \\|" -- "$cli" advise
 check "advise --format json" 0 '"ddl": "CREATE INDEX CONCURRENTLY ON public.cli_users \(email\)"' -- "$cli" advise --format json
+json_ok advise
 check "advise JSON: columns and queryids are JSON arrays" 0 '^yes$' -- bash -c "\"$cli\" --format json advise | python3 -c \"import json,sys; r=json.load(sys.stdin)['recommendations'][0]; print('yes' if r['columns'] == ['email'] and r['queryids'] and all(isinstance(q, int) for q in r['queryids']) else 'no: %s' % r)\""
 check "advise within a tiny budget advises nothing" 0 '^no index would help' -- "$cli" advise --budget 8kB
 check "advise with a zero budget: 22023, bad input (1)" 1 'SQLSTATE 22023' -- "$cli" advise --budget 0
@@ -166,6 +186,8 @@ check "the applied index exists" 0 '^cli_users_email_idx$' -- psql -XAtc "SELECT
 psql -XAtqc 'CREATE INDEX cli_users_email_dup ON cli_users (email)'
 check "indexes --redundant names the duplicate (expanded: wider than 100)" 0 '^drop_ddl +\| DROP INDEX CONCURRENTLY public.cli_users_email_dup$' -- "$cli" indexes --redundant
 check "indexes --unused lists a never-scanned index" 0 'cli_users_email_dup' -- "$cli" indexes --unused --format json
+json_ok indexes --unused
+json_ok indexes --redundant
 check "indexes without a report is bad usage" 1 'needs exactly one of --unused, --redundant' -- "$cli" indexes
 psql -XAtqc 'DROP TABLE cli_users'
 # A partitioned table: the index is created on the parent (no CONCURRENTLY there in
@@ -179,6 +201,8 @@ for i in 1 2 3; do psql -XAtqc "SELECT id FROM cli_part WHERE v = $i" >/dev/null
 part=$("$cli" --format json advise --apply)
 check "advise --apply on a partitioned table: the parent's size is its partitions'" 0 '^yes$' -- \
   python3 -c "import json,sys; d=json.loads(sys.argv[1]); a=[x for x in d['applied'] if 'cli_part' in x['ddl']]; print('yes' if a and all(x['bytes'] > 0 for x in a) else 'no: %s' % a)" "$part"
+if python3 "$root/test/docs/cli_json.py" advise --apply <<<"$part" >/dev/null; then echo "ok: JSON of advise --apply matches its schema"; else
+  echo "FAIL: JSON of advise --apply:"; python3 "$root/test/docs/cli_json.py" advise --apply <<<"$part"; fail=1; fi
 psql -XAtqc 'DROP TABLE cli_part'
 # Errors the user can act on: a role without privileges, a database without the extension.
 psql -XAtq -c "DROP ROLE IF EXISTS cli_nobody" -c "CREATE ROLE cli_nobody LOGIN"
