@@ -74,9 +74,15 @@ pids+=("$api_pid")
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/metrics" && break; sleep 0.1; done
 refused "exporter on the example API's port" "$port" "$cli" exporter --listen "127.0.0.1:$port"
 refused "a second example API on its port" "$port" "$api" --mode before --listen "127.0.0.1:$port"
+# What `ss` showed in the issue: while a second exporter is (or was) started, one listener.
+"$cli" exporter --listen "127.0.0.1:$port" 2>/dev/null &
+second=$!
+pids+=("$second")
+sleep 1
 n=$(ss -Hltn "sport = :$port" | wc -l)
 if [ "$n" -eq 1 ]; then echo "ok: one listener on $port"; else
   echo "FAIL: $n listeners on $port"; ss -ltnp "sport = :$port"; fail=1; fi
+kill "$second" 2>/dev/null; wait "$second" 2>/dev/null
 kill "$api_pid"; wait "$api_pid" 2>/dev/null
 
 # Address reuse: the exporter closes a connection first (Connection: close), leaving TIME_WAIT
