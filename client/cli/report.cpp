@@ -67,6 +67,22 @@ constexpr const char* kEntries =
     "ON q.userid = h.userid AND q.dbid = h.dbid AND q.toplevel = h.toplevel "
     "AND q.queryid = h.queryid WHERE h.queryid IS NOT NULL";
 
+// One row: a server's identity (system identifier / postmaster start / port) and its system
+// identifier. Where pg_control_system() is not granted, start time and port alone (NULL id).
+Result server_identity(Connection& conn) {
+  try {
+    return conn.exec(
+        "SELECT system_identifier::text || '/' || pg_postmaster_start_time()::text || '/' || "
+        "current_setting('port'), system_identifier FROM pg_control_system()");
+  } catch (const ConnectionError&) {
+    throw;
+  } catch (const SqlError&) {
+    return conn.exec(
+        "SELECT '?/' || pg_postmaster_start_time()::text || '/' || current_setting('port'), "
+        "NULL::bigint");
+  }
+}
+
 double sort_key(const Merged& m, const std::string& order) {
   if (order == "calls") return static_cast<double>(m.calls);
   if (order == "slow") return static_cast<double>(m.slow_calls);
@@ -108,9 +124,7 @@ int report(Context& ctx) {
   // standby shares with its primary, with its postmaster's start time and port.
   std::vector<std::string> identities;
   for (size_t node = 0; node < conns.size(); node++) {
-    Result id = conns[node]->exec(
-        "SELECT system_identifier::text || '/' || pg_postmaster_start_time()::text || '/' || "
-        "current_setting('port'), system_identifier FROM pg_control_system()");
+    Result id = server_identity(*conns[node]);
     std::string identity(id.value(0, 0));
     size_t first = static_cast<size_t>(std::find(identities.begin(), identities.end(), identity) -
                                        identities.begin());
@@ -120,7 +134,7 @@ int report(Context& ctx) {
                    "azora-opt: -d #%zu (%s) is the same server as -d #%zu (%s), system "
                    "identifier %s: counted once\n",
                    node + 1, ctx.node_name(node).c_str(), first + 1, ctx.node_name(first).c_str(),
-                   std::string(id.value(0, 1)).c_str());
+                   id.is_null(0, 1) ? "unreadable" : std::string(id.value(0, 1)).c_str());
       continue;
     }
     Result r = conns[node]->exec(kEntries);

@@ -105,6 +105,13 @@ twice=$("$cli" -d "$AZORA_PG_CONNINFO" -d "$AZORA_PG_TCP_CONNINFO dbname=cli_oth
 if [ "$twice" = 3 ]; then echo "ok: report over two databases of one server counts once"; else
   echo "FAIL: report over two databases of one server: $twice calls (want 3)"; fail=1; fi
 psql -XAtq -c "DROP DATABASE cli_other"
+# Without pg_control_system() (revoked in some hardened setups) a server is its postmaster's
+# start time and port: still read once.
+psql -XAtq -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS cli_reader" -c "CREATE ROLE cli_reader LOGIN" \
+  -c "REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC"
+check "one server twice without pg_control_system()" 0 'same server as -d #1 .*system identifier unreadable: counted once' -- \
+  "$cli" -U cli_reader -d "$AZORA_PG_CONNINFO user=cli_reader" -d "$AZORA_PG_TCP_CONNINFO user=cli_reader" report
+psql -XAtq -c "GRANT EXECUTE ON FUNCTION pg_control_system() TO PUBLIC" -c "DROP ROLE cli_reader"
 check "one server given twice: no per-node column" 0 '^ *queryid +\| calls \|.*\| slow \| query' -- "$cli" -d "$AZORA_PG_CONNINFO" -d "$AZORA_PG_TCP_CONNINFO" report
 check "plan of the slowest call" 0 'Function Scan on generate_series' -- "$cli" plan "$qid"
 check "plan as JSON" 0 '"source_text": "SELECT count' -- "$cli" --format json plan "$qid"
