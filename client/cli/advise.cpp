@@ -16,19 +16,6 @@ namespace azora::cli {
 
 namespace {
 
-std::string pretty_bytes(long long bytes) {
-  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    u++;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-  return buf;
-}
-
 // The planner's total cost of a tracked query's slowest call, re-planned now; empty when the
 // text is not available or has parameters without values ($1), which EXPLAIN cannot plan.
 std::optional<double> replan_cost(Connection& conn, const std::string& queryid) {
@@ -57,22 +44,29 @@ int advise(Context& ctx) {
   ctx.args().positional();
   Param budget_bytes;
   if (budget) budget_bytes = std::to_string(parse_size(*budget));
+  parse_number(min_improvement, "--min-improvement");
   Connection& conn = ctx.primary();
-  Result advice = conn.exec_params(
+  Result advice = exec_input(
+      conn,
       "SELECT ddl, relation::text AS relation, columns, index_bytes, queryids, cost_before, "
       "cost_after, improvement FROM azora_opt.advise_indexes($1::bigint, $2::float8)",
       {budget_bytes, min_improvement});
   nlohmann::json doc = {{"recommendations", rows_json(advice)}};
   if (ctx.format() == Format::kText) {
+    // The query ids are what `azora-opt plan QUERYID` takes.
+    auto joined = [](std::string_view array, const char* sep) {
+      std::string out;
+      for (const std::string& item : array_items(array)) out += (out.empty() ? "" : sep) + item;
+      return out;
+    };
     std::vector<std::vector<std::string>> table = {
-        {"improvement", "size", "relation", "columns", "queries", "ddl"}};
+        {"improvement", "size", "relation", "columns", "queryids", "ddl"}};
     for (int r = 0; r < advice.rows(); r++) {
       char pct[32];
       std::snprintf(pct, sizeof pct, "%.1f %%", 100 * std::stod(std::string(advice.value(r, 7))));
-      table.push_back({pct, pretty_bytes(std::stoll(std::string(advice.value(r, 3)))),
-                       std::string(advice.value(r, 1)), std::string(advice.value(r, 2)),
-                       std::to_string(array_items(advice.value(r, 4)).size()),
-                       std::string(advice.value(r, 0))});
+      table.push_back({pct, size_pretty(std::stoll(std::string(advice.value(r, 3)))),
+                       std::string(advice.value(r, 1)), joined(advice.value(r, 2), ", "),
+                       joined(advice.value(r, 4), " "), std::string(advice.value(r, 0))});
     }
     print_rows(table, stdout, 2, 200);
     if (advice.rows() == 0) std::printf("no index would help the tracked workload enough\n");
@@ -120,8 +114,8 @@ int advise(Context& ctx) {
       applied.push_back({{"ddl", ddl}, {"index", name}, {"seconds", secs}, {"bytes", bytes}});
       if (ctx.format() == Format::kText)
         std::printf("      built %s in %.2f s, %s (estimated %s)\n", name.c_str(), secs,
-                    pretty_bytes(bytes).c_str(),
-                    pretty_bytes(std::stoll(std::string(advice.value(r, 3)))).c_str());
+                    size_pretty(bytes).c_str(),
+                    size_pretty(std::stoll(std::string(advice.value(r, 3)))).c_str());
     }
     // Re-plan each affected query once, now that every index exists.
     auto json_cost = [](const std::optional<double>& c) {

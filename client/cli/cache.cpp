@@ -18,7 +18,7 @@ int cache(Context& ctx) {
   } else if (sub == "entries" && words.size() == 1) {
     print_result(conn.exec("SELECT * FROM azora_opt.cache_entries() ORDER BY key"), ctx.format());
   } else if (sub == "invalidate" && words.size() == 2) {
-    Result r = conn.exec_params("SELECT azora_opt.cache_invalidate_pattern($1)", {words[1]});
+    Result r = exec_input(conn, "SELECT azora_opt.cache_invalidate_pattern($1)", {words[1]});
     long long n = std::stoll(std::string(r.value(0, 0)));
     if (ctx.format() == Format::kJson) {
       print_json({{"pattern", words[1]}, {"invalidated", n}});

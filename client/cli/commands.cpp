@@ -49,6 +49,7 @@ int ping(Context& ctx) {
 int plan(Context& ctx) {
   std::vector<std::string> words = ctx.args().positional();
   if (words.size() != 1) throw UsageError("plan needs one queryid (see: azora-opt report)");
+  parse_int64(words[0], "the queryid");
   Result r = ctx.primary().exec_params(
       "SELECT userid::regrole::text AS role, round(exec_time::numeric, 3) AS exec_ms, "
       "captured_at, source_text, plan FROM azora_opt.query_plan($1::bigint)",
@@ -102,8 +103,14 @@ int reset(Context& ctx) {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
-      {"version", "", "client version, and the server's azora_opt version", "", version},
-      {"ping", "", "connect, run a round trip, print the latency", "", ping},
+      {"version", "", "client version, and the server's azora_opt version",
+       "Prints the client's version, the azora_opt extension's (azora_opt.version()) and the\n"
+       "server's version number. 'azora-opt --version' prints the client's without a server.\n",
+       version},
+      {"ping", "", "connect, run a round trip, print the latency",
+       "Connects with the connection options and runs one parameterised query: 'pong from\n"
+       "backend PID in N us'. Exit 2 when the server cannot be reached.\n",
+       ping},
       {"report", "[--top N] [--order p95|p99|total|mean|calls|slow]",
        "the heaviest queries, merged over every -d node",
        "  --top N      how many queries (default 10)\n"
@@ -113,7 +120,12 @@ const std::vector<Command>& commands() {
        "from the summed histogram buckets (exact to the histogram's 2 % bound), with a per-node\n"
        "breakdown.\n",
        report},
-      {"plan", "QUERYID", "the plan and text of that query's slowest call", "", plan},
+      {"plan", "QUERYID", "the plan and text of that query's slowest call",
+       "  QUERYID  a query id as report shows it (a signed 64-bit integer; anything else is\n"
+       "           exit 1)\n"
+       "Prints the slowest call's time, capture time, role, source text and plan. Plans are\n"
+       "kept for calls at or over azora_opt.plan_min_ms; exit 3 when none is recorded.\n",
+       plan},
       {"advise", "[--budget SIZE] [--min-improvement X] [--apply]",
        "indexes the tracked workload needs (index advisor)",
        "  --budget SIZE          total size the new indexes may take, e.g. 500MB (no limit)\n"
@@ -133,9 +145,15 @@ const std::vector<Command>& commands() {
        "  invalidate PATTERN  drop the keys matching a glob (* ? and \\ escapes)\n"
        "  flush               drop everything (revoked from PUBLIC)\n",
        cache},
-      {"metrics", "", "Prometheus exposition text of azora_opt.metrics()", "", metrics},
-      {"info", "", "tracker state: entries, evictions, last reset, plan captures", "", info},
-      {"reset", "", "forget all query statistics (needs the right to call azora_opt.reset)", "",
+      {"metrics", "", "Prometheus exposition text of azora_opt.metrics()",
+       "Needs pg_read_all_stats or a superuser (exit 3, SQLSTATE 42501, otherwise).\n", metrics},
+      {"info", "", "tracker state: entries, evictions, last reset, plan captures",
+       "One row of azora_opt.info(): tracked entries and their maximum, evictions, the last\n"
+       "reset, plan captures, capture failures and skips.\n",
+       info},
+      {"reset", "", "forget all query statistics (needs the right to call azora_opt.reset)",
+       "Runs azora_opt.reset(NULL, NULL, NULL), revoked from PUBLIC: a superuser or an\n"
+       "explicit GRANT EXECUTE (exit 3, SQLSTATE 42501, otherwise).\n",
        reset},
       {"exporter", "[--listen ADDR:PORT]", "serve azora_opt.metrics() over HTTP for Prometheus",
        "  --listen ADDR:PORT  where to listen (default 127.0.0.1:9188)\n"

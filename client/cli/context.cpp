@@ -4,6 +4,10 @@
 #include <libpq-fe.h>
 
 #include <cctype>
+#include <cstdint>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 
 #include "azora/error.hpp"
 
@@ -38,16 +42,53 @@ std::optional<std::string> Args::option(const std::string& name) {
 }
 
 std::vector<std::string> Args::positional() const {
+  // "--x" and "-x" are options; "-123" is a (negative) number.
   for (const std::string& w : words_)
-    if (w.size() > 1 && w[0] == '-' && w[1] == '-') throw UsageError("unknown option " + w);
+    if (w.size() > 1 && w[0] == '-' && !std::isdigit(static_cast<unsigned char>(w[1])))
+      throw UsageError("unknown option " + w);
   return words_;
+}
+
+long long parse_int64(const std::string& text, const std::string& what) {
+  long long value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end)
+    throw UsageError(what + " must be a 64-bit integer, e.g. -8243711737183902387 (got '" + text +
+                     "')");
+  return value;
+}
+
+double parse_number(const std::string& text, const std::string& what) {
+  char* end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(value))
+    throw UsageError(what + " must be a number, e.g. 0.25 (got '" + text + "')");
+  return value;
+}
+
+Result exec_input(Connection& conn, const std::string& sql, const std::vector<Param>& params) {
+  try {
+    return conn.exec_params(sql, params);
+  } catch (const ConnectionError&) {
+    throw;
+  } catch (const SqlError& e) {
+    // Class 22 (data exception): the server refused a value the user typed.
+    if (e.sqlstate().rfind("22", 0) == 0)
+      throw InputRefused(e.what(), e.sqlstate(), e.detail(), e.hint());
+    throw;
+  }
 }
 
 Connection& Context::open(size_t i) {
   if (conns_.size() < node_count()) conns_.resize(node_count());
-  if (!conns_[i])
-    conns_[i] = std::make_unique<Connection>(dsns_.empty() ? std::string() : dsns_[i]);
+  if (!conns_[i]) conns_[i] = std::make_unique<Connection>(dsns_[i]);
   return *conns_[i];
+}
+
+Context::Context(std::vector<std::string> dsns, Format format, std::vector<std::string> args)
+    : dsns_(std::move(dsns)), format_(format), args_(std::move(args)) {
+  if (dsns_.empty()) dsns_.emplace_back();
 }
 
 Connection& Context::primary() {
@@ -72,7 +113,12 @@ long long parse_size(const std::string& text) {
   size_t i = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) i++;
   if (i == 0) throw UsageError("not a size: '" + text + "' (examples: 500MB, 2GB, 100kB)");
-  long long value = std::stoll(text.substr(0, i));
+  long long value = 0;
+  try {
+    value = std::stoll(text.substr(0, i));
+  } catch (const std::exception&) {
+    throw UsageError("size out of range: '" + text + "'");
+  }
   std::string unit = text.substr(i);
   for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   long long scale = 1;
@@ -89,6 +135,7 @@ long long parse_size(const std::string& text) {
   } else {
     throw UsageError("unknown size unit in '" + text + "' (use B, kB, MB, GB or TB)");
   }
+  if (value > INT64_MAX / scale) throw UsageError("size out of range: '" + text + "'");
   return value * scale;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "azora/connection.hpp"
+#include "azora/error.hpp"
 
 namespace azora::cli {
 
@@ -31,8 +32,8 @@ class Args {
 
 class Context {
  public:
-  Context(std::vector<std::string> dsns, Format format, std::vector<std::string> args)
-      : dsns_(std::move(dsns)), format_(format), args_(std::move(args)) {}
+  // One conninfo per node ("" = libpq's environment); none means one node from the environment.
+  Context(std::vector<std::string> dsns, Format format, std::vector<std::string> args);
   Format format() const { return format_; }
   Args& args() { return args_; }
   // The first -d conninfo's connection (libpq's PG* environment when none was given).
@@ -41,9 +42,9 @@ class Context {
   std::vector<Connection*> all();
   // A short name of node i for output: host:port of its connection.
   std::string node_name(size_t i);
-  size_t node_count() const { return dsns_.empty() ? 1 : dsns_.size(); }
+  size_t node_count() const { return dsns_.size(); }
   // The conninfo of node i ("" = libpq's environment), to reconnect with.
-  std::string dsn(size_t i) const { return dsns_.empty() ? std::string() : dsns_[i]; }
+  std::string dsn(size_t i) const { return dsns_[i]; }
 
  private:
   Connection& open(size_t i);
@@ -52,6 +53,22 @@ class Context {
   Args args_;
   std::vector<std::unique_ptr<Connection>> conns_;
 };
+
+// A server error about a value the user typed (SQLSTATE class 22, e.g. a malformed glob):
+// bad input, exit 1, printed with the server's message, SQLSTATE and hint.
+class InputRefused : public SqlError {
+ public:
+  using SqlError::SqlError;
+};
+
+// exec_params whose parameters came from the user: a class 22 error is InputRefused.
+Result exec_input(Connection& conn, const std::string& sql, const std::vector<Param>& params);
+
+// Parses a whole signed 64-bit integer (a queryid); UsageError naming `what` otherwise.
+long long parse_int64(const std::string& text, const std::string& what);
+
+// Parses a finite decimal number; UsageError naming `what` otherwise.
+double parse_number(const std::string& text, const std::string& what);
 
 // Parses a size such as 500MB, 2GB, 10kB or 12345 (bytes) into bytes; UsageError otherwise.
 long long parse_size(const std::string& text);

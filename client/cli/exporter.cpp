@@ -8,8 +8,12 @@
 #include <httplib.h>
 #include <libpq-fe.h>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -77,15 +81,25 @@ int exporter(Context& ctx) {
   Scraper scraper;
   scraper.dsn = ctx.dsn(0);
   httplib::Server server;
+  // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind the same port and
+  // share its connections (issue 16). SO_REUSEADDR alone allows a restart while old
+  // connections sit in TIME_WAIT but refuses a port another process listens on.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(scraper.scrape(), "text/plain; version=0.0.4; charset=utf-8");
   });
   server.Get("/", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("azora-opt exporter: see /metrics\n", "text/plain");
   });
+  errno = 0;
   if (!server.bind_to_port(host.c_str(), port)) {
-    std::fprintf(stderr, "azora-opt: cannot listen on %s\n", listen.c_str());
-    return 3;
+    int err = errno;
+    std::fprintf(stderr, "azora-opt: cannot listen on %s: %s\n", listen.c_str(),
+                 err != 0 ? std::strerror(err) : "cannot bind the address");
+    return 1;  // the --listen value cannot be used: bad input
   }
   running = &server;
   std::signal(SIGINT, stop_on_signal);

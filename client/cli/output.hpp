@@ -24,6 +24,10 @@ void print_result(const Result& result, Format format, std::FILE* out = stdout);
 // ("{1,-2,3}" -> {"1","-2","3"}); quotes are dropped, no escapes are expected.
 std::vector<std::string> array_items(std::string_view text);
 
+// A size in bytes as PostgreSQL's pg_size_pretty writes it: "8192 bytes", "928 kB", "3992 kB",
+// "12 MB" (every size the CLI prints, so one command's sizes compare with another's and psql's).
+std::string size_pretty(long long bytes);
+
 // Prints a JSON document followed by a newline.
 void print_json(const nlohmann::json& doc, std::FILE* out = stdout);
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 
 #include "commands.hpp"
@@ -66,6 +67,22 @@ constexpr const char* kEntries =
     "ON q.userid = h.userid AND q.dbid = h.dbid AND q.toplevel = h.toplevel "
     "AND q.queryid = h.queryid WHERE h.queryid IS NOT NULL";
 
+// One row: a server's identity (system identifier / postmaster start / port) and its system
+// identifier. Where pg_control_system() is not granted, start time and port alone (NULL id).
+Result server_identity(Connection& conn) {
+  try {
+    return conn.exec(
+        "SELECT system_identifier::text || '/' || pg_postmaster_start_time()::text || '/' || "
+        "current_setting('port'), system_identifier FROM pg_control_system()");
+  } catch (const ConnectionError&) {
+    throw;
+  } catch (const SqlError&) {
+    return conn.exec(
+        "SELECT '?/' || pg_postmaster_start_time()::text || '/' || current_setting('port'), "
+        "NULL::bigint");
+  }
+}
+
 double sort_key(const Merged& m, const std::string& order) {
   if (order == "calls") return static_cast<double>(m.calls);
   if (order == "slow") return static_cast<double>(m.slow_calls);
@@ -102,7 +119,24 @@ int report(Context& ctx) {
 
   std::map<long long, Merged> merged;
   std::vector<Connection*> conns = ctx.all();
+  // The same server given twice (its socket and its TCP address, or two databases: the tracker
+  // holds every database's entries) is read once. A server is its system identifier, which a
+  // standby shares with its primary, with its postmaster's start time and port.
+  std::vector<std::string> identities;
   for (size_t node = 0; node < conns.size(); node++) {
+    Result id = server_identity(*conns[node]);
+    std::string identity(id.value(0, 0));
+    size_t first = static_cast<size_t>(std::find(identities.begin(), identities.end(), identity) -
+                                       identities.begin());
+    identities.push_back(identity);
+    if (first != node) {
+      std::fprintf(stderr,
+                   "azora-opt: -d #%zu (%s) is the same server as -d #%zu (%s), system "
+                   "identifier %s: counted once\n",
+                   node + 1, ctx.node_name(node).c_str(), first + 1, ctx.node_name(first).c_str(),
+                   id.is_null(0, 1) ? "unreadable" : std::string(id.value(0, 1)).c_str());
+      continue;
+    }
     Result r = conns[node]->exec(kEntries);
     for (int row = 0; row < r.rows(); row++) {
       long long queryid = std::stoll(std::string(r.value(row, 0)));
@@ -168,7 +202,7 @@ int report(Context& ctx) {
   // Text: an aligned table, numbers right-aligned.
   std::vector<std::vector<std::string>> table = {
       {"queryid", "calls", "total_ms", "mean_ms", "p50_ms", "p95_ms", "p99_ms", "slow"}};
-  bool several = ctx.node_count() > 1;
+  bool several = std::set<std::string>(identities.begin(), identities.end()).size() > 1;
   if (several) table[0].push_back("per node (calls/p95 ms)");
   table[0].push_back("query");
   for (const Merged* m : rows) {

@@ -3,7 +3,8 @@
 
 An example is a line `$ COMMAND` in a ```sh block; the lines after it are its documented output
 and are not checked here. Checked: the exit status (0, or N when the line ends with a comment
-`# exit N`), and that a `--format json` command prints valid JSON (not yet its shape). Each command runs with bash (pipefail) in the caller's environment, where `azora-opt`
+`# exit N`), and that a `--format json` command prints JSON valid against its command's schema
+in test/docs/cli_json_schema.json (cli_json.py); other printed output is not checked here. Each command runs with bash (pipefail) in the caller's environment, where `azora-opt`
 is on PATH, PG* name the primary and $PRIMARY / $STANDBY are conninfos of a primary and its
 standby. A command ending in `&` is started in the background and stopped (SIGTERM) after the
 block; commands after it are retried for up to 10 s until they exit as documented (the server it
@@ -15,6 +16,7 @@ Usage: cli_examples.py ROOT
 import json
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -24,6 +26,23 @@ import time
 FENCE_OPEN = re.compile(r"^\s*```sh\s*$")
 FENCE_CLOSE = re.compile(r"^\s*```\s*$")
 EXIT_MARK = re.compile(r"#\s*exit\s+(\d+)\b")
+
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cli_json  # noqa: E402
+
+
+def azora_args(cmd):
+    """The arguments of the azora-opt call in a shell command line, up to a pipe or redirect."""
+    words = shlex.split(cmd, comments=True)
+    if "azora-opt" not in words:
+        return []
+    out = []
+    for w in words[words.index("azora-opt") + 1:]:
+        if w in ("|", ">", "&", ";") or w.startswith(">") or w.startswith("|"):
+            break
+        out.append(w)
+    return out
 
 
 def free_port():
@@ -80,7 +99,9 @@ def main():
                     problem = f"exit {run.returncode}, documented {want}"
                 elif "--format json" in cmd and want == 0:
                     try:
-                        json.loads(run.stdout)
+                        errors = cli_json.problems(azora_args(cmd), json.loads(run.stdout))
+                        if errors:
+                            problem = "--format json output against its schema: " + "; ".join(errors[:3])
                     except ValueError as e:
                         problem = f"--format json printed no valid JSON ({e})"
                 if problem is None:

@@ -3,9 +3,10 @@
 # (0 unless marked `# exit N`; a `--format json` one must print valid JSON), against its own
 # primary and streaming standby with the demo schema and a small workload: the statement of the
 # `plan` example (its query id is PostgreSQL's and the same on every PostgreSQL 15), e-learning
-# lookups for `advise`, and pg_sleep calls on the standby for the merged `report`. Printed
-# output and JSON shapes are not checked yet (test/docs/cli_examples.py). AZORA_CLI overrides
-# the binary (default build/client/azora-opt).
+# lookups for `advise`, and pg_sleep calls on the standby for the merged `report`. JSON output
+# is checked against its command's schema (test/docs/cli_json_schema.json); other printed output
+# is not checked yet (test/docs/cli_examples.py). AZORA_CLI overrides the binary (default
+# build/client/azora-opt).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "${1:-}" != inner ]; then

@@ -1,6 +1,8 @@
 // http_server.cpp — routing, timing, error mapping and encoding (see http_server.hpp).
 #include "http_server.hpp"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <vector>
 
@@ -143,6 +145,13 @@ void ApiServer::observe(const std::string& method, const std::string& route, int
 }
 
 bool ApiServer::bind(const std::string& host, int port) {
+  // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind the same port and
+  // share its connections (issue 16). SO_REUSEADDR alone allows a restart while old
+  // connections sit in TIME_WAIT but refuses a port another process listens on.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   return server_->bind_to_port(host, port);
 }
 

@@ -2,8 +2,10 @@
 // the guide's "before" or "after" form (docs/example-api.md). Wires the pieces: options, the
 // pool (timed by a QueryTimer), the response cache, the routes of the mode, the HTTP server,
 // and a clean stop on SIGINT/SIGTERM.
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <pthread.h>
 #include <thread>
@@ -82,9 +84,11 @@ int main(int argc, char** argv) {
   } else {
     add_before_routes(server, rows);
   }
+  errno = 0;
   if (!server.bind(opts.host, opts.port)) {
-    std::fprintf(stderr, "azora-example-api: cannot listen on %s:%d\n", opts.host.c_str(),
-                 opts.port);
+    int err = errno;
+    std::fprintf(stderr, "azora-example-api: cannot listen on %s:%d: %s\n", opts.host.c_str(),
+                 opts.port, err != 0 ? std::strerror(err) : "cannot bind the address");
     return 1;
   }
   std::thread stopper([&server, stop_signals] {
