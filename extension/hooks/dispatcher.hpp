@@ -83,7 +83,10 @@ void register_feature(const Feature* feature);
 // Chains every PostgreSQL hook once; from _PG_init, after all features registered.
 void install();
 
-// The current nesting level (see above).
-int level();
+// The current nesting level (see above). Inline: every callback asks for it.
+extern int nesting_level;  // written by the dispatcher only
+inline int level() {
+  return nesting_level;
+}
 
 }  // namespace azora::hooks
