@@ -19,6 +19,7 @@ struct CaptureState {
   CaptureCounters counters;
 };
 CaptureState* captures = nullptr;
+LWLock* tracker_lock = nullptr;  // shared_lock(kTracker), looked up once per shmem start-up
 
 constexpr const char* kTruncatedMarker = "...[truncated]";
 constexpr double kEvictFraction = 0.05;  // share of entries evicted per round
@@ -27,7 +28,7 @@ constexpr double kUsageDecay = 0.99;     // per round, for entries that ran
 constexpr double kNeverRunDecay = 0.50;  // per round, for entries only parsed: they go first
 
 LWLock* lock() {
-  return shared_lock(LockId::kTracker);
+  return tracker_lock;
 }
 
 Size text_area() {
@@ -143,10 +144,6 @@ char* entry_text(Entry* e) {
 
 char* entry_plan(Entry* e) {
   return entry_text(e) + text_area();
-}
-
-bool ready() {
-  return shared != nullptr && hash != nullptr;
 }
 
 int copy_clipped(char* dst, int cap, const char* src, int len, int encoding) {
@@ -327,6 +324,7 @@ void shmem_init() {
     shared->stats_reset = GetCurrentTimestamp();
     shared->median_usage = 1.0;
   }
+  tracker_lock = shared_lock(LockId::kTracker);
   HASHCTL info;
   memset(&info, 0, sizeof info);
   info.keysize = sizeof(Key);

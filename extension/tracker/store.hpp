@@ -92,7 +92,10 @@ Key make_key(Oid userid, Oid dbid, uint64 queryid, bool toplevel);
 char* entry_text(Entry* e);
 char* entry_plan(Entry* e);
 Size entry_size();
-bool ready();
+// Whether the shared table is attached (inline: every hook asks).
+inline bool ready() {
+  return shared != nullptr && hash != nullptr;
+}
 
 // What the hooks report.
 enum class Kind { kParse, kPlan, kExec };
