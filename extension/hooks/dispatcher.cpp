@@ -35,6 +35,7 @@ Callbacks<decltype(Feature::utility_done)> utility_done_cbs;
 Callbacks<decltype(Feature::xact_event)> xact_event_cbs;
 Callbacks<decltype(Feature::subxact_event)> subxact_event_cbs;
 Callbacks<decltype(Feature::relation_info)> relation_info_cbs;
+const int* relation_info_levels[kMaxFeatures];  // Feature::relation_info_level, by index
 // planner_timed and planner_done of the same feature at the same index.
 const Feature* planner_features[kMaxFeatures];
 int planner_feature_count = 0;
@@ -228,7 +229,11 @@ void on_subxact_event(SubXactEvent event, SubTransactionId sub, SubTransactionId
 
 void on_get_relation_info(PlannerInfo* root, Oid relid, bool inhparent, RelOptInfo* rel) {
   if (prev_get_relation_info != nullptr) prev_get_relation_info(root, relid, inhparent, rel);
-  for (int i = 0; i < relation_info_cbs.n; i++) relation_info_cbs.fn[i](root, relid, inhparent, rel);
+  for (int i = 0; i < relation_info_cbs.n; i++) {
+    const int* armed = relation_info_levels[i];
+    if (armed == nullptr || *armed == nesting_level)
+      relation_info_cbs.fn[i](root, relid, inhparent, rel);
+  }
 }
 
 const char* on_explain_get_index_name(Oid index) {
@@ -262,6 +267,7 @@ void install() {
     utility_done_cbs.add(f->utility_done);
     xact_event_cbs.add(f->xact_event);
     subxact_event_cbs.add(f->subxact_event);
+    if (f->relation_info != nullptr) relation_info_levels[relation_info_cbs.n] = f->relation_info_level;
     relation_info_cbs.add(f->relation_info);
     if (f->planner_timed != nullptr) planner_features[planner_feature_count++] = f;
   }
