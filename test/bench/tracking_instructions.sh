@@ -122,7 +122,11 @@ declare -A preload=([none]="" [pgss]="pg_stat_statements" [azora]="$AZORA_SO"
 # settings CONFIG ROW: the -c options of one run.
 settings() {
   local c=$1 row=$2
-  local -a o=(-c "shared_preload_libraries=${preload[$c]}" -c compute_query_id=on -c fsync=off)
+  # track_counts = off: PostgreSQL flushes its table statistics at most once a second of wall
+  # time, so with them on, a run that the shared host slows down does more flushes per statement
+  # (+-100 instructions per statement between two runs of the same configuration).
+  local -a o=(-c "shared_preload_libraries=${preload[$c]}" -c compute_query_id=on -c fsync=off
+              -c track_counts=off)
   local pgss=0 azora=0
   [[ $c == pgss || $c == both ]] && pgss=1
   [[ $c == azora || $c == both ]] && azora=1
