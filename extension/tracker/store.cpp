@@ -116,9 +116,12 @@ Entry* create_entry(const Key& key, const char* text, int len, bool never_ran) {
   return e;
 }
 
+// Filled once by init_bucket_table() (tracker::init, in _PG_init): bucket_of without a log().
+histogram::BucketTable bucket_table;
+
 void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* slowest) {
-  // The bucket's log() is computed before the spinlock: it is the costliest step of a call.
-  int bucket = kind == Kind::kPlan ? 0 : histogram::bucket_of(call.ms);
+  // The bucket is found before the spinlock is taken.
+  int bucket = kind == Kind::kPlan ? 0 : histogram::bucket_of(bucket_table, call.ms);
   SpinLockAcquire(&e->mutex);
   Counters& c = e->counters;
   if (kind == Kind::kPlan) {
@@ -159,6 +162,10 @@ void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* sl
 }
 
 }  // namespace
+
+void init_bucket_table() {
+  histogram::init_table(bucket_table);
+}
 
 Key make_key(Oid userid, Oid dbid, uint64 queryid, bool toplevel) {
   Key key;

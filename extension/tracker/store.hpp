@@ -163,6 +163,9 @@ int64 remove_entries(const Filter& filter);
 // boundary with a marker; returns the stored length.
 int copy_clipped(char* dst, int cap, const char* src, int len, int encoding);
 
+// Computes the histogram's bucket lookup table (per process; from tracker::init).
+void init_bucket_table();
+
 // Shared memory sizing and start-up (registered with azora::register_shmem_segment).
 Size shmem_size();
 void shmem_init();
