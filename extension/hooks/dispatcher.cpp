@@ -219,13 +219,25 @@ void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tre
   for (int i = utility_done_cbs.n - 1; i >= 0; i--) utility_done_cbs.fn[i](done);
 }
 
-void on_xact_event(XactEvent event, void*) {
-  for (int i = 0; i < xact_event_cbs.n; i++) xact_event_cbs.fn[i](event);
+// Transaction events: PostgreSQL already keeps a list of callbacks, so each feature's callback
+// is registered with it directly, through a trampoline that is a single tail call (no
+// dispatcher frame and loop at every PRE_COMMIT and COMMIT). PostgreSQL calls the most
+// recently registered first, so install() registers them last feature first.
+template <int I>
+void xact_trampoline(XactEvent event, void*) {
+  xact_event_cbs.fn[I](event);
 }
-
-void on_subxact_event(SubXactEvent event, SubTransactionId sub, SubTransactionId parent, void*) {
-  for (int i = 0; i < subxact_event_cbs.n; i++) subxact_event_cbs.fn[i](event, sub, parent);
+template <int I>
+void subxact_trampoline(SubXactEvent event, SubTransactionId sub, SubTransactionId parent, void*) {
+  subxact_event_cbs.fn[I](event, sub, parent);
 }
+static_assert(kMaxFeatures == 8, "one trampoline per feature slot");
+constexpr XactCallback kXactTrampolines[kMaxFeatures] = {
+    xact_trampoline<0>, xact_trampoline<1>, xact_trampoline<2>, xact_trampoline<3>,
+    xact_trampoline<4>, xact_trampoline<5>, xact_trampoline<6>, xact_trampoline<7>};
+constexpr SubXactCallback kSubXactTrampolines[kMaxFeatures] = {
+    subxact_trampoline<0>, subxact_trampoline<1>, subxact_trampoline<2>, subxact_trampoline<3>,
+    subxact_trampoline<4>, subxact_trampoline<5>, subxact_trampoline<6>, subxact_trampoline<7>};
 
 void on_get_relation_info(PlannerInfo* root, Oid relid, bool inhparent, RelOptInfo* rel) {
   if (prev_get_relation_info != nullptr) prev_get_relation_info(root, relid, inhparent, rel);
@@ -298,10 +310,9 @@ void install() {
   report_utilities = any([](const Feature* f) { return f->utility_done != nullptr; });
   // Transaction callbacks are per backend; registered in the postmaster they are inherited by
   // every forked backend.
-  if (any([](const Feature* f) { return f->xact_event != nullptr; }))
-    RegisterXactCallback(on_xact_event, nullptr);
-  if (any([](const Feature* f) { return f->subxact_event != nullptr; }))
-    RegisterSubXactCallback(on_subxact_event, nullptr);
+  for (int i = xact_event_cbs.n - 1; i >= 0; i--) RegisterXactCallback(kXactTrampolines[i], nullptr);
+  for (int i = subxact_event_cbs.n - 1; i >= 0; i--)
+    RegisterSubXactCallback(kSubXactTrampolines[i], nullptr);
 }
 
 }  // namespace azora::hooks
