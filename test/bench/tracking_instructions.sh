@@ -120,7 +120,11 @@ for i in range(n):
 PY
 }
 
-declare -A preload=([none]="" [pgss]="pg_stat_statements" [azora]="$AZORA_SO"
+# AZORA_BASE_SO=/path/to/another/azora_opt.so adds a config "base" (that build, alone) to compare
+# a change with its parent in one run, on the same template (two templates differ by up to
+# ~30 instructions per statement; within one run a figure repeats to within 1).
+[ -n "${AZORA_BASE_SO:-}" ] && [[ " $CONFIGS " != *" base "* ]] && CONFIGS="$CONFIGS base"
+declare -A preload=([none]="" [pgss]="pg_stat_statements" [azora]="$AZORA_SO" [base]="${AZORA_BASE_SO:-}"
                     [both]="pg_stat_statements,$AZORA_SO")
 # settings CONFIG ROW: the -c options of one run.
 settings() {
@@ -132,7 +136,7 @@ settings() {
               -c track_counts=off)
   local pgss=0 azora=0
   [[ $c == pgss || $c == both ]] && pgss=1
-  [[ $c == azora || $c == both ]] && azora=1
+  [[ $c == azora || $c == both || $c == base ]] && azora=1
   # Every azora_opt setting at its default but one: under callgrind a statement runs ~50x slower
   # and stalls whenever the shared host deschedules it, so the default plan_min_ms (the 50 ms
   # slow threshold) would capture an EXPLAIN (~100k instructions) for whichever early call
@@ -185,7 +189,8 @@ pair() {
 expected=()
 for row in $ROWS; do
   for c in $CONFIGS; do
-    if [[ $row == cached_* && ($c == none || $c == pgss) ]]; then continue; fi  # needs azora_opt
+    # cached_json needs azora_opt (and is declared for AZORA_SO's build only)
+    if [[ $row == cached_* && ($c == none || $c == pgss || $c == base) ]]; then continue; fi
     while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
     pair "$row" "$c" &
     expected+=("$out/pair.$row.$c")
@@ -208,22 +213,30 @@ labels = {'select': 'point SELECT (pgbench -S)', 'update': 'point UPDATE (autoco
           'set': "utility: SET work_mem = '4MB'", 'plpgsql': 'PL/pgSQL: 10 nested SELECTs, track = all',
           'select_plan': 'point SELECT, planning tracked', 'cached_hit': 'cached_json hit',
           'cached_miss': 'cached_json miss (fill + store)'}
+base = any('base' in v for v in rows.values())
 def f(v): return f"{v:,}"
 def d(v): return f"{v:+,}"
-print("\ninstructions per statement (Ir), delta over none; azora_opt - pgss: <= 0 is the target")
-print("| statement | none | pg_stat_statements | azora_opt | both | azora_opt − pgss |")
-print("|---|---:|---:|---:|---:|---:|")
+print("\ninstructions per statement (Ir): none absolute, the others as the delta over none;"
+      " target: azora_opt - pgss <= 0")
+print("| statement | none | pg_stat_statements | azora_opt | both | azora_opt − pgss |"
+      + (" base build | azora_opt − base |" if base else ""))
+print("|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if base else ""))
 for r in sys.argv[2].split():
     v = rows.get(r)
     if not v: continue
+    extra = ""
+    if base:
+        extra = (f" {d(v['base'] - v['none'])} | {d(v['azora'] - v['base'])} |"
+                 if 'base' in v and 'none' in v and 'azora' in v else " — | — |")
     if 'none' in v:
         n = v['none']
         cells = [f(n)] + [d(v[c] - n) if c in v else '—' for c in ('pgss', 'azora', 'both')]
         gap = d(v['azora'] - v['pgss']) if 'azora' in v and 'pgss' in v else '—'
         verdict = '' if gap == '—' else (' (met)' if v['azora'] <= v['pgss'] else ' (NOT met)')
-        print(f"| {labels[r]} | " + ' | '.join(cells) + f" | {gap}{verdict} |")
+        print(f"| {labels[r]} | " + ' | '.join(cells) + f" | {gap}{verdict} |" + extra)
     else:  # cached_json needs azora_opt: absolute figures, and what pgss adds on top
         a, b = v.get('azora'), v.get('both')
-        extra = f"pgss adds {d(b - a)}" if a is not None and b is not None else '—'
-        print(f"| {labels[r]} | — | — | {f(a) if a else '—'} | {f(b) if b else '—'} | {extra} |")
+        note = f"pgss adds {d(b - a)}" if a is not None and b is not None else '—'
+        print(f"| {labels[r]} | — | — | {f(a) if a else '—'} (absolute) | "
+              f"{f(b) if b else '—'} (absolute) | {note} |" + extra)
 PY
