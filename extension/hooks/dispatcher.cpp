@@ -279,7 +279,8 @@ void install() {
     utility_done_cbs.add(f->utility_done);
     xact_event_cbs.add(f->xact_event);
     subxact_event_cbs.add(f->subxact_event);
-    if (f->relation_info != nullptr) relation_info_levels[relation_info_cbs.n] = f->relation_info_level;
+    if (f->relation_info != nullptr)
+      relation_info_levels[relation_info_cbs.n] = f->relation_info_level;
     relation_info_cbs.add(f->relation_info);
     if (f->planner_timed != nullptr) planner_features[planner_feature_count++] = f;
   }
@@ -310,7 +311,8 @@ void install() {
   report_utilities = any([](const Feature* f) { return f->utility_done != nullptr; });
   // Transaction callbacks are per backend; registered in the postmaster they are inherited by
   // every forked backend.
-  for (int i = xact_event_cbs.n - 1; i >= 0; i--) RegisterXactCallback(kXactTrampolines[i], nullptr);
+  for (int i = xact_event_cbs.n - 1; i >= 0; i--)
+    RegisterXactCallback(kXactTrampolines[i], nullptr);
   for (int i = subxact_event_cbs.n - 1; i >= 0; i--)
     RegisterSubXactCallback(kSubXactTrampolines[i], nullptr);
 }
