@@ -15,9 +15,15 @@
 # path, so it never measures whatever copy is installed; cached_json is declared in the test
 # database with that path as well (no CREATE EXTENSION, nothing installed).
 #
-# Knobs: N1 (20), N2 (120), ROWS, CONFIGS (all), JOBS parallel runs (2), AZORA_SO (default: built
-# here), KEEP=1 keeps the callgrind files (for callgrind_annotate) in $out. Runs as root (postgres as the postgres user)
-# or as the owner of the data directories.
+# Three settings differ from the defaults, each to remove a dependence on wall-clock time (see
+# settings() and docs/benchmarks.md): track_counts = off, azora_opt.plan_min_ms = 10 s, and the
+# template's statistics taken from every row. Within one run a figure repeats to within 1
+# instruction; two runs (two templates) differ by up to ~40.
+#
+# Knobs: N1 (20), N2 (120), ROWS, CONFIGS (all), JOBS parallel runs (2), AZORA_SO (default:
+# built here), AZORA_BASE_SO (adds a "base" build column), KEEP=1 keeps the callgrind files
+# (for callgrind_annotate) in $out. Runs as root (PostgreSQL as the postgres user) or as the
+# owner of the data directories. Takes about 5 minutes on 2 vCPUs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
