@@ -13,6 +13,7 @@ PACKAGES=(
   libssl-dev nlohmann-json3-dev
   prometheus sqlsmith libcpp-httplib-dev wrk postgresql-15-hypopg
   python3 python3-yaml python3-psycopg2 bc
+  valgrind
 )
 # Extra packages a later step asks for: AZORA_EXTRA_PACKAGES="a b c".
 if [ -n "${AZORA_EXTRA_PACKAGES:-}" ]; then

@@ -208,6 +208,7 @@ const hooks::Feature kFeature = [] {
   hooks::Feature f{};
   f.name = "advisor";
   f.relation_info = on_relation_info;
+  f.relation_info_level = &armed_level;  // not called at all while disarmed
   f.index_name = on_index_name;
   f.utility_start = on_utility_start;
   f.utility_done = on_utility_done;

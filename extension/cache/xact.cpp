@@ -216,7 +216,8 @@ Effect classify(Node* n) {
 
 }  // namespace
 
-void note_written(Oid relid, bool ddl) {
+// note_written, told whether relid is a partition (1, 0) or left to look it up (-1).
+static void note_written_as(Oid relid, bool ddl, int partition) {
   if (!OidIsValid(relid) || !ready()) return;
   if (relid < FirstNormalObjectId) {
     // A write to a system catalog through the executor (UPDATE pg_class ...) is DDL by hand.
@@ -225,11 +226,15 @@ void note_written(Oid relid, bool ddl) {
     return;
   }
   note_slot(gen_slot(MyDatabaseId, relid), ddl);
-  if (get_rel_relispartition(relid)) {
+  if (partition < 0 ? get_rel_relispartition(relid) : partition == 1) {
     ListCell* lc;
     foreach (lc, get_partition_ancestors(relid))
       note_slot(gen_slot(MyDatabaseId, lfirst_oid(lc)), ddl);
   }
+}
+
+void note_written(Oid relid, bool ddl) {
+  note_written_as(relid, ddl, -1);
 }
 
 void on_executor_start(QueryDesc* query_desc) {
@@ -237,9 +242,20 @@ void on_executor_start(QueryDesc* query_desc) {
   // Not only INSERT/UPDATE/DELETE/MERGE: a SELECT with a data-modifying WITH has result
   // relations too. A plain SELECT has none.
   if (ps == nullptr) return;
+  EState* estate = query_desc->estate;
   ListCell* lc;
-  foreach (lc, ps->resultRelations)
-    note_written(rt_fetch(lfirst_int(lc), ps->rtable)->relid, false);
+  foreach (lc, ps->resultRelations) {
+    Index rti = lfirst_int(lc);
+    // The standard ExecutorStart opened the result relations: the relation's own descriptor
+    // says whether it is a partition, without the syscache lookup (a third of a write's cost).
+    Relation rel = estate != nullptr && estate->es_relations != nullptr
+                       ? estate->es_relations[rti - 1]
+                       : nullptr;
+    if (rel != nullptr)
+      note_written_as(RelationGetRelid(rel), false, rel->rd_rel->relispartition ? 1 : 0);
+    else
+      note_written(rt_fetch(rti, ps->rtable)->relid, false);
+  }
 }
 
 void on_utility(PlannedStmt* pstmt) {

@@ -6,14 +6,39 @@
 #include "hooks/dispatcher.hpp"
 
 namespace azora::hooks {
+
+int nesting_level = 0;  // read through level() (dispatcher.hpp)
+
 namespace {
 
 constexpr int kMaxFeatures = 8;
 
 const Feature* features[kMaxFeatures];
 int feature_count = 0;
-int nesting_level = 0;
 bool report_utilities = false;  // some feature has utility_done (set once by install())
+
+// Per event, the non-null callbacks in registration order, built once by install(): the hot
+// path walks only the features that listen, with no null test and no Feature indirection.
+template <typename Fn>
+struct Callbacks {
+  Fn fn[kMaxFeatures];
+  int n;
+  void add(Fn f) {
+    if (f != nullptr) fn[n++] = f;
+  }
+};
+Callbacks<decltype(Feature::post_parse_analyze)> post_parse_analyze_cbs;
+Callbacks<decltype(Feature::executor_start)> executor_start_cbs;
+Callbacks<decltype(Feature::executor_end)> executor_end_cbs;
+Callbacks<decltype(Feature::utility_start)> utility_start_cbs;
+Callbacks<decltype(Feature::utility_done)> utility_done_cbs;
+Callbacks<decltype(Feature::xact_event)> xact_event_cbs;
+Callbacks<decltype(Feature::subxact_event)> subxact_event_cbs;
+Callbacks<decltype(Feature::relation_info)> relation_info_cbs;
+const int* relation_info_levels[kMaxFeatures];  // Feature::relation_info_level, by index
+// planner_timed and planner_done of the same feature at the same index.
+const Feature* planner_features[kMaxFeatures];
+int planner_feature_count = 0;
 
 post_parse_analyze_hook_type prev_post_parse_analyze = nullptr;
 planner_hook_type prev_planner = nullptr;
@@ -45,10 +70,8 @@ uint64 utility_query_id(const PlannedStmt* pstmt, const char* text, ProcessUtili
 
 void on_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate) {
   if (prev_post_parse_analyze != nullptr) prev_post_parse_analyze(pstate, query, jstate);
-  for (int i = 0; i < feature_count; i++) {
-    if (features[i]->post_parse_analyze != nullptr)
-      features[i]->post_parse_analyze(pstate, query, jstate);
-  }
+  for (int i = 0; i < post_parse_analyze_cbs.n; i++)
+    post_parse_analyze_cbs.fn[i](pstate, query, jstate);
 }
 
 // Plans one level deeper. The PG_TRY lives in its own frame so that the callers' locals are
@@ -74,22 +97,21 @@ PlannedStmt* call_planner_nested(Query* parse, const char* text, int options,
 PlannedStmt* on_planner(Query* parse, const char* text, int options, ParamListInfo params) {
   bool timed[kMaxFeatures];
   bool any_timed = false;
-  for (int i = 0; i < feature_count; i++) {
-    timed[i] = features[i]->planner_timed != nullptr && features[i]->planner_timed(parse, text);
+  for (int i = 0; i < planner_feature_count; i++) {
+    timed[i] = planner_features[i]->planner_timed(parse, text);
     any_timed = any_timed || timed[i];
   }
+  if (!any_timed) return call_planner_nested(parse, text, options, params);
   instr_time start;
-  if (any_timed) INSTR_TIME_SET_CURRENT(start);
+  INSTR_TIME_SET_CURRENT(start);
   PlannedStmt* result = call_planner_nested(parse, text, options, params);
-  if (any_timed) {
-    instr_time duration;
-    INSTR_TIME_SET_CURRENT(duration);
-    INSTR_TIME_SUBTRACT(duration, start);
-    double ms = INSTR_TIME_GET_MILLISEC(duration);
-    for (int i = feature_count - 1; i >= 0; i--) {
-      if (timed[i] && features[i]->planner_done != nullptr)
-        features[i]->planner_done(parse, text, result, ms);
-    }
+  instr_time duration;
+  INSTR_TIME_SET_CURRENT(duration);
+  INSTR_TIME_SUBTRACT(duration, start);
+  double ms = INSTR_TIME_GET_MILLISEC(duration);
+  for (int i = planner_feature_count - 1; i >= 0; i--) {
+    if (timed[i] && planner_features[i]->planner_done != nullptr)
+      planner_features[i]->planner_done(parse, text, result, ms);
   }
   return result;
 }
@@ -100,9 +122,7 @@ void on_executor_start(QueryDesc* desc, int eflags) {
   } else {
     standard_ExecutorStart(desc, eflags);
   }
-  for (int i = 0; i < feature_count; i++) {
-    if (features[i]->executor_start != nullptr) features[i]->executor_start(desc, eflags);
-  }
+  for (int i = 0; i < executor_start_cbs.n; i++) executor_start_cbs.fn[i](desc, eflags);
 }
 
 void on_executor_run(QueryDesc* desc, ScanDirection direction, uint64 count, bool execute_once) {
@@ -136,9 +156,7 @@ void on_executor_finish(QueryDesc* desc) {
 }
 
 void on_executor_end(QueryDesc* desc) {
-  for (int i = feature_count - 1; i >= 0; i--) {
-    if (features[i]->executor_end != nullptr) features[i]->executor_end(desc);
-  }
+  for (int i = executor_end_cbs.n - 1; i >= 0; i--) executor_end_cbs.fn[i](desc);
   if (prev_executor_end != nullptr) {
     prev_executor_end(desc);
   } else {
@@ -172,9 +190,7 @@ void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tre
                         DestReceiver* dest, QueryCompletion* qc) {
   Node* stmt = pstmt->utilityStmt;
   UtilityStart start{pstmt, text, context, params, nesting_level};
-  for (int i = 0; i < feature_count; i++) {
-    if (features[i]->utility_start != nullptr) features[i]->utility_start(start);
-  }
+  for (int i = 0; i < utility_start_cbs.n; i++) utility_start_cbs.fn[i](start);
   // Copied now: pstmt must not be read once the utility ran (it may have been freed).
   UtilityDone done;
   bool report = report_utilities;
@@ -200,28 +216,35 @@ void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tre
   memset(&done.buffers, 0, sizeof done.buffers);
   BufferUsageAccumDiff(&done.buffers, &pgBufferUsage, &buffers_before);
   done.qc = qc;
-  for (int i = feature_count - 1; i >= 0; i--) {
-    if (features[i]->utility_done != nullptr) features[i]->utility_done(done);
-  }
+  for (int i = utility_done_cbs.n - 1; i >= 0; i--) utility_done_cbs.fn[i](done);
 }
 
-void on_xact_event(XactEvent event, void*) {
-  for (int i = 0; i < feature_count; i++) {
-    if (features[i]->xact_event != nullptr) features[i]->xact_event(event);
-  }
+// Transaction events: PostgreSQL already keeps a list of callbacks, so each feature's callback
+// is registered with it directly, through a trampoline that is a single tail call (no
+// dispatcher frame and loop at every PRE_COMMIT and COMMIT). PostgreSQL calls the most
+// recently registered first, so install() registers them last feature first.
+template <int I>
+void xact_trampoline(XactEvent event, void*) {
+  xact_event_cbs.fn[I](event);
 }
-
-void on_subxact_event(SubXactEvent event, SubTransactionId sub, SubTransactionId parent, void*) {
-  for (int i = 0; i < feature_count; i++) {
-    if (features[i]->subxact_event != nullptr) features[i]->subxact_event(event, sub, parent);
-  }
+template <int I>
+void subxact_trampoline(SubXactEvent event, SubTransactionId sub, SubTransactionId parent, void*) {
+  subxact_event_cbs.fn[I](event, sub, parent);
 }
+static_assert(kMaxFeatures == 8, "one trampoline per feature slot");
+constexpr XactCallback kXactTrampolines[kMaxFeatures] = {
+    xact_trampoline<0>, xact_trampoline<1>, xact_trampoline<2>, xact_trampoline<3>,
+    xact_trampoline<4>, xact_trampoline<5>, xact_trampoline<6>, xact_trampoline<7>};
+constexpr SubXactCallback kSubXactTrampolines[kMaxFeatures] = {
+    subxact_trampoline<0>, subxact_trampoline<1>, subxact_trampoline<2>, subxact_trampoline<3>,
+    subxact_trampoline<4>, subxact_trampoline<5>, subxact_trampoline<6>, subxact_trampoline<7>};
 
 void on_get_relation_info(PlannerInfo* root, Oid relid, bool inhparent, RelOptInfo* rel) {
   if (prev_get_relation_info != nullptr) prev_get_relation_info(root, relid, inhparent, rel);
-  for (int i = 0; i < feature_count; i++) {
-    if (features[i]->relation_info != nullptr)
-      features[i]->relation_info(root, relid, inhparent, rel);
+  for (int i = 0; i < relation_info_cbs.n; i++) {
+    const int* armed = relation_info_levels[i];
+    if (armed == nullptr || *armed == nesting_level)
+      relation_info_cbs.fn[i](root, relid, inhparent, rel);
   }
 }
 
@@ -247,6 +270,20 @@ void register_feature(const Feature* feature) {
 }
 
 void install() {
+  for (int i = 0; i < feature_count; i++) {
+    const Feature* f = features[i];
+    post_parse_analyze_cbs.add(f->post_parse_analyze);
+    executor_start_cbs.add(f->executor_start);
+    executor_end_cbs.add(f->executor_end);
+    utility_start_cbs.add(f->utility_start);
+    utility_done_cbs.add(f->utility_done);
+    xact_event_cbs.add(f->xact_event);
+    subxact_event_cbs.add(f->subxact_event);
+    if (f->relation_info != nullptr)
+      relation_info_levels[relation_info_cbs.n] = f->relation_info_level;
+    relation_info_cbs.add(f->relation_info);
+    if (f->planner_timed != nullptr) planner_features[planner_feature_count++] = f;
+  }
   // Executor, planner, parse and utility hooks always: they own the nesting level.
   prev_post_parse_analyze = post_parse_analyze_hook;
   post_parse_analyze_hook = on_post_parse_analyze;
@@ -274,14 +311,10 @@ void install() {
   report_utilities = any([](const Feature* f) { return f->utility_done != nullptr; });
   // Transaction callbacks are per backend; registered in the postmaster they are inherited by
   // every forked backend.
-  if (any([](const Feature* f) { return f->xact_event != nullptr; }))
-    RegisterXactCallback(on_xact_event, nullptr);
-  if (any([](const Feature* f) { return f->subxact_event != nullptr; }))
-    RegisterSubXactCallback(on_subxact_event, nullptr);
-}
-
-int level() {
-  return nesting_level;
+  for (int i = xact_event_cbs.n - 1; i >= 0; i--)
+    RegisterXactCallback(kXactTrampolines[i], nullptr);
+  for (int i = subxact_event_cbs.n - 1; i >= 0; i--)
+    RegisterSubXactCallback(kSubXactTrampolines[i], nullptr);
 }
 
 }  // namespace azora::hooks

@@ -72,6 +72,10 @@ struct Feature {
   void (*subxact_event)(SubXactEvent event, SubTransactionId sub, SubTransactionId parent);
   // After PostgreSQL (and earlier libraries) filled a relation's planner information.
   void (*relation_info)(PlannerInfo* root, Oid relid, bool inhparent, RelOptInfo* rel);
+  // If not null, relation_info is called only while the nesting level equals
+  // *relation_info_level (the feature arms it for the one planner call it cares about, -1 for
+  // none), so that every other relation of every other plan costs one comparison.
+  const int* relation_info_level;
   // EXPLAIN's name for an index OID PostgreSQL does not know; null if not this feature's.
   const char* (*index_name)(Oid index);
 };
@@ -83,7 +87,10 @@ void register_feature(const Feature* feature);
 // Chains every PostgreSQL hook once; from _PG_init, after all features registered.
 void install();
 
-// The current nesting level (see above).
-int level();
+// The current nesting level (see above). Inline: every callback asks for it.
+extern int nesting_level;  // written by the dispatcher only
+inline int level() {
+  return nesting_level;
+}
 
 }  // namespace azora::hooks

@@ -10,6 +10,7 @@ namespace azora::tracker {
 
 void init() {
   define_settings();
+  init_bucket_table();
   // Statements are keyed by PostgreSQL's own query id (compute_query_id = auto turns it on).
   EnableQueryId();
   register_shmem_segment(shmem_size, shmem_init);

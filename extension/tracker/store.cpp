@@ -19,6 +19,42 @@ struct CaptureState {
   CaptureCounters counters;
 };
 CaptureState* captures = nullptr;
+LWLock* tracker_lock = nullptr;  // shared_lock(kTracker), looked up once per shmem start-up
+
+// How many times entries were removed (evicted or reset) since start-up: incremented under the
+// exclusive lock, read by the memo below. In shared memory, not saved.
+struct Removals {
+  pg_atomic_uint64 count;
+};
+Removals* removals = nullptr;
+
+// Per-backend memo of the entry each statement last found or created, so that a statement this
+// backend runs again skips hashing the key and probing the table (and, at parse time, the lock).
+// A slot is valid while the removal count is unchanged: dynahash never moves an element, so until
+// some entry is removed the remembered address is still the entry for that key, and a removal
+// bumps the count under the exclusive lock, so reading an unchanged count under the shared lock
+// proves the entry is still there. Direct-mapped on the query id (already a hash); a collision
+// only costs the lookup it would have cost anyway.
+struct Memo {
+  Key key;
+  Entry* entry;
+  uint64 removals;
+};
+constexpr int kMemoSlots = 256;
+Memo memo[kMemoSlots];
+
+Memo& memo_slot(const Key& key) {
+  return memo[(key.queryid ^ static_cast<uint64>(key.toplevel)) & (kMemoSlots - 1)];
+}
+
+// The memo's entry for key if it is still valid (see Memo), else null.
+Entry* remembered(const Memo& m, const Key& key) {
+  if (m.entry == nullptr || m.key.queryid != key.queryid || m.key.userid != key.userid ||
+      m.key.dbid != key.dbid || m.key.toplevel != key.toplevel ||
+      m.removals != pg_atomic_read_u64(&removals->count))
+    return nullptr;
+  return m.entry;
+}
 
 constexpr const char* kTruncatedMarker = "...[truncated]";
 constexpr double kEvictFraction = 0.05;  // share of entries evicted per round
@@ -27,7 +63,7 @@ constexpr double kUsageDecay = 0.99;     // per round, for entries that ran
 constexpr double kNeverRunDecay = 0.50;  // per round, for entries only parsed: they go first
 
 LWLock* lock() {
-  return shared_lock(LockId::kTracker);
+  return tracker_lock;
 }
 
 Size text_area() {
@@ -59,6 +95,7 @@ void evict_least_used() {
       Min(n, Max(static_cast<long>(n * kEvictFraction), static_cast<long>(kEvictAtLeast)));
   for (long i = 0; i < victims; i++) hash_search(hash, &entries[i]->key, HASH_REMOVE, nullptr);
   pfree(entries);
+  pg_atomic_fetch_add_u64(&removals->count, 1);
   // Only this backend writes dealloc while holding the lock exclusively.
   shared->dealloc++;
 }
@@ -79,9 +116,12 @@ Entry* create_entry(const Key& key, const char* text, int len, bool never_ran) {
   return e;
 }
 
+// Filled once by init_bucket_table() (tracker::init, in _PG_init): bucket_of without a log().
+histogram::BucketTable bucket_table;
+
 void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* slowest) {
-  // The bucket's log() is computed before the spinlock: it is the costliest step of a call.
-  int bucket = kind == Kind::kPlan ? 0 : histogram::bucket_of(call.ms);
+  // The bucket is found before the spinlock is taken.
+  int bucket = kind == Kind::kPlan ? 0 : histogram::bucket_of(bucket_table, call.ms);
   SpinLockAcquire(&e->mutex);
   Counters& c = e->counters;
   if (kind == Kind::kPlan) {
@@ -123,6 +163,10 @@ void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* sl
 
 }  // namespace
 
+void init_bucket_table() {
+  histogram::init_table(bucket_table);
+}
+
 Key make_key(Oid userid, Oid dbid, uint64 queryid, bool toplevel) {
   Key key;
   memset(&key, 0, sizeof key);
@@ -145,10 +189,6 @@ char* entry_plan(Entry* e) {
   return entry_text(e) + text_area();
 }
 
-bool ready() {
-  return shared != nullptr && hash != nullptr;
-}
-
 int copy_clipped(char* dst, int cap, const char* src, int len, int encoding) {
   if (len < cap) {
     memcpy(dst, src, len);
@@ -166,11 +206,17 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
             const Call& call, JumbleState* jstate) {
   if (!ready() || queryid == UINT64CONST(0) || query == nullptr) return false;
   Key key = make_key(GetUserId(), MyDatabaseId, queryid, toplevel);
+  Memo& m = memo_slot(key);
+  // At parse time the only job is to create a missing entry: one this backend knows needs no
+  // lock. (Read without the lock, the count may miss a removal under way; the entry is then
+  // created at the end of execution, as after a removal between parse and execution.)
+  if (kind == Kind::kParse && remembered(m, key) != nullptr) return false;
   bool slowest = false;
   // The statement's start time is already known: no clock read on the hot path.
   TimestampTz now = GetCurrentStatementStartTimestamp();
   LWLockAcquire(lock(), LW_SHARED);
-  auto* e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
+  Entry* e = remembered(m, key);
+  if (e == nullptr) e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
   if (e == nullptr) {
     LWLockRelease(lock());
     // Build the text without holding the lock: normalizing re-lexes the statement.
@@ -186,6 +232,10 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
     if (normalized != nullptr) pfree(normalized);
   }
   if (kind != Kind::kParse) count_call(e, kind, call, now, &slowest);
+  // Still under the lock, so the count read matches e (create_entry may have evicted).
+  m.key = key;
+  m.entry = e;
+  m.removals = pg_atomic_read_u64(&removals->count);
   LWLockRelease(lock());
   return slowest;
 }
@@ -298,6 +348,7 @@ int64 remove_entries(const Filter& f) {
       removed++;
     }
   }
+  pg_atomic_fetch_add_u64(&removals->count, 1);
   if (all) {
     shared->dealloc = 0;
     shared->stats_reset = GetCurrentTimestamp();
@@ -308,6 +359,7 @@ int64 remove_entries(const Filter& f) {
 
 Size shmem_size() {
   Size size = add_size(MAXALIGN(sizeof(SharedState)), MAXALIGN(sizeof(CaptureState)));
+  size = add_size(size, MAXALIGN(sizeof(Removals)));
   return add_size(size, hash_estimate_size(max_entries, entry_size()));
 }
 
@@ -318,6 +370,10 @@ void shmem_init() {
   bool captures_found = false;
   captures = static_cast<CaptureState*>(
       ShmemInitStruct("azora_opt tracker captures", sizeof(CaptureState), &captures_found));
+  bool removals_found = false;
+  removals = static_cast<Removals*>(
+      ShmemInitStruct("azora_opt tracker removals", sizeof(Removals), &removals_found));
+  if (!removals_found) pg_atomic_init_u64(&removals->count, 0);
   if (!captures_found) {
     SpinLockInit(&captures->mutex);
     memset(&captures->counters, 0, sizeof captures->counters);
@@ -327,6 +383,7 @@ void shmem_init() {
     shared->stats_reset = GetCurrentTimestamp();
     shared->median_usage = 1.0;
   }
+  tracker_lock = shared_lock(LockId::kTracker);
   HASHCTL info;
   memset(&info, 0, sizeof info);
   info.keysize = sizeof(Key);

@@ -92,7 +92,10 @@ Key make_key(Oid userid, Oid dbid, uint64 queryid, bool toplevel);
 char* entry_text(Entry* e);
 char* entry_plan(Entry* e);
 Size entry_size();
-bool ready();
+// Whether the shared table is attached (inline: every hook asks).
+inline bool ready() {
+  return shared != nullptr && hash != nullptr;
+}
 
 // What the hooks report.
 enum class Kind { kParse, kPlan, kExec };
@@ -159,6 +162,9 @@ int64 remove_entries(const Filter& filter);
 // Copies text of at most len bytes into dst (capacity cap >= 64), truncating at a character
 // boundary with a marker; returns the stored length.
 int copy_clipped(char* dst, int cap, const char* src, int len, int encoding);
+
+// Computes the histogram's bucket lookup table (per process; from tracker::init).
+void init_bucket_table();
 
 // Shared memory sizing and start-up (registered with azora::register_shmem_segment).
 Size shmem_size();

@@ -137,3 +137,37 @@ TEST(HistogramCoarse, CountAtMostReBucketsMonotonically) {
   EXPECT_EQ(h::count_at_most(hist, 100.0), 3u);
   EXPECT_EQ(h::count_at_most(hist, 1e9), 5u);
 }
+
+// The tracker's hot path looks buckets up in a table (bucket_of(table, ms)) instead of taking a
+// logarithm: it must give the very bucket bucket_of gives, for every double, so the histograms
+// (and the statistics files written before) mean the same.
+TEST(HistogramBuckets, TableLookupEqualsTheLogarithm) {
+  static h::BucketTable table;  // 8 kB: not on the stack
+  h::init_table(table);
+  ASSERT_TRUE(table.ready);
+  auto same = [&](double x) {
+    ASSERT_EQ(h::bucket_of(table, x), h::bucket_of(x)) << "value " << x;
+  };
+  // Around every bucket edge, a few doubles on either side.
+  for (int i = 1; i <= h::kRangeBuckets + 1; i++) {
+    double x = table.lower[i];
+    for (int k = 0; k < 8; k++) x = std::nextafter(x, 0.0);
+    for (int k = 0; k < 17; k++, x = std::nextafter(x, 1e300)) same(x);
+  }
+  // Around every slot boundary of the table.
+  for (int slot = 0; slot < h::BucketTable::kSlots; slot++) {
+    double x = std::ldexp(1.0 + (slot & 63) / 64.0, (slot >> 6) + h::BucketTable::kMinExponent);
+    same(std::nextafter(x, 0.0));
+    same(x);
+    same(std::nextafter(x, 1e300));
+  }
+  // Out of range, and log-uniform random values over the whole range and beyond.
+  for (double x : {0.0, -1.0, std::nan(""), h::kMinMs, h::kMaxMs, 1e12, 1e-9, 0.5, 1.0, 50.0})
+    same(x);
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> exponent(-4.0, 7.0);
+  for (int k = 0; k < 2000000; k++) same(std::pow(10.0, exponent(rng)));
+  // A zeroed table (not initialised) falls back to the logarithm.
+  static h::BucketTable empty;
+  EXPECT_EQ(h::bucket_of(empty, 1.5), h::bucket_of(1.5));
+}
