@@ -29,7 +29,6 @@ const hooks::Feature kFeature = [] {
 
 void register_hooks() {
   hooks::register_feature(&kFeature);
-  RegisterResourceReleaseCallback(on_resource_release, nullptr);
 }
 
 }  // namespace azora::cache

@@ -18,6 +18,7 @@ int n_written = 0;
 bool overflow = false;        // more than kMaxWritten: every slot is treated as written
 bool committing_now = false;  // begin_commit done, end_commit owed
 bool end_owed = false;        // committed or prepared: end_commits() at resource release
+bool release_callback_registered = false;
 
 void note_slot(uint32 slot, bool ddl) {
   for (int i = 0; i < n_written; i++) {
@@ -60,6 +61,13 @@ void begin_commits() {
   n_committing = n_written;
   committing_overflow = overflow;
   committing_now = true;
+}
+
+bool committing_moves_epoch() {
+  if (committing_overflow) return true;
+  for (int i = 0; i < n_committing; i++)
+    if (committing[i] >= kGenSlots) return true;
+  return false;
 }
 
 bool in_committing(uint32 slot) {
@@ -324,12 +332,22 @@ void on_xact_event(XactEvent event) {
     case XACT_EVENT_COMMIT:
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PREPARE:
-      // Not yet: a committed DDL's catalog invalidations are sent after these callbacks
-      // (AtEOXact_Inval), and a reader that saw the window closed before they arrived would
-      // plan with the old catalog. The window closes in on_resource_release, after them.
+      // A transaction that moved a schema epoch closes its window later: its catalog
+      // invalidations are sent after these callbacks (AtEOXact_Inval), and a reader that saw
+      // the window closed before they arrived would plan with the old catalog. That window
+      // closes in on_resource_release, after them. Data writes send no catalog invalidations
+      // and close at once, so a backend that never runs DDL never registers that callback.
       // (A prepared transaction's writes become visible only at COMMIT PREPARED, which bumps
       // every slot; this only covers PREPARE itself.)
-      end_owed = true;
+      if (committing_now && committing_moves_epoch()) {
+        if (!release_callback_registered) {
+          RegisterResourceReleaseCallback(on_resource_release, nullptr);
+          release_callback_registered = true;
+        }
+        end_owed = true;
+      } else {
+        end_commits();
+      }
       break;
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:

@@ -6,7 +6,7 @@
 //   executor_start  -> on_executor_start   (every level: triggers, FK cascades, functions)
 //   utility_start   -> on_utility          (COPY FROM, TRUNCATE, ALTER/DROP, REFRESH ...)
 //   xact_event      -> on_xact_event       (PRE_COMMIT opens the window, ABORT closes it)
-//   resource release -> on_resource_release (closes a committed one, after its invalidations)
+//   resource release -> on_resource_release (closes a committed DDL's, after its invalidations)
 #pragma once
 
 #include "pg.hpp"
@@ -18,8 +18,8 @@ void note_written(Oid relid, bool ddl);
 void on_executor_start(QueryDesc* query_desc);
 void on_utility(PlannedStmt* pstmt);
 void on_xact_event(XactEvent event);
-// Closes the commit window after the commit's catalog invalidations were sent; registered with
-// RegisterResourceReleaseCallback by hooks.cpp.
+// Closes a DDL commit's window after its catalog invalidations were sent; registered with
+// RegisterResourceReleaseCallback by on_xact_event the first time this backend commits DDL.
 void on_resource_release(ResourceReleasePhase phase, bool is_commit, bool is_top_level, void*);
 
 // Whether this transaction wrote one of these relations (then it must bypass the cache: the
