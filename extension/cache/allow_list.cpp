@@ -240,7 +240,7 @@ constexpr const char* kStableAllowed[] = {
 
 struct Walk {
   const char* refusal;
-  int depth;
+  int depth;  // nodes visited so far (a bound on the work, not the nesting)
 };
 
 const char* refused_function(Oid fn) {
@@ -337,7 +337,7 @@ bool refuse_node(Walk* w, const char* what) {
 bool walker(Node* node, void* arg) {
   auto* w = static_cast<Walk*>(arg);
   if (node == nullptr) return false;
-  if (++w->depth > 10000) return refuse_node(w, "a query too deep to check");
+  if (++w->depth > 10000) return refuse_node(w, "a query of over 10000 expression nodes");
   switch (nodeTag(node)) {
     // Nodes that evaluate nothing by themselves, or whose functions check_functions_in_node
     // below sees (FuncExpr, OpExpr, DistinctExpr, NullIfExpr, ScalarArrayOpExpr, CoerceViaIO,
