@@ -232,6 +232,10 @@ struct Row {
   int64 bytes;
   std::vector<int64> queryids;
   double before, after, improvement;
+  double maintenance_cost = 0;  // what the tracked writes would pay to maintain it (ms)
+  bool hot_update_loss = false;  // a tracked UPDATE sets one of its columns
+  std::string drop_ddl;          // the DROP of an existing index it makes redundant, or empty
+  std::string cost_basis;        // what its statements' costs were planned from, or empty
 };
 
 void check_arguments(double budget, double min_improvement) {
@@ -428,7 +432,9 @@ AZORA_SQL_FUNCTION(azora_advisor_advise_indexes) {
       Datum* ids =
           static_cast<Datum*>(palloc(sizeof(Datum) * std::max<size_t>(1, r->queryids.size())));
       for (size_t i = 0; i < r->queryids.size(); ++i) ids[i] = Int64GetDatum(r->queryids[i]);
-      Datum values[8] = {
+      // 1.1's definition declares the first 8 columns (the library serves both versions).
+      int natts = rsinfo->setDesc->natts;
+      Datum values[12] = {
           CStringGetTextDatum(r->ddl.c_str()),
           ObjectIdGetDatum(r->relid),
           PointerGetDatum(construct_array(names, static_cast<int>(r->columns.size()), TEXTOID, -1,
@@ -438,8 +444,15 @@ AZORA_SQL_FUNCTION(azora_advisor_advise_indexes) {
                                           FLOAT8PASSBYVAL, TYPALIGN_DOUBLE)),
           Float8GetDatum(r->before),
           Float8GetDatum(r->after),
-          Float8GetDatum(r->improvement)};
-      bool nulls[8] = {false, false, false, false, false, false, false, false};
+          Float8GetDatum(r->improvement),
+          Float8GetDatum(r->maintenance_cost),
+          BoolGetDatum(r->hot_update_loss),
+          r->drop_ddl.empty() ? (Datum)0 : CStringGetTextDatum(r->drop_ddl.c_str()),
+          r->cost_basis.empty() ? (Datum)0 : CStringGetTextDatum(r->cost_basis.c_str())};
+      bool nulls[12] = {false, false, false,          false,
+                        false, false, false,          false,
+                        false, false, r->drop_ddl.empty(), r->cost_basis.empty()};
+      if (natts != 8 && natts != 12) elog(ERROR, "advise_indexes: unexpected result type");
       tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     });
   }

@@ -37,7 +37,7 @@ TEST(Connection, ReachesTheExtension) {
   Connection conn(azora::test::pg_tcp_conninfo());
   conn.exec("CREATE EXTENSION IF NOT EXISTS azora_opt");
   azora::Result r = conn.exec("SELECT azora_opt.version()");
-  EXPECT_EQ(r.value(0, 0), "1.1.0");
+  EXPECT_EQ(r.value(0, 0), "1.2.0");
 }
 
 TEST(Connection, ParametersAreSentApartFromTheText) {
