@@ -9,6 +9,7 @@
 #include "azora/error.hpp"
 #include "azora/shaping.hpp"
 #include "azora/utf8.hpp"
+#include "iso8601.hpp"
 #include "json_text.hpp"
 #include "shaping_detail.hpp"
 
@@ -26,12 +27,15 @@ enum : Oid {
   kJson = 114,
   kFloat4 = 700,
   kFloat8 = 701,
+  kTimestamp = 1114,
+  kTimestamptz = 1184,
   kNumeric = 1700,
   kJsonb = 3802,
 };
 
 // int8 and numeric are kinds of their own: BigNumbers::string writes them as strings.
-enum class Kind { text, boolean, integer, big_integer, floating, exact, json };
+// Timestamps are strings in ISO 8601 form (see iso8601.hpp).
+enum class Kind { text, boolean, integer, big_integer, floating, exact, json, timestamp };
 
 struct Column {
   int index;
@@ -58,6 +62,9 @@ Kind kind_of(Oid type) {
     case kJson:
     case kJsonb:
       return Kind::json;
+    case kTimestamp:
+    case kTimestamptz:
+      return Kind::timestamp;
     default:
       return Kind::text;
   }
@@ -136,6 +143,14 @@ void append_value(std::string& out, const PGresult* res, int row, const Column& 
                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       }
       return;
+    case Kind::timestamp: {
+      std::string iso;
+      if (detail::iso8601_timestamp(v, iso)) {
+        azora::detail::append_json_string(out, iso);
+        return;
+      }
+      break;  // infinity, or a DateStyle other than ISO: the server's text as it is
+    }
     case Kind::text:
       break;
   }

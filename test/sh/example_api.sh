@@ -12,7 +12,7 @@ if [ "${1:-}" != inner ]; then
   exec "$root/scripts/cluster.sh" -- bash "$0" inner
 fi
 
-api="$root/build/client/azora-example-api"
+api="${AZORA_EXAMPLE_API:-$root/build/client/azora-example-api}"
 [ -x "$api" ] || { echo "FAIL: $api not built (scripts/build.sh client)"; exit 1; }
 fails=0
 ok() { echo "ok: $*"; }
@@ -123,6 +123,30 @@ common_checks() {
   err "$mode: update of an unknown course" 404 not_found POST /api/courses/999999 -d '{"title": "x"}'
   err "$mode: update with a bad id" 400 invalid_id POST /api/courses/x -d '{"title": "x"}'
   err "$mode: unknown path" 404 not_found GET /api/nothing
+  # Unknown or repeated parameters are named in a 400, not ignored (issue 16: pageSize).
+  expect "$mode: unknown parameter pageSize" 400 "d['code'] == 'invalid_parameter' and \"'pageSize'\" in d['error'] and 'page, fields' in d['error']" \
+    GET '/api/courses?pageSize=50'
+  err "$mode: parameter on a detail route" 400 invalid_parameter GET '/api/courses/7?verbose=1'
+  err "$mode: repeated page" 400 invalid_parameter GET '/api/courses?page=1&page=2'
+  err "$mode: unknown jobs parameter" 400 invalid_parameter GET '/api/jobs?category=data&sort=id'
+  # A known path with another method: 405 and Allow (RFC 9110), not 404.
+  local allow
+  err "$mode: DELETE a course" 405 method_not_allowed DELETE /api/courses/7
+  allow=$(tr -d '\r' <"$hdrs" | awk -F': ' 'tolower($1) == "allow" { print $2 }')
+  [ "$allow" = "GET, HEAD, POST" ] && ok "$mode: Allow: $allow" || bad "$mode: Allow on /api/courses/7 is '$allow'"
+  err "$mode: PUT the wallet" 405 method_not_allowed PUT /api/wallet/balance -H 'X-User-Id: 42' -d '{"balance": 1}'
+  allow=$(tr -d '\r' <"$hdrs" | awk -F': ' 'tolower($1) == "allow" { print $2 }')
+  [ "$allow" = "GET, HEAD" ] && ok "$mode: Allow: $allow" || bad "$mode: Allow on /api/wallet/balance is '$allow'"
+  err "$mode: DELETE an unknown path" 404 not_found DELETE /api/nothing
+  # Timestamps in ISO 8601 exactly as PostgreSQL's own JSON writes them, and nulls sent as null.
+  local created updated
+  created=$(q -c "SELECT to_json(created_at) #>> '{}' FROM courses WHERE id = 8")
+  updated=$(q -c "SELECT to_json(updated_at) #>> '{}' FROM wallets WHERE user_id = 45")
+  expect "$mode: created_at in ISO 8601 as to_json writes it ($created)" 200 "d['created_at'] == '$created' and 'T' in d['created_at']" GET /api/courses/8
+  expect "$mode: updated_at in ISO 8601 ($updated)" 200 "d['updated_at'] == '$updated'" GET /api/wallet/balance -H 'X-User-Id: 45'
+  q -c "UPDATE courses SET description = NULL WHERE id = 9"
+  expect "$mode: a null column is sent as null" 200 "'description' in d and d['description'] is None" GET /api/courses/9
+  q -c "UPDATE courses SET description = 'Description of course 9' WHERE id = 9"
   # Metrics: route templates, never raw paths.
   local m
   m=$(curl -s "$base/metrics")
@@ -179,6 +203,15 @@ expect "after: same page as before mode (ids, and every value sent equal)" 200 \
 expect "after: same jobs page as before mode" 200 \
   "(lambda b: [j['id'] for j in d['data']] == [j['id'] for j in b['data']] and all(b['data'][i][k] == v for i, j in enumerate(d['data']) for k, v in j.items()))(json.load(open('$AZORA_TMP/before-jobs-4.json')))" \
   GET '/api/jobs?category=design&page=4'
+# The whole course as the server encodes it (to_json: what azora_opt.cached_json sends), and a
+# Redis hit byte-identical to the miss that stored it.
+want=$(q -c "SELECT to_json(r) FROM (SELECT c.id, c.title, c.category, c.price_cents, c.rating, c.published, c.description, c.created_at, u.name AS instructor_name FROM courses c JOIN users u ON u.id = c.instructor_id WHERE c.id = 17) r")
+echo "$want" >"$AZORA_TMP/want-17.json"
+expect "after: course 17 equals the server's to_json of the row" 200 "d == json.load(open('$AZORA_TMP/want-17.json'))" GET /api/courses/17
+cp "$body" "$AZORA_TMP/miss-17.json"
+call GET /api/courses/17 >/dev/null
+cmp -s "$body" "$AZORA_TMP/miss-17.json" && ok "after: a cache hit is byte-identical to the miss" ||
+  bad "after: hit and miss differ: $(cat "$body") vs $(cat "$AZORA_TMP/miss-17.json")"
 expect "after: ?fields= narrows the list" 200 "all(set(c) == {'id', 'title'} for c in d['data'])" GET '/api/courses?page=2&fields=title,id'
 err "after: ?fields= outside the allow-list" 400 invalid_fields GET '/api/courses?fields=id,description'
 err "after: ?fields= with an injection attempt" 400 invalid_fields GET '/api/courses?fields=id%22%3B%20DROP%20TABLE%20courses%3B--'
@@ -238,6 +271,14 @@ $AZORA_PG_CTL stop -m fast >/dev/null
 err "PostgreSQL down: course list" 503 db_unavailable GET /api/courses
 err "PostgreSQL down: wallet" 503 db_unavailable GET /api/wallet/balance -H 'X-User-Id: 44'
 err "PostgreSQL down: bad request is still 400" 400 invalid_page GET '/api/courses?page=x'
+call GET /api/courses/15 >/dev/null
+if grep -q -e "$PGHOST" -e 'socket' -e '5432' -e "$PGPORT" "$body"; then
+  bad "the 503 body leaks connection details: $(cat "$body")"
+else
+  ok "the 503 body says nothing internal: $(cat "$body")"
+fi
+grep -q 'database unavailable' "$AZORA_TMP/api-after.log" && ok "the 503's cause is in the server log" ||
+  bad "the 503's cause is not logged"
 $AZORA_PG_CTL start >/dev/null
 expect "PostgreSQL back: course list" 200 "len(d['data']) == 20" GET /api/courses
 grep -q '^http_request_duration_seconds_count{method="GET",route="/api/courses",status="503"} [1-9]' <(curl -s "$base/metrics") &&
@@ -249,6 +290,9 @@ grep -qi 'terminate\|segfault\|abort' "$AZORA_TMP/api-after.log" && bad "crash i
 # ---- after mode without a cache (--cache none): shaped and gzipped, straight from PostgreSQL
 start_api after --cache none
 expect "after, --cache none: course" 200 "d['title'] == 'Course 13'" GET /api/courses/13
+call GET /api/courses/17 >/dev/null
+cmp -s "$body" "$AZORA_TMP/miss-17.json" && ok "after: --cache none sends the same bytes as the Redis path" ||
+  bad "after: --cache none and Redis differ: $(cat "$body") vs $(cat "$AZORA_TMP/miss-17.json")"
 q -c "UPDATE courses SET title = 'Direct 13' WHERE id = 13"
 expect "after, --cache none: a direct UPDATE shows at once" 200 "d['title'] == 'Direct 13'" GET /api/courses/13
 q -c "UPDATE courses SET title = 'Course 13' WHERE id = 13"

@@ -261,3 +261,24 @@ TEST(PayloadSize, CountsSerializedBytesAndFormatsThem) {
 }
 
 }  // namespace
+
+// Timestamps come out as PostgreSQL's own JSON writes them (the independent truth: to_json on the
+// same values, in zones with whole-hour, half-hour and local-mean-time offsets).
+TEST_F(ShapeResult, TimestampsAsServerJson) {
+  for (const char* zone : {"UTC", "Asia/Kolkata", "America/St_Johns", "Europe/Amsterdam"}) {
+    conn.exec(std::string("SET TIME ZONE '") + zone + "'");
+    const azora::Result r = conn.exec(
+        "SELECT v AS tz, v::timestamp AS ts, to_json(v) #>> '{}' AS tz_json, "
+        "to_json(v::timestamp) #>> '{}' AS ts_json FROM (VALUES "
+        "('2026-12-03 18:57:45.692186+00'::timestamptz), ('2026-06-01 00:00:00+00'), "
+        "('1850-01-01 12:00:00.5+00'), ('0044-03-15 10:00:00+00 BC'), ('infinity'), "
+        "('-infinity')) t(v)");
+    const json out = shaping::shape(r, shaping::Options{});
+    ASSERT_EQ(out.size(), 6u);
+    for (std::size_t i = 0; i < out.size(); i++) {
+      EXPECT_EQ(out[i]["tz"], out[i]["tz_json"]) << zone << " row " << i;
+      EXPECT_EQ(out[i]["ts"], out[i]["ts_json"]) << zone << " row " << i;
+    }
+  }
+  conn.exec("RESET TIME ZONE");
+}

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <iostream>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +39,14 @@ Reply error_reply(int status, const std::string& code, const std::string& messag
   return Reply{status, error_body(code, message)};
 }
 
+// 503: the cause (a socket path, a host name, the server's shutdown message) is for the
+// operator's log, not for clients.
+Reply unavailable(const std::string& route, const std::exception& cause) {
+  std::cerr << "azora-example-api: " << route << ": database unavailable: " << cause.what()
+            << std::endl;
+  return error_reply(503, "db_unavailable", "the database is unavailable; try again shortly");
+}
+
 }  // namespace
 
 std::string error_body(const std::string& code, const std::string& message) {
@@ -64,13 +73,25 @@ ApiServer::ApiServer(bool negotiate_gzip, int threads, metrics::Registry& regist
   const httplib::Server::HandlerWithResponse on_error = [this](const httplib::Request& req,
                                                                httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string code = res.status == 404 ? "not_found" : "http_" + std::to_string(res.status);
+    if (res.status == 404) {
+      // A path some route serves, asked with another method (DELETE, PUT...): 405 with Allow,
+      // as RFC 9110 wants, not a 404 that says the resource does not exist.
+      const std::string allow = allowed_methods(req.path);
+      if (!allow.empty()) {
+        res.status = 405;
+        res.set_header("Allow", allow);
+      }
+    }
+    const std::string code = res.status == 404   ? "not_found"
+                             : res.status == 405 ? "method_not_allowed"
+                                                 : "http_" + std::to_string(res.status);
     res.set_content(error_body(code, "no route for " + req.method + " " + req.path), kJson);
     // httplib gives no start time here; these answers do no work, so they count as 0 s.
     observe(req.method, "unmatched", res.status, 0.0);
     return httplib::Server::HandlerResponse::Handled;
   };
   server_->set_error_handler(on_error);
+  routes_.emplace_back(std::regex("/metrics"), "GET");
   server_->Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
     const auto start = std::chrono::steady_clock::now();
     res.set_content(registry_.expose(), "text/plain; version=0.0.4; charset=utf-8");
@@ -82,11 +103,25 @@ ApiServer::ApiServer(bool negotiate_gzip, int threads, metrics::Registry& regist
 ApiServer::~ApiServer() = default;
 
 void ApiServer::get(const std::string& route, const std::string& pattern, RouteHandler handler) {
+  routes_.emplace_back(std::regex(pattern), "GET");
   server_->Get(pattern, wrap("GET", route, std::move(handler)));
 }
 
 void ApiServer::post(const std::string& route, const std::string& pattern, RouteHandler handler) {
+  routes_.emplace_back(std::regex(pattern), "POST");
   server_->Post(pattern, wrap("POST", route, std::move(handler)));
+}
+
+std::string ApiServer::allowed_methods(const std::string& path) const {
+  bool get = false, post = false;
+  for (const auto& [pattern, method] : routes_) {
+    if (!std::regex_match(path, pattern)) continue;
+    (method == "GET" ? get : post) = true;
+  }
+  std::string allow;
+  if (get) allow = "GET, HEAD";  // httplib answers HEAD with a GET route
+  if (post) allow += allow.empty() ? "POST" : ", POST";
+  return allow;
 }
 
 httplib::Server::Handler ApiServer::wrap(const std::string& method, const std::string& route,
@@ -100,12 +135,12 @@ httplib::Server::Handler ApiServer::wrap(const std::string& method, const std::s
     } catch (const ApiError& e) {
       reply = error_reply(e.status(), e.code(), e.what());
     } catch (const TimeoutError& e) {  // pool exhausted (or a connect timed out)
-      reply = error_reply(503, "db_unavailable", e.what());
+      reply = unavailable(route, e);
     } catch (const ConnectionError& e) {
-      reply = error_reply(503, "db_unavailable", e.what());
+      reply = unavailable(route, e);
     } catch (const SqlError& e) {
       reply = unavailable_sqlstate(e.sqlstate())
-                  ? error_reply(503, "db_unavailable", e.what())
+                  ? unavailable(route, e)
                   : error_reply(500, "db_error", "SQLSTATE " + e.sqlstate() + ": " + e.what());
     } catch (const std::exception& e) {
       reply = error_reply(500, "internal", e.what());
@@ -145,6 +180,25 @@ void ApiServer::observe(const std::string& method, const std::string& route, int
 }
 
 bool ApiServer::bind(const std::string& host, int port) {
+  // Methods no route serves, registered last so real routes match first: 405 with Allow on a
+  // known path, else 404 (httplib would answer a body-carrying method it has no handler for
+  // with a bare 400).
+  const auto no_route = [this](const std::string& method) {
+    return [this, method](const httplib::Request& req, httplib::Response& res) {
+      const std::string allow = allowed_methods(req.path);
+      Reply reply =
+          allow.empty()
+              ? error_reply(404, "not_found", "no route for " + method + " " + req.path)
+              : error_reply(405, "method_not_allowed", "no route for " + method + " " + req.path);
+      if (!allow.empty()) res.set_header("Allow", allow);
+      observe(method, "unmatched", send(req, res, std::move(reply)), 0.0);
+    };
+  };
+  server_->Post(".*", no_route("POST"));
+  server_->Put(".*", no_route("PUT"));
+  server_->Patch(".*", no_route("PATCH"));
+  server_->Delete(".*", no_route("DELETE"));
+  server_->Options(".*", no_route("OPTIONS"));
   // cpp-httplib's default sets SO_REUSEPORT, which lets a second server bind the same port and
   // share its connections (issue 16). SO_REUSEADDR alone allows a restart while old
   // connections sit in TIME_WAIT but refuses a port another process listens on.

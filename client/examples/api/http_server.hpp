@@ -3,14 +3,18 @@
 // Owns the cpp-httplib server, its worker threads, and what every route gets alike: timing
 // into http_request_duration_seconds{method, route, status} (the route *template*, e.g.
 // "/api/courses/{id}", never the raw path, so the series count stays bounded), the mapping of
-// exceptions to JSON errors {"error", "code"} (4xx for bad requests, 503 when the database is
-// unreachable or the pool exhausted, 500 only for a bug), the response encoding (gzip when the
+// exceptions to JSON errors {"error", "code"} (4xx for bad requests, 405 with Allow for a
+// known path and another method, 503 when the database is unreachable or the pool exhausted —
+// its cause logged, never sent —, 500 only for a bug), the response encoding (gzip when the
 // mode allows it and the client accepts it) and GET /metrics.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <regex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <httplib.h>
 
@@ -49,6 +53,11 @@ class ApiServer {
   // Writes reply into res; returns the status sent (406 when no encoding is acceptable).
   int send(const httplib::Request& req, httplib::Response& res, Reply reply);
   void observe(const std::string& method, const std::string& route, int status, double seconds);
+  // "GET, HEAD" / "POST" ...: the methods some route serves `path` with; empty when none does.
+  std::string allowed_methods(const std::string& path) const;
+
+  // Every route's pattern and method, for 405's Allow header (filled before serve()).
+  std::vector<std::pair<std::regex, std::string>> routes_;
 
   bool negotiate_gzip_;
   metrics::Registry& registry_;

@@ -41,6 +41,29 @@ bool plain_text(const std::string& s) {
 
 }  // namespace
 
+void only_params(const httplib::Request& req, std::initializer_list<const char*> allowed) {
+  // The URL's query only: httplib also merges a form-encoded POST body into req.params.
+  httplib::Params query;
+  const std::size_t mark = req.target.find('?');
+  if (mark != std::string::npos)
+    httplib::detail::parse_query_text(req.target.substr(mark + 1), query);
+  for (auto it = query.begin(); it != query.end(); ++it) {
+    const std::string& name = it->first;
+    const bool known =
+        std::any_of(allowed.begin(), allowed.end(), [&name](const char* a) { return name == a; });
+    std::string list;
+    for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    const std::string shown = plain_text(name) ? name.substr(0, 64) : "(not UTF-8 text)";
+    if (!known) {
+      throw ApiError(400, "invalid_parameter",
+                     "unknown parameter '" + shown + "' (" +
+                         (list.empty() ? "this endpoint takes none" : "allowed: " + list) + ")");
+    }
+    if (query.count(name) > 1)
+      throw ApiError(400, "invalid_parameter", "parameter '" + shown + "' is given more than once");
+  }
+}
+
 int page_param(const httplib::Request& req) {
   if (!req.has_param("page")) return 1;
   const std::string text = req.get_param_value("page");

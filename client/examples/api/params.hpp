@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -14,6 +15,10 @@ namespace azora::example {
 inline constexpr int kPageSize = 20;  // the seed's page size
 inline constexpr int kMaxPage = 1000000;
 
+// The query parameters an endpoint takes: any other (a misspelt `pagesize`, `pageSize`, a
+// repeated `page`) is a 400 invalid_parameter naming it and the allowed ones, instead of being
+// silently ignored.
+void only_params(const httplib::Request& req, std::initializer_list<const char*> allowed);
 // ?page=N: 1 when absent, else an integer in 1..kMaxPage (400 invalid_page).
 int page_param(const httplib::Request& req);
 // A positive 64-bit id in decimal (400 invalid_id).

@@ -1,7 +1,7 @@
 // routes_after.cpp — after mode: the seed guide's "After" code done right. One page per query
 // (LIMIT size + 1, so hasMore needs no COUNT), only the columns the endpoint shows (and
 // ?fields= narrows the course list further, through an allow-list), shaped (nulls dropped,
-// long strings cut), whole bodies cached with the seed's TTLs, and the course caches
+// long strings cut, nulls kept), whole bodies cached with the seed's TTLs, and the course caches
 // invalidated by the write endpoint. gzip is negotiated by the ApiServer.
 #include <string>
 
@@ -48,13 +48,20 @@ std::vector<std::string> course_list_fields(const httplib::Request& req) {
   }
 }
 
+// The standard preset (strings cut at 1000 bytes) with explicit nulls: a web client reads a
+// missing member and a null one differently, and every row of a list has the same members.
+shaping::Options after_options(const std::vector<std::string>& fields = {}) {
+  shaping::Options o = shaping::preset(shaping::Preset::standard, fields);
+  o.drop_nulls = false;
+  return o;
+}
+
 // One object from the cache, or the query's only row, shaped and stored (404 `code` when
 // there is none, and nothing is stored).
 Reply cached_row(RowSource& rows, ResponseCache& cache, CacheSlot slot, const std::string& key,
                  const RowQuery& q, const char* code, const std::string& what) {
   return Reply{200, cache.get_or_build(slot, key, [&] {
-                 return routes::single_row(rows.rows(q, shaping::preset(shaping::Preset::standard)),
-                                           code, what);
+                 return routes::single_row(rows.rows(q, after_options()), code, what);
                })};
 }
 
@@ -62,10 +69,11 @@ Reply cached_row(RowSource& rows, ResponseCache& cache, CacheSlot slot, const st
 
 void add_after_routes(ApiServer& server, RowSource& rows, ResponseCache& cache) {
   server.get(routes::kCourses, routes::kCourses, [&rows, &cache](const httplib::Request& req) {
+    only_params(req, {"page", "fields"});
     const int page = page_param(req);
     const auto fields = course_list_fields(req);
     const auto build = [&] {
-      const auto opts = shaping::preset(shaping::Preset::standard, fields);
+      const auto opts = after_options(fields);
       return envelope(rows.rows(RowQuery{sql::kAfterCourseList, page_params(page)}, opts), page);
     };
     // Custom ?fields= selections are not cached: each would be one more key per page to
@@ -75,25 +83,28 @@ void add_after_routes(ApiServer& server, RowSource& rows, ResponseCache& cache) 
         200, cache.get_or_build(CacheSlot::course_list, keys::course_list(page, kPageSize), build)};
   });
   server.get(routes::kCourse, routes::kCoursePattern, [&rows, &cache](const httplib::Request& req) {
+    only_params(req, {});
     const std::int64_t id = id_param(req.matches[1]);
     return cached_row(rows, cache, CacheSlot::course, keys::course(id),
                       RowQuery{sql::kAfterCourse, {std::to_string(id)}}, "not_found",
                       "course " + std::to_string(id));
   });
   server.get(routes::kWallet, routes::kWallet, [&rows, &cache](const httplib::Request& req) {
+    only_params(req, {});
     const std::int64_t user = user_header(req);
     return cached_row(rows, cache, CacheSlot::wallet, keys::wallet_balance(user),
                       RowQuery{sql::kAfterWallet, {std::to_string(user)}}, "user_not_found",
                       "wallet of user " + std::to_string(user));
   });
   server.get(routes::kJobs, routes::kJobs, [&rows, &cache](const httplib::Request& req) {
+    only_params(req, {"category", "page"});
     const std::string category = category_param(req);
     const int page = page_param(req);
     return Reply{200,
                  cache.get_or_build(CacheSlot::jobs, keys::jobs_by_category(category, page), [&] {
                    std::vector<Param> params = page_params(page);
                    params.insert(params.begin(), category);
-                   const auto opts = shaping::preset(shaping::Preset::standard);
+                   const auto opts = after_options();
                    return envelope(rows.rows(RowQuery{sql::kAfterJobs, params}, opts), page);
                  })};
   });

@@ -26,16 +26,19 @@ std::string page_of(const nlohmann::json& all, int page) {
 
 void add_before_routes(ApiServer& server, RowSource& rows) {
   server.get(routes::kCourses, routes::kCourses, [&rows](const httplib::Request& req) {
+    only_params(req, {"page", "fields"});  // fields is accepted and ignored, as the seed did
     const int page = page_param(req);
     return Reply{200, page_of(rows.rows(RowQuery{sql::kBeforeCourseList, {}}, kAsStored), page)};
   });
   server.get(routes::kCourse, routes::kCoursePattern, [&rows](const httplib::Request& req) {
+    only_params(req, {});
     const std::int64_t id = id_param(req.matches[1]);
     const nlohmann::json r =
         rows.rows(RowQuery{sql::kBeforeCourse, {std::to_string(id)}}, kAsStored);
     return Reply{200, routes::single_row(r, "not_found", "course " + std::to_string(id))};
   });
   server.get(routes::kWallet, routes::kWallet, [&rows](const httplib::Request& req) {
+    only_params(req, {});
     const std::int64_t user = user_header(req);
     const nlohmann::json r =
         rows.rows(RowQuery{sql::kBeforeWallet, {std::to_string(user)}}, kAsStored);
@@ -43,6 +46,7 @@ void add_before_routes(ApiServer& server, RowSource& rows) {
                  routes::single_row(r, "user_not_found", "wallet of user " + std::to_string(user))};
   });
   server.get(routes::kJobs, routes::kJobs, [&rows](const httplib::Request& req) {
+    only_params(req, {"category", "page"});
     const std::string category = category_param(req);
     const int page = page_param(req);
     return Reply{200, page_of(rows.rows(RowQuery{sql::kBeforeJobs, {category}}, kAsStored), page)};

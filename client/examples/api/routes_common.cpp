@@ -13,6 +13,7 @@ std::string single_row(const nlohmann::json& rows, const char* code, const std::
 }
 
 Reply update_course(RowSource& rows, const httplib::Request& req, std::int64_t* id) {
+  only_params(req, {});
   *id = id_param(req.matches[1]);
   const CourseUpdate u = course_update(req.body);
   const Param price = u.price_cents ? Param(std::to_string(*u.price_cents)) : Param();

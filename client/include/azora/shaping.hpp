@@ -60,7 +60,9 @@ nlohmann::json shape(const nlohmann::json& doc, const Options& opts);
 // shows: rows() rows and columns() columns (a paginated page without its look-ahead row).
 // Column types map to JSON: bool -> true/false, integer/float/numeric -> number (NaN/Infinity
 // stay strings; int8/numeric become strings with BigNumbers::string), json/jsonb -> embedded
-// document, everything else -> string. NULL -> null (or dropped).
+// document, timestamp/timestamptz -> ISO 8601 string as PostgreSQL's to_json writes it
+// ("2026-12-03T18:57:45.692186+00:00"; needs DateStyle ISO, the default), everything else ->
+// string. NULL -> null (or dropped).
 nlohmann::json shape(const Result& res, const Options& opts);
 
 // The same array written straight to JSON text, without building a document: the fast path for
