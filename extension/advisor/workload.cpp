@@ -2,6 +2,8 @@
 // (see workload.hpp). C-style code: it owns no C++ objects, so ereport may unwind through it.
 #include "advisor/workload.hpp"
 
+#include "advisor/what_if.hpp"
+
 #include "pure/index_selection.hpp"
 
 namespace azora::advisor {
@@ -262,75 +264,145 @@ bool walk(Node* node, void* context) {
   return expression_tree_walker(node, walker_fn(), w);
 }
 
-void note(int64 queryid, const char* what) {
-  ereport(NOTICE, (errmsg("index advisor: query %lld: %s", static_cast<long long>(queryid), what)));
+// Per-statement detail, below the summary: client_min_messages = debug1 shows it.
+void detail(int64 queryid, const char* what) {
+  ereport(DEBUG1, (errmsg("index advisor: query %lld: %s", static_cast<long long>(queryid), what)));
 }
 
-void skip(int64 queryid, const char* reason) {
-  ereport(NOTICE, (errmsg("index advisor: query %lld skipped: %s", static_cast<long long>(queryid),
-                          reason)));
-}
+enum Outcome { kParsed, kLeftOut, kNoParse, kDenied, kNotRead };
 
-// Parses `text` into one plannable statement inside a subtransaction, so a statement that no
-// longer parses (a dropped table, a changed column) is skipped instead of failing the call.
-Query* parse_statement(int64 queryid, const char* text) {
-  MemoryContext caller = CurrentMemoryContext;
-  ResourceOwner owner = CurrentResourceOwner;
-  Query* volatile result = nullptr;
-  BeginInternalSubTransaction(nullptr);
-  MemoryContextSwitchTo(caller);
-  PG_TRY();
-  {
-    List* raw = pg_parse_query(text);
-    if (list_length(raw) != 1) {
-      skip(queryid, "its text holds several statements");
-    } else {
-      Oid* types = nullptr;
-      int ntypes = 0;
-      List* queries = pg_analyze_and_rewrite_varparams(static_cast<RawStmt*>(linitial(raw)), text,
-                                                       &types, &ntypes, nullptr);
-      auto* q = list_length(queries) == 1 ? static_cast<Query*>(linitial(queries)) : nullptr;
-      if (q != nullptr && q->commandType == CMD_UTILITY) {
-        // EXPLAIN, SET, DDL...: never index candidates, left out without a word.
-      } else if (q == nullptr || (q->commandType != CMD_SELECT && q->commandType != CMD_UPDATE &&
-                                  q->commandType != CMD_DELETE)) {
-        skip(queryid, "not a SELECT, UPDATE or DELETE");
-      } else {
-        // Plan it once as a probe: a statement that does not plan is skipped here.
-        (void)planner(static_cast<Query*>(copyObjectImpl(q)), text, CURSOR_OPT_PARALLEL_OK,
-                      nullptr);
-        result = q;
-      }
+// One sample to parse as the statement's role (inside a probe).
+struct ParseJob {
+  int64 queryid;
+  const char* text;
+  int nparams;  // > 0: fixed parameter types and values; 0 with generic: $n inferred
+  const Oid* types;
+  const char* const* values;  // nullptr element: NULL
+  bool generic;
+  MemoryContext keep;  // the workload's context: the query, its values and the walk
+  MemoryContext work;  // reset after each statement: parse trees and the probe plan
+  Walk* walk;          // shared by the statement's samples
+  // Results.
+  Outcome outcome;
+  const char* reason;
+  Query* query;
+  ParamListInfo params;
+};
+
+// The call's values as PostgreSQL binds them for a custom plan, converted by the types' input
+// functions (as the role: a type's input function is its code).
+ParamListInfo bind_values(int n, const Oid* types, const char* const* values) {
+  ParamListInfo params = makeParamList(n);
+  for (int i = 0; i < n; ++i) {
+    ParamExternData* p = &params->params[i];
+    p->ptype = types[i];
+    p->pflags = PARAM_FLAG_CONST;
+    p->isnull = values[i] == nullptr;
+    p->value = 0;
+    if (!p->isnull) {
+      Oid input, ioparam;
+      getTypeInputInfo(types[i], &input, &ioparam);
+      p->value = OidInputFunctionCall(input, const_cast<char*>(values[i]), ioparam, -1);
     }
-    ReleaseCurrentSubTransaction();
   }
-  PG_CATCH();
-  {
-    MemoryContextSwitchTo(caller);
-    ErrorData* error = CopyErrorData();
-    FlushErrorState();
-    RollbackAndReleaseCurrentSubTransaction();
-    skip(queryid, psprintf("it no longer parses or plans (%s)", error->message));
-    result = nullptr;
-  }
-  PG_END_TRY();
-  MemoryContextSwitchTo(caller);
-  CurrentResourceOwner = owner;
-  return result;
+  params->numParams = n;
+  return params;
 }
 
-}  // namespace
+void parse_job(void* arg) {
+  auto* job = static_cast<ParseJob*>(arg);
+  MemoryContext old = MemoryContextSwitchTo(job->work);
+  List* raw = pg_parse_query(job->text);
+  if (list_length(raw) != 1) {
+    job->outcome = kNotRead;
+    job->reason = "its text holds several statements";
+    MemoryContextSwitchTo(old);
+    return;
+  }
+  auto* stmt = static_cast<RawStmt*>(linitial(raw));
+  List* queries;
+  if (job->generic) {
+    Oid* types = nullptr;
+    int ntypes = 0;
+    queries = pg_analyze_and_rewrite_varparams(stmt, job->text, &types, &ntypes, nullptr);
+  } else {
+    queries =
+        pg_analyze_and_rewrite_fixedparams(stmt, job->text, job->types, job->nparams, nullptr);
+  }
+  auto* q = list_length(queries) == 1 ? static_cast<Query*>(linitial(queries)) : nullptr;
+  if (q != nullptr && q->commandType == CMD_UTILITY) {
+    job->outcome = kLeftOut;  // EXPLAIN, SET, DDL...: never index candidates
+    MemoryContextSwitchTo(old);
+    return;
+  }
+  if (q == nullptr || (q->commandType != CMD_SELECT && q->commandType != CMD_UPDATE &&
+                       q->commandType != CMD_DELETE)) {
+    job->outcome = kNotRead;
+    job->reason = "not a SELECT, UPDATE or DELETE";
+    MemoryContextSwitchTo(old);
+    return;
+  }
+  MemoryContextSwitchTo(job->keep);
+  job->params = job->nparams > 0 ? bind_values(job->nparams, job->types, job->values) : nullptr;
+  job->query = static_cast<Query*>(copyObjectImpl(q));
+  MemoryContextSwitchTo(job->work);
+  // Plan it once as a probe: a statement that does not plan is skipped here.
+  (void)plan_candidates(static_cast<Query*>(copyObjectImpl(q)), job->text, nullptr, 0, job->params);
+  MemoryContextSwitchTo(job->keep);
+  bool denied = job->walk->denied;
+  bool user_table = job->walk->user_table;
+  job->walk->denied = false;
+  job->walk->user_table = false;
+  walk(reinterpret_cast<Node*>(job->query), job->walk);
+  if (job->walk->denied) {
+    job->outcome = kDenied;
+    job->reason = "its role cannot SELECT from a table it reads";
+  } else if (!job->walk->user_table) {
+    // Catalog reads, function calls (the advisor's own calls among them): no index of ours can
+    // help, and their time would only dilute the 0.3 % step rule.
+    job->outcome = kLeftOut;
+  } else {
+    job->outcome = kParsed;
+  }
+  job->walk->denied |= denied;
+  job->walk->user_table |= user_table;
+  MemoryContextSwitchTo(old);
+}
 
-void load_workload(WorkloadQuery** out, int* count) {
+// A tracked entry as read from the tracker, copied out of SPI's memory.
+struct Entry {
+  int64 queryid;
+  Oid userid;
+  double total_ms;
+  const char* normalized;
+  const char* source;  // the slowest call's text, or nullptr
+  const char* search_path;
+};
+
+// Whether the caller may have advice on another role's statement: the rule for seeing its
+// text (superusers, pg_read_all_stats, the statement's own role).
+bool may_see(Oid userid) {
+  return superuser() || userid == GetUserId() ||
+         has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS);
+}
+
+int read_entries(Entry** out) {
   MemoryContext caller = CurrentMemoryContext;
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "index advisor: SPI_connect failed");
   Datum args[2] = {Int64GetDatum(min_calls), Float8GetDatum(min_total_ms)};
   Oid types[2] = {INT8OID, FLOAT8OID};
+  // The role's own search_path as a new session of it would start with: ALTER ROLE ... IN
+  // DATABASE, then ALTER ROLE, then ALTER DATABASE (pg_db_role_setting's precedence).
   int rc = SPI_execute_with_args(
-      "SELECT q.queryid, q.total_exec_time,"
-      "       coalesce((SELECT p.source_text FROM azora_opt.query_plan(q.queryid) p"
-      "                  WHERE p.userid = q.userid AND p.dbid = q.dbid"
-      "                    AND p.toplevel = q.toplevel LIMIT 1), q.query)"
+      "SELECT q.queryid, q.userid, q.total_exec_time, q.query,"
+      "       (SELECT p.source_text FROM azora_opt.query_plan(q.queryid) p"
+      "         WHERE p.userid = q.userid AND p.dbid = q.dbid"
+      "           AND p.toplevel = q.toplevel LIMIT 1),"
+      "       (SELECT substr(c, 13) FROM pg_catalog.pg_db_role_setting s,"
+      "               unnest(s.setconfig) c"
+      "         WHERE s.setrole IN (0, q.userid) AND s.setdatabase IN (0, q.dbid)"
+      "           AND c LIKE 'search\\_path=%'"
+      "         ORDER BY s.setrole <> 0 DESC, s.setdatabase <> 0 DESC LIMIT 1)"
       "  FROM azora_opt.queries q"
       " WHERE q.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
       "   AND q.queryid IS NOT NULL AND q.calls >= $1 AND q.total_exec_time >= $2"
@@ -338,52 +410,174 @@ void load_workload(WorkloadQuery** out, int* count) {
       2, types, args, nullptr, true, 0);
   if (rc != SPI_OK_SELECT) elog(ERROR, "index advisor: reading the tracked statements failed");
   uint64 rows = SPI_processed;
-  // Results go to the caller's context: SPI_finish frees SPI's.
-  auto* queries = static_cast<WorkloadQuery*>(
-      MemoryContextAllocZero(caller, sizeof(WorkloadQuery) * std::max<uint64>(rows, 1)));
+  auto* entries = static_cast<Entry*>(
+      MemoryContextAllocZero(caller, sizeof(Entry) * std::max<uint64>(rows, 1)));
   int n = 0;
   SPITupleTable* table = SPI_tuptable;
   for (uint64 r = 0; r < rows; ++r) {
-    bool null_id, null_ms, null_text;
-    HeapTuple tuple = table->vals[r];
-    Datum id = SPI_getbinval(tuple, table->tupdesc, 1, &null_id);
-    Datum ms = SPI_getbinval(tuple, table->tupdesc, 2, &null_ms);
-    Datum source = SPI_getbinval(tuple, table->tupdesc, 3, &null_text);
-    if (null_id || null_ms || null_text) continue;
+    bool null[6];
+    Datum value[6];
+    for (int c = 0; c < 6; ++c)
+      value[c] = SPI_getbinval(table->vals[r], table->tupdesc, c + 1, &null[c]);
+    if (null[0] || null[1] || null[2] || null[3]) continue;
     MemoryContext spi = MemoryContextSwitchTo(caller);
-    WorkloadQuery* wq = &queries[n];
-    wq->queryid = DatumGetInt64(id);
-    wq->total_ms = DatumGetFloat8(ms);
-    wq->text = TextDatumGetCString(source);
-    wq->query = parse_statement(wq->queryid, wq->text);
-    if (wq->query != nullptr) {
-      Walk w{NIL, new_list(), new_list(), new_list(), false, false, false};
-      walk(reinterpret_cast<Node*>(wq->query), &w);
-      if (!w.denied && w.expression) {
-        note(wq->queryid,
-             "a condition on an expression or function of a column (such as lower(col) = ...) "
-             "gives no candidate: expression indexes are not advised");
-      }
-      if (w.denied) {
-        skip(wq->queryid, "it reads a table you cannot SELECT from");
-      } else if (!w.user_table) {
-        // Catalog reads, function calls (the advisor's own calls among them): no index of
-        // ours can help, and their time would only dilute the 0.3 % step rule.
-      } else {
-        wq->columns = w.candidates.items;
-        wq->ncolumns = w.candidates.count;
-        wq->referenced = w.referenced.items;
-        wq->nreferenced = w.referenced.count;
-        wq->order = w.order.items;
-        wq->norder = w.order.count;
-        ++n;
-      }
-    }
+    Entry* e = &entries[n++];
+    e->queryid = DatumGetInt64(value[0]);
+    e->userid = DatumGetObjectId(value[1]);
+    e->total_ms = DatumGetFloat8(value[2]);
+    e->normalized = TextDatumGetCString(value[3]);
+    e->source = null[4] ? nullptr : TextDatumGetCString(value[4]);
+    e->search_path = null[5] ? nullptr : TextDatumGetCString(value[5]);
     MemoryContextSwitchTo(spi);
   }
   SPI_finish();
+  *out = entries;
+  return n;
+}
+
+}  // namespace
+
+void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
+  MemoryContext keep = CurrentMemoryContext;
+  *summary = WorkloadSummary{};
+  Entry* entries;
+  int rows = read_entries(&entries);
+  auto* queries = static_cast<WorkloadQuery*>(
+      MemoryContextAllocZero(keep, sizeof(WorkloadQuery) * std::max(rows, 1)));
+  // Parse trees and probe plans of one statement; reset after each, so memory stays bounded by
+  // what the advice keeps (the analysed queries), not by what parsing and planning used.
+  MemoryContext work =
+      AllocSetContextCreate(keep, "azora_opt advice parse", ALLOCSET_DEFAULT_SIZES);
+  int n = 0;
+  for (int r = 0; r < rows; ++r) {
+    CHECK_FOR_INTERRUPTS();
+    const Entry& e = entries[r];
+    if (!may_see(e.userid)) {
+      ++summary->hidden;
+      detail(e.queryid,
+             "skipped: another role's statement (you are not a superuser or a member "
+             "of pg_read_all_stats)");
+      continue;
+    }
+    if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(e.userid))) {
+      ++summary->no_role;
+      detail(e.queryid, "skipped: the role that ran it no longer exists");
+      continue;
+    }
+    WorkloadQuery* wq = &queries[n];
+    wq->queryid = e.queryid;
+    wq->role = ProbeRole{e.userid, e.search_path};
+    wq->total_ms = e.total_ms;
+    wq->basis = e.source != nullptr ? kBasisSlowestCall : kBasisGeneric;
+    wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample)));
+    Walk w{NIL, new_list(), new_list(), new_list(), false, false, false};
+    ParseJob job{};
+    job.queryid = e.queryid;
+    job.text = e.source != nullptr ? e.source : e.normalized;
+    job.generic = e.source == nullptr;
+    job.keep = keep;
+    job.work = work;
+    job.walk = &w;
+    const char* error = run_probe(wq->role, parse_job, &job, true);
+    MemoryContextReset(work);
+    if (error != nullptr) {
+      job.outcome = kNoParse;
+      job.reason = psprintf("it no longer parses or plans as its role (%s)%s", error,
+                            job.generic ? "; planned from its normalized text, as no call kept "
+                                          "its constants"
+                                        : "");
+    }
+    switch (job.outcome) {
+      case kLeftOut:
+        continue;
+      case kNoParse:
+        ++summary->no_parse;
+        break;
+      case kDenied:
+        ++summary->denied;
+        break;
+      case kNotRead:
+        ++summary->not_read;
+        break;
+      case kParsed:
+        break;
+    }
+    if (job.outcome != kParsed) {
+      detail(e.queryid, psprintf("skipped: %s", job.reason));
+      continue;
+    }
+    if (w.expression) {
+      ++summary->expression;
+      detail(e.queryid,
+             "a condition on an expression or function of a column (such as lower(col) = ...) "
+             "gives no candidate: expression indexes are not advised");
+    }
+    if (job.generic) ++summary->generic;
+    wq->samples[0] = Sample{job.text, job.query, job.params};
+    wq->nsamples = 1;
+    wq->columns = w.candidates.items;
+    wq->ncolumns = w.candidates.count;
+    wq->referenced = w.referenced.items;
+    wq->nreferenced = w.referenced.count;
+    wq->order = w.order.items;
+    wq->norder = w.order.count;
+    ++n;
+  }
+  MemoryContextDelete(work);
+  summary->advised = n;
   *out = queries;
   *count = n;
+}
+
+void report_summary(const WorkloadSummary& s) {
+  int skipped = s.hidden + s.no_role + s.no_parse + s.denied + s.not_read;
+  if (s.advised + skipped == 0) return;
+  StringInfoData reasons;
+  initStringInfo(&reasons);
+  auto reason = [&reasons](int count, const char* what) {
+    if (count > 0) appendStringInfo(&reasons, "%s%d %s", reasons.len > 0 ? ", " : "", count, what);
+  };
+  reason(s.no_parse, "no longer parse or plan as their role");
+  reason(s.hidden, "are other roles' statements you may not see");
+  reason(s.denied, "read a table their role cannot SELECT from");
+  reason(s.no_role, "belong to a dropped role");
+  reason(s.not_read, "are not a single SELECT, UPDATE or DELETE");
+  StringInfoData notes;
+  initStringInfo(&notes);
+  if (s.generic > 0) {
+    appendStringInfo(&notes,
+                     "%d planned generically from their normalized text (no call kept "
+                     "its constants)",
+                     s.generic);
+  }
+  if (s.expression > 0) {
+    appendStringInfo(&notes,
+                     "%s%d with a condition on an expression of a column (no "
+                     "expression indexes are advised)",
+                     notes.len > 0 ? "; " : "", s.expression);
+  }
+  StringInfoData hint;
+  initStringInfo(&hint);
+  if (s.no_parse > 0) {
+    appendStringInfoString(&hint,
+                           "Statements whose calls all ran faster than "
+                           "azora_opt.plan_min_ms keep only their normalized text, which "
+                           "does not always parse (interval $1): lower "
+                           "azora_opt.plan_min_ms to keep their constants. ");
+  }
+  if (s.hidden > 0) {
+    appendStringInfoString(&hint,
+                           "Other roles' statements are advised on for superusers and "
+                           "members of pg_read_all_stats. ");
+  }
+  appendStringInfoString(&hint,
+                         "SET client_min_messages = debug1 to see each statement's query "
+                         "id and reason.");
+  ereport(NOTICE, (errmsg("index advisor: advised on %d tracked statement%s, skipped %d%s%s%s",
+                          s.advised, s.advised == 1 ? "" : "s", skipped, skipped > 0 ? " (" : "",
+                          reasons.data, skipped > 0 ? ")" : ""),
+                   notes.len > 0 ? errdetail("Of those advised on: %s.", notes.data) : 0,
+                   skipped > 0 || notes.len > 0 ? errhint("%s", hint.data) : 0));
 }
 
 }  // namespace azora::advisor
