@@ -94,10 +94,14 @@ const char* run_probe(const ProbeRole& role, void (*fn)(void*), void* arg, bool 
   {
     MemoryContextSwitchTo(caller);
     ErrorData* error = CopyErrorData();
-    if (!keep_errors || !ordinary(error)) PG_RE_THROW();
     FlushErrorState();
-    // Also restores the user id, security context and GUC nesting of the probe.
+    // Rolled back before anything else, re-thrown or not, as PL/pgSQL's exception blocks do:
+    // an error leaving an open internal subtransaction would leave the transaction unusable.
+    // This also restores the user id, security context and GUC nesting of the probe.
     RollbackAndReleaseCurrentSubTransaction();
+    MemoryContextSwitchTo(caller);
+    CurrentResourceOwner = owner;
+    if (!keep_errors || !ordinary(error)) ReThrowError(error);
     message = error->message;
   }
   PG_END_TRY();

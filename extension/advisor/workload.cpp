@@ -377,6 +377,7 @@ struct Entry {
   const char* normalized;
   const char* source;  // the slowest call's text, or nullptr
   const char* search_path;
+  bool hidden;  // the tracker does not show the caller its text and query id
 };
 
 // Whether the caller may have advice on another role's statement: the rule for seeing its
@@ -405,7 +406,7 @@ int read_entries(Entry** out) {
       "         ORDER BY s.setrole <> 0 DESC, s.setdatabase <> 0 DESC LIMIT 1)"
       "  FROM azora_opt.queries q"
       " WHERE q.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
-      "   AND q.queryid IS NOT NULL AND q.calls >= $1 AND q.total_exec_time >= $2"
+      "   AND q.calls >= $1 AND q.total_exec_time >= $2"
       " ORDER BY q.total_exec_time DESC, q.queryid",
       2, types, args, nullptr, true, 0);
   if (rc != SPI_OK_SELECT) elog(ERROR, "index advisor: reading the tracked statements failed");
@@ -419,10 +420,12 @@ int read_entries(Entry** out) {
     Datum value[6];
     for (int c = 0; c < 6; ++c)
       value[c] = SPI_getbinval(table->vals[r], table->tupdesc, c + 1, &null[c]);
-    if (null[0] || null[1] || null[2] || null[3]) continue;
+    if (null[1] || null[2] || null[3]) continue;
     MemoryContext spi = MemoryContextSwitchTo(caller);
     Entry* e = &entries[n++];
-    e->queryid = DatumGetInt64(value[0]);
+    // Another role's statement the tracker hides from the caller: no query id, no text.
+    e->hidden = null[0];
+    e->queryid = null[0] ? 0 : DatumGetInt64(value[0]);
     e->userid = DatumGetObjectId(value[1]);
     e->total_ms = DatumGetFloat8(value[2]);
     e->normalized = TextDatumGetCString(value[3]);
@@ -452,7 +455,7 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
   for (int r = 0; r < rows; ++r) {
     CHECK_FOR_INTERRUPTS();
     const Entry& e = entries[r];
-    if (!may_see(e.userid)) {
+    if (e.hidden || !may_see(e.userid)) {
       ++summary->hidden;
       detail(e.queryid,
              "skipped: another role's statement (you are not a superuser or a member "
@@ -482,10 +485,11 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     MemoryContextReset(work);
     if (error != nullptr) {
       job.outcome = kNoParse;
-      job.reason = psprintf("it no longer parses or plans as its role (%s)%s", error,
-                            job.generic ? "; planned from its normalized text, as no call kept "
-                                          "its constants"
-                                        : "");
+      job.reason = job.generic ? psprintf(
+                                     "its normalized text does not parse or plan as its "
+                                     "role (%s): no call kept its constants",
+                                     error)
+                               : psprintf("it no longer parses or plans as its role (%s)", error);
     }
     switch (job.outcome) {
       case kLeftOut:
@@ -537,7 +541,7 @@ void report_summary(const WorkloadSummary& s) {
   auto reason = [&reasons](int count, const char* what) {
     if (count > 0) appendStringInfo(&reasons, "%s%d %s", reasons.len > 0 ? ", " : "", count, what);
   };
-  reason(s.no_parse, "no longer parse or plan as their role");
+  reason(s.no_parse, "do not parse or plan as their role");
   reason(s.hidden, "are other roles' statements you may not see");
   reason(s.denied, "read a table their role cannot SELECT from");
   reason(s.no_role, "belong to a dropped role");
