@@ -96,7 +96,8 @@ double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, Memory
   double total = 0;
   for (int s = 0; s < wq->nsamples; ++s) {
     PlanJob job{wq, &wq->samples[s], items, n, 0};
-    const char* error = run_probe(wq->role, plan_job, &job, true);
+    const char* error =
+        run_probe(ProbeRole{wq->role.userid, wq->samples[s].search_path}, plan_job, &job, true);
     if (error != nullptr) {
       ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                       errmsg("index advisor: query %lld no longer plans: %s",

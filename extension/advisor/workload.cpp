@@ -3,6 +3,7 @@
 #include "advisor/workload.hpp"
 
 #include "advisor/what_if.hpp"
+#include "tracker/readout.hpp"
 
 #include "pure/index_selection.hpp"
 
@@ -390,13 +391,15 @@ bool may_see(Oid userid) {
 int read_entries(Entry** out) {
   MemoryContext caller = CurrentMemoryContext;
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "index advisor: SPI_connect failed");
-  Datum args[2] = {Int64GetDatum(min_calls), Float8GetDatum(min_total_ms)};
-  Oid types[2] = {INT8OID, FLOAT8OID};
-  // The role's own search_path as a new session of it would start with: ALTER ROLE ... IN
+  Datum args[3] = {Int64GetDatum(min_calls), Float8GetDatum(min_total_ms),
+                   CStringGetTextDatum(tracker::kHiddenText)};
+  Oid types[3] = {INT8OID, FLOAT8OID, TEXTOID};
+  // The slowest call's text only where the caller may see its constants (else the tracker
+  // shows a placeholder). The role's own search_path as a new session of it would start with: ALTER ROLE ... IN
   // DATABASE, then ALTER ROLE, then ALTER DATABASE (pg_db_role_setting's precedence).
   int rc = SPI_execute_with_args(
       "SELECT q.queryid, q.userid, q.total_exec_time, q.query,"
-      "       (SELECT p.source_text FROM azora_opt.query_plan(q.queryid) p"
+      "       (SELECT nullif(p.source_text, $3) FROM azora_opt.query_plan(q.queryid) p"
       "         WHERE p.userid = q.userid AND p.dbid = q.dbid"
       "           AND p.toplevel = q.toplevel LIMIT 1),"
       "       (SELECT substr(c, 13) FROM pg_catalog.pg_db_role_setting s,"
@@ -408,7 +411,7 @@ int read_entries(Entry** out) {
       " WHERE q.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
       "   AND q.calls >= $1 AND q.total_exec_time >= $2"
       " ORDER BY q.total_exec_time DESC, q.queryid",
-      2, types, args, nullptr, true, 0);
+      3, types, args, nullptr, true, 0);
   if (rc != SPI_OK_SELECT) elog(ERROR, "index advisor: reading the tracked statements failed");
   uint64 rows = SPI_processed;
   auto* entries = static_cast<Entry*>(
@@ -436,6 +439,32 @@ int read_entries(Entry** out) {
   SPI_finish();
   *out = entries;
   return n;
+}
+
+// What one sample is parsed from: a text, its search_path, and for a text with $n either the
+// call's parameter types and values or nothing (generic: types inferred, no values).
+struct Source {
+  const char* text;
+  const char* search_path;
+  int nparams;
+  const Oid* types;
+  const char* const* values;
+  bool generic;
+};
+
+// The sources of an entry, best first: its slowest call's source text (its constants), else its
+// normalized text as a generic plan; the basis they give.
+int sources_of(const Entry& e, Source** out, CostBasis* basis) {
+  auto* sources = static_cast<Source*>(palloc0(sizeof(Source)));
+  if (e.source != nullptr) {
+    sources[0] = Source{e.source, e.search_path, 0, nullptr, nullptr, false};
+    *basis = kBasisSlowestCall;
+  } else {
+    sources[0] = Source{e.normalized, e.search_path, 0, nullptr, nullptr, true};
+    *basis = kBasisGeneric;
+  }
+  *out = sources;
+  return 1;
 }
 
 }  // namespace
@@ -471,27 +500,48 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     wq->queryid = e.queryid;
     wq->role = ProbeRole{e.userid, e.search_path};
     wq->total_ms = e.total_ms;
-    wq->basis = e.source != nullptr ? kBasisSlowestCall : kBasisGeneric;
-    wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample)));
+    Source* sources;
+    int nsources = sources_of(e, &sources, &wq->basis);
+    wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample) * std::max(nsources, 1)));
     Walk w{NIL, new_list(), new_list(), new_list(), false, false, false};
-    ParseJob job{};
-    job.queryid = e.queryid;
-    job.text = e.source != nullptr ? e.source : e.normalized;
-    job.generic = e.source == nullptr;
-    job.keep = keep;
-    job.work = work;
-    job.walk = &w;
-    const char* error = run_probe(wq->role, parse_job, &job, true);
-    MemoryContextReset(work);
-    if (error != nullptr) {
-      job.outcome = kNoParse;
-      job.reason = job.generic ? psprintf(
-                                     "its normalized text does not parse or plan as its "
-                                     "role (%s): no call kept its constants",
-                                     error)
-                               : psprintf("it no longer parses or plans as its role (%s)", error);
+    // Every source parsed and walked as the role; the statement's outcome is its best one (a
+    // sample that no longer parses among others that do is dropped).
+    Outcome outcome = kNoParse;
+    const char* reason = "it has no text to plan from";
+    for (int k = 0; k < nsources; ++k) {
+      ParseJob job{};
+      job.queryid = e.queryid;
+      job.text = sources[k].text;
+      job.nparams = sources[k].nparams;
+      job.types = sources[k].types;
+      job.values = sources[k].values;
+      job.generic = sources[k].generic;
+      job.keep = keep;
+      job.work = work;
+      job.walk = &w;
+      const char* error =
+          run_probe(ProbeRole{e.userid, sources[k].search_path}, parse_job, &job, true);
+      MemoryContextReset(work);
+      if (error != nullptr) {
+        job.outcome = kNoParse;
+        job.reason = job.generic
+                         ? psprintf(
+                               "its normalized text does not parse or plan as its role (%s): no "
+                               "call kept its constants",
+                               error)
+                         : psprintf("it no longer parses or plans as its role (%s)", error);
+      }
+      if (job.outcome == kParsed) {
+        wq->samples[wq->nsamples++] =
+            Sample{job.text, sources[k].search_path, job.query, job.params};
+      }
+      if (outcome != kParsed &&
+          (job.outcome == kParsed || job.outcome == kLeftOut || outcome == kNoParse)) {
+        outcome = job.outcome;
+        reason = job.reason;
+      }
     }
-    switch (job.outcome) {
+    switch (outcome) {
       case kLeftOut:
         continue;
       case kNoParse:
@@ -506,8 +556,11 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
       case kParsed:
         break;
     }
-    if (job.outcome != kParsed) {
-      detail(e.queryid, psprintf("skipped: %s", job.reason));
+    if (outcome != kParsed || w.denied) {
+      if (outcome == kParsed) ++summary->denied;  // another sample read a denied table
+      detail(e.queryid, psprintf("skipped: %s", outcome == kParsed
+                                                    ? "its role cannot SELECT from a table it reads"
+                                                    : reason));
       continue;
     }
     if (w.expression) {
@@ -516,9 +569,7 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
              "a condition on an expression or function of a column (such as lower(col) = ...) "
              "gives no candidate: expression indexes are not advised");
     }
-    if (job.generic) ++summary->generic;
-    wq->samples[0] = Sample{job.text, job.query, job.params};
-    wq->nsamples = 1;
+    if (wq->basis == kBasisGeneric) ++summary->generic;
     wq->columns = w.candidates.items;
     wq->ncolumns = w.candidates.count;
     wq->referenced = w.referenced.items;

@@ -32,8 +32,9 @@ struct CandidateColumn {
 // (planned with them bound, a custom plan, as PostgreSQL plans that call), or the normalized
 // text alone (a generic plan: the fallback).
 struct Sample {
-  const char* text;  // the text it was parsed from
-  Query* query;      // analysed and rewritten; copy it before each planning (the planner scribbles)
+  const char* text;         // the text it was parsed from
+  const char* search_path;  // the call's search_path (nullptr: the role's default)
+  Query* query;  // analysed and rewritten; copy it before each planning (the planner scribbles)
   ParamListInfo params;  // the call's parameter values, or nullptr
 };
 
