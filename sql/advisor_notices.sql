@@ -34,9 +34,10 @@ SELECT count(*) FROM expr_t WHERE created_at > now() - interval '30 days';
 \! psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep -E '^(NOTICE|DETAIL|HINT)'
 -- The detail per statement, at DEBUG1.
 \! PGOPTIONS='-c client_min_messages=debug1' psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep 'index advisor: query' | sed -E 's/query -?[0-9]+/query <id>/' | sort
--- The plain column (expr_t.code) is advised on.
+-- The plain column (expr_t.code) is advised on; its statement was planned from its normalized
+-- text (no call kept its constants): cost_basis says so.
 SET client_min_messages = warning;
-SELECT ddl FROM azora_opt.advise_indexes() ORDER BY ddl;
+SELECT ddl, cost_basis FROM azora_opt.advise_indexes() ORDER BY ddl;
 RESET client_min_messages;
 -- The ids in the notices are the tracked statements' ids.
 \! PGOPTIONS='-c client_min_messages=debug1' psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep -oE 'index advisor: query -?[0-9]+' | grep -oE 'query -?[0-9]+' | sort > "/tmp/advise_notices_$ADVISE_DB.ids"

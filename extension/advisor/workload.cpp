@@ -4,6 +4,9 @@
 
 #include "advisor/what_if.hpp"
 #include "tracker/readout.hpp"
+#if __has_include("tracker/samples.hpp")
+#include "tracker/samples.hpp"  // parameter samples (issue 15), once the tracker has them
+#endif
 
 #include "pure/index_selection.hpp"
 
@@ -379,6 +382,7 @@ struct Entry {
   const char* source;  // the slowest call's text, or nullptr
   const char* search_path;
   bool hidden;  // the tracker does not show the caller its text and query id
+  bool toplevel;
 };
 
 // Whether the caller may have advice on another role's statement: the rule for seeing its
@@ -395,8 +399,8 @@ int read_entries(Entry** out) {
                    CStringGetTextDatum(tracker::kHiddenText)};
   Oid types[3] = {INT8OID, FLOAT8OID, TEXTOID};
   // The slowest call's text only where the caller may see its constants (else the tracker
-  // shows a placeholder). The role's own search_path as a new session of it would start with: ALTER ROLE ... IN
-  // DATABASE, then ALTER ROLE, then ALTER DATABASE (pg_db_role_setting's precedence).
+  // shows a placeholder). The role's own search_path as a new session of it would start with: ALTER
+  // ROLE ... IN DATABASE, then ALTER ROLE, then ALTER DATABASE (pg_db_role_setting's precedence).
   int rc = SPI_execute_with_args(
       "SELECT q.queryid, q.userid, q.total_exec_time, q.query,"
       "       (SELECT nullif(p.source_text, $3) FROM azora_opt.query_plan(q.queryid) p"
@@ -406,7 +410,8 @@ int read_entries(Entry** out) {
       "               unnest(s.setconfig) c"
       "         WHERE s.setrole IN (0, q.userid) AND s.setdatabase IN (0, q.dbid)"
       "           AND c LIKE 'search\\_path=%'"
-      "         ORDER BY s.setrole <> 0 DESC, s.setdatabase <> 0 DESC LIMIT 1)"
+      "         ORDER BY s.setrole <> 0 DESC, s.setdatabase <> 0 DESC LIMIT 1),"
+      "       q.toplevel"
       "  FROM azora_opt.queries q"
       " WHERE q.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
       "   AND q.calls >= $1 AND q.total_exec_time >= $2"
@@ -419,9 +424,9 @@ int read_entries(Entry** out) {
   int n = 0;
   SPITupleTable* table = SPI_tuptable;
   for (uint64 r = 0; r < rows; ++r) {
-    bool null[6];
-    Datum value[6];
-    for (int c = 0; c < 6; ++c)
+    bool null[7];
+    Datum value[7];
+    for (int c = 0; c < 7; ++c)
       value[c] = SPI_getbinval(table->vals[r], table->tupdesc, c + 1, &null[c]);
     if (null[1] || null[2] || null[3]) continue;
     MemoryContext spi = MemoryContextSwitchTo(caller);
@@ -434,6 +439,7 @@ int read_entries(Entry** out) {
     e->normalized = TextDatumGetCString(value[3]);
     e->source = null[4] ? nullptr : TextDatumGetCString(value[4]);
     e->search_path = null[5] ? nullptr : TextDatumGetCString(value[5]);
+    e->toplevel = !null[6] && DatumGetBool(value[6]);
     MemoryContextSwitchTo(spi);
   }
   SPI_finish();
@@ -452,15 +458,44 @@ struct Source {
   bool generic;
 };
 
-// The sources of an entry, best first: its slowest call's source text (its constants), else its
-// normalized text as a generic plan; the basis they give.
+// The sources of an entry, best first, and the basis they give: the tracker's parameter
+// samples of its calls (each its own complete text, search_path and values); else its slowest
+// call's source text (its constants); else its complete normalized text as a generic plan.
 int sources_of(const Entry& e, Source** out, CostBasis* basis) {
+  const char* normalized = e.normalized;
+#if __has_include("tracker/samples.hpp")
+  // The tracker applies no visibility rule here: load_workload's (may_see) already has.
+  tracker::Sample* samples = nullptr;
+  int nsamples = 0;
+  tracker::copy_samples(e.userid, MyDatabaseId, static_cast<uint64>(e.queryid), e.toplevel,
+                        &samples, &nsamples);
+  if (nsamples > 0) {
+    auto* sources = static_cast<Source*>(palloc0(sizeof(Source) * nsamples));
+    for (int k = 0; k < nsamples; ++k) {
+      const tracker::Sample& x = samples[k];
+      bool bound = x.extended && x.nparams > 0;
+      sources[k] = Source{x.statement,
+                          x.search_path,
+                          bound ? x.nparams : 0,
+                          bound ? x.param_types : nullptr,
+                          bound ? x.param_values : nullptr,
+                          false};
+    }
+    *basis = kBasisSamples;
+    *out = sources;
+    return nsamples;
+  }
+  // The complete text: the view's may be cut at the tracker's text limit.
+  const char* complete = tracker::copy_statement_text(e.userid, MyDatabaseId,
+                                                      static_cast<uint64>(e.queryid), e.toplevel);
+  if (complete != nullptr) normalized = complete;
+#endif
   auto* sources = static_cast<Source*>(palloc0(sizeof(Source)));
   if (e.source != nullptr) {
     sources[0] = Source{e.source, e.search_path, 0, nullptr, nullptr, false};
     *basis = kBasisSlowestCall;
   } else {
-    sources[0] = Source{e.normalized, e.search_path, 0, nullptr, nullptr, true};
+    sources[0] = Source{normalized, e.search_path, 0, nullptr, nullptr, true};
     *basis = kBasisGeneric;
   }
   *out = sources;
