@@ -25,17 +25,22 @@ SELECT id FROM expr_t WHERE lower(name) = 'name18';
 -- With a plain-column qual beside it: that column is still a candidate.
 SELECT id FROM expr_t WHERE code = 7 AND abs(id - 20) < 3;
 SELECT id FROM expr_t WHERE code = 8 AND abs(id - 20) < 3;
--- Fast calls keep no constants (below azora_opt.plan_min_ms): the normalized text
--- (interval $2) does not parse, so this one is skipped, and the summary says so and what to do.
+-- Fast calls keep no slowest-call text (below azora_opt.plan_min_ms) and the normalized text
+-- (interval $2) does not parse; their parameter samples do (issue 16: it was skipped).
 SELECT count(*) FROM expr_t WHERE created_at > now() - interval '30 days';
 SELECT count(*) FROM expr_t WHERE created_at > now() - interval '30 days';
+-- A statement on a column dropped since no longer parses: skipped, and the summary says so.
+ALTER TABLE expr_t ADD COLUMN gone int;
+SELECT id FROM expr_t WHERE gone = 1;
+SELECT id FROM expr_t WHERE gone = 2;
+ALTER TABLE expr_t DROP COLUMN gone;
 \o
 \setenv ADVISE_DB :DBNAME
 \! psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep -E '^(NOTICE|DETAIL|HINT)'
 -- The detail per statement, at DEBUG1.
 \! PGOPTIONS='-c client_min_messages=debug1' psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep 'index advisor: query' | sed -E 's/query -?[0-9]+/query <id>/' | sort
--- The plain column (expr_t.code) is advised on; its statement was planned from its normalized
--- text (no call kept its constants): cost_basis says so.
+-- The plain columns are advised on; their statements were planned from their calls' samples:
+-- cost_basis says so.
 SET client_min_messages = warning;
 SELECT ddl, cost_basis FROM azora_opt.advise_indexes() ORDER BY ddl;
 RESET client_min_messages;
@@ -43,7 +48,7 @@ RESET client_min_messages;
 \! PGOPTIONS='-c client_min_messages=debug1' psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep -oE 'index advisor: query -?[0-9]+' | grep -oE 'query -?[0-9]+' | sort > "/tmp/advise_notices_$ADVISE_DB.ids"
 SELECT count(*) AS noted_ids_match
 FROM azora_opt.queries
-WHERE query ~ '^SELECT (id|count\(\*\)) FROM expr_t WHERE (lower|code|created_at)'
+WHERE query ~ '^SELECT (id|count\(\*\)) FROM expr_t WHERE (lower|code|created_at|gone)'
   AND 'query ' || queryid IN (SELECT unnest(string_to_array(
         trim(pg_read_file('/tmp/advise_notices_' || current_database() || '.ids')), E'\n')));
 \! rm -f "/tmp/advise_notices_$ADVISE_DB.ids"
