@@ -94,6 +94,7 @@ void plan_job(void* arg) {
 double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, MemoryContext scratch) {
   MemoryContext old = MemoryContextSwitchTo(scratch);
   double total = 0;
+  int weights = 0;
   for (int s = 0; s < wq->nsamples; ++s) {
     PlanJob job{wq, &wq->samples[s], items, n, 0};
     const char* error =
@@ -105,12 +106,13 @@ double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, Memory
                       errhint("A table it reads changed while advising: run advise_indexes() "
                               "again.")));
     }
-    total += job.cost;
+    total += job.cost * wq->samples[s].weight;
+    weights += wq->samples[s].weight;
     MemoryContextReset(scratch);
   }
   MemoryContextSwitchTo(old);
   MemoryContextReset(scratch);
-  return wq->nsamples > 0 ? total / wq->nsamples : 0;
+  return weights > 0 ? total / weights : 0;
 }
 
 // What-if planning as the selection's cost oracle. Candidate indexes are defined once each
@@ -365,7 +367,9 @@ std::string cost_basis(const Workload& w, const std::vector<int64_t>& statements
   for (int64_t q : statements) {
     const WorkloadQuery& wq = w.queries[q];
     used[wq.basis] = true;
-    if (wq.basis == kBasisSamples) samples += wq.nsamples;
+    if (wq.basis == kBasisSamples) {
+      for (int k = 0; k < wq.nsamples; ++k) samples += wq.samples[k].weight;
+    }
   }
   std::string out;
   auto add = [&out](const std::string& part) { out += (out.empty() ? "" : " + ") + part; };

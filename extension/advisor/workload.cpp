@@ -456,7 +456,24 @@ struct Source {
   const Oid* types;
   const char* const* values;
   bool generic;
+  int weight;  // identical samples are planned once, counted this many times
 };
+
+[[maybe_unused]] bool same_text(const char* a, const char* b) {
+  return (a == nullptr) == (b == nullptr) && (a == nullptr || strcmp(a, b) == 0);
+}
+
+// Whether two sources plan alike (same text, search_path, types and values). Unused until the
+// tracker has samples (tracker/samples.hpp).
+[[maybe_unused]] bool same_source(const Source& a, const Source& b) {
+  if (!same_text(a.text, b.text) || !same_text(a.search_path, b.search_path) ||
+      a.nparams != b.nparams || a.generic != b.generic)
+    return false;
+  for (int i = 0; i < a.nparams; ++i) {
+    if (a.types[i] != b.types[i] || !same_text(a.values[i], b.values[i])) return false;
+  }
+  return true;
+}
 
 // The sources of an entry, best first, and the basis they give: the tracker's parameter
 // samples of its calls (each its own complete text, search_path and values); else its slowest
@@ -471,19 +488,29 @@ int sources_of(const Entry& e, Source** out, CostBasis* basis) {
                         &samples, &nsamples);
   if (nsamples > 0) {
     auto* sources = static_cast<Source*>(palloc0(sizeof(Source) * nsamples));
+    int distinct = 0;
     for (int k = 0; k < nsamples; ++k) {
       const tracker::Sample& x = samples[k];
       bool bound = x.extended && x.nparams > 0;
-      sources[k] = Source{x.statement,
-                          x.search_path,
-                          bound ? x.nparams : 0,
-                          bound ? x.param_types : nullptr,
-                          bound ? x.param_values : nullptr,
-                          false};
+      Source source{x.statement,
+                    x.search_path,
+                    bound ? x.nparams : 0,
+                    bound ? x.param_types : nullptr,
+                    bound ? x.param_values : nullptr,
+                    false,
+                    1};
+      // Calls with the same values plan alike: planned once, counted as often as sampled.
+      int same = 0;
+      while (same < distinct && !same_source(sources[same], source)) ++same;
+      if (same < distinct) {
+        ++sources[same].weight;
+      } else {
+        sources[distinct++] = source;
+      }
     }
     *basis = kBasisSamples;
     *out = sources;
-    return nsamples;
+    return distinct;
   }
   // The complete text: the view's may be cut at the tracker's text limit.
   const char* complete = tracker::copy_statement_text(e.userid, MyDatabaseId,
@@ -492,10 +519,10 @@ int sources_of(const Entry& e, Source** out, CostBasis* basis) {
 #endif
   auto* sources = static_cast<Source*>(palloc0(sizeof(Source)));
   if (e.source != nullptr) {
-    sources[0] = Source{e.source, e.search_path, 0, nullptr, nullptr, false};
+    sources[0] = Source{e.source, e.search_path, 0, nullptr, nullptr, false, 1};
     *basis = kBasisSlowestCall;
   } else {
-    sources[0] = Source{normalized, e.search_path, 0, nullptr, nullptr, true};
+    sources[0] = Source{normalized, e.search_path, 0, nullptr, nullptr, true, 1};
     *basis = kBasisGeneric;
   }
   *out = sources;
@@ -568,7 +595,7 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
       }
       if (job.outcome == kParsed) {
         wq->samples[wq->nsamples++] =
-            Sample{job.text, sources[k].search_path, job.query, job.params};
+            Sample{job.text, sources[k].search_path, job.query, job.params, sources[k].weight};
       }
       if (outcome != kParsed &&
           (job.outcome == kParsed || job.outcome == kLeftOut || outcome == kNoParse)) {

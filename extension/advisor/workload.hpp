@@ -36,6 +36,7 @@ struct Sample {
   const char* search_path;  // the call's search_path (nullptr: the role's default)
   Query* query;  // analysed and rewritten; copy it before each planning (the planner scribbles)
   ParamListInfo params;  // the call's parameter values, or nullptr
+  int weight;            // how many of the statement's samples were exactly this one
 };
 
 // What a statement's costs were planned from (advise_indexes().cost_basis).
