@@ -291,7 +291,35 @@ struct ParseJob {
   const char* reason;
   Query* query;
   ParamListInfo params;
+  double scanned_rows;  // see leaf_rows
 };
+
+// The rows the plan's leaf nodes (its scans) are expected to return, summed: a signature of
+// how selective the call's values are. Samples with about the same signature gain about the
+// same from an index, so they are planned once (load_workload), which keeps the cost of
+// samples close to that of one plan per statement when the values are alike.
+double leaf_rows(const Plan* plan) {
+  if (plan == nullptr) return 0;
+  double rows = 0;
+  bool leaf = plan->lefttree == nullptr && plan->righttree == nullptr;
+  const List* children = NIL;
+  if (IsA(plan, Append)) children = reinterpret_cast<const Append*>(plan)->appendplans;
+  if (IsA(plan, MergeAppend)) children = reinterpret_cast<const MergeAppend*>(plan)->mergeplans;
+  if (IsA(plan, SubqueryScan)) {
+    rows += leaf_rows(reinterpret_cast<const SubqueryScan*>(plan)->subplan);
+    leaf = false;
+  }
+  const ListCell* lc;
+  foreach (lc, children) rows += leaf_rows(static_cast<const Plan*>(lfirst(lc)));
+  if (children != NIL) leaf = false;
+  if (leaf) return plan->plan_rows;
+  return rows + leaf_rows(plan->lefttree) + leaf_rows(plan->righttree);
+}
+
+// Whether two samples' signatures are within a factor of two (one row of slack).
+bool alike(double a, double b) {
+  return std::max(a, b) + 1 <= 2 * (std::min(a, b) + 1);
+}
 
 // The call's values as PostgreSQL binds them for a custom plan, converted by the types' input
 // functions (as the role: a type's input function is its code).
@@ -351,7 +379,11 @@ void parse_job(void* arg) {
   job->query = static_cast<Query*>(copyObjectImpl(q));
   MemoryContextSwitchTo(job->work);
   // Plan it once as a probe: a statement that does not plan is skipped here.
-  (void)plan_candidates(static_cast<Query*>(copyObjectImpl(q)), job->text, nullptr, 0, job->params);
+  PlannedStmt* plan =
+      plan_candidates(static_cast<Query*>(copyObjectImpl(q)), job->text, nullptr, 0, job->params);
+  job->scanned_rows = leaf_rows(plan->planTree);
+  ListCell* lc;
+  foreach (lc, plan->subplans) job->scanned_rows += leaf_rows(static_cast<Plan*>(lfirst(lc)));
   MemoryContextSwitchTo(job->keep);
   bool denied = job->walk->denied;
   bool user_table = job->walk->user_table;
@@ -565,6 +597,7 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     Source* sources;
     int nsources = sources_of(e, &sources, &wq->basis);
     wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample) * std::max(nsources, 1)));
+    auto* signatures = static_cast<double*>(palloc0(sizeof(double) * std::max(nsources, 1)));
     Walk w{NIL, new_list(), new_list(), new_list(), false, false, false};
     // Every source parsed and walked as the role; the statement's outcome is its best one (a
     // sample that no longer parses among others that do is dropped).
@@ -594,8 +627,16 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
                          : psprintf("it no longer parses or plans as its role (%s)", error);
       }
       if (job.outcome == kParsed) {
-        wq->samples[wq->nsamples++] =
-            Sample{job.text, sources[k].search_path, job.query, job.params, sources[k].weight};
+        // A sample as selective as one kept already adds its weight to it instead.
+        int same = 0;
+        while (same < wq->nsamples && !alike(signatures[same], job.scanned_rows)) ++same;
+        if (same < wq->nsamples) {
+          wq->samples[same].weight += sources[k].weight;
+        } else {
+          signatures[wq->nsamples] = job.scanned_rows;
+          wq->samples[wq->nsamples++] =
+              Sample{job.text, sources[k].search_path, job.query, job.params, sources[k].weight};
+        }
       }
       if (outcome != kParsed &&
           (job.outcome == kParsed || job.outcome == kLeftOut || outcome == kNoParse)) {
