@@ -580,9 +580,9 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     const Entry& e = entries[r];
     if (e.hidden || !may_see(e.userid)) {
       ++summary->hidden;
-      detail(e.queryid,
-             "skipped: another role's statement (you are not a superuser or a member "
-             "of pg_read_all_stats)");
+      // Its query id is hidden too: the detail names none.
+      ereport(DEBUG1, (errmsg("index advisor: another role's statement skipped (you are not a "
+                              "superuser or a member of pg_read_all_stats)")));
       continue;
     }
     if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(e.userid))) {
