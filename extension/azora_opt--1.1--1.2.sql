@@ -8,6 +8,28 @@
 
 -- ===== Slow-query tracking (docs/extension/tracking.md) =====================================
 
+-- Parameter samples: a uniform sample of each statement's calls, with the constants of simple-
+-- protocol calls (statement rebuilt with them) and the bind values of extended-protocol calls.
+-- Rows only for entries whose literals the caller may see (superuser, the statement's role).
+CREATE FUNCTION query_samples(OUT userid oid, OUT dbid oid, OUT queryid bigint,
+                              OUT toplevel boolean, OUT sample integer, OUT protocol text,
+                              OUT search_path text, OUT statement text,
+                              OUT param_types regtype[], OUT param_values text[],
+                              OUT captured_at timestamptz)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'azora_tracker_query_samples'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+-- info() gains the count of parameter samples dropped (too big for their entry's sample area).
+DROP FUNCTION info();
+CREATE FUNCTION info(OUT entries bigint, OUT max bigint, OUT dealloc bigint,
+                     OUT stats_reset timestamptz, OUT plan_captures bigint,
+                     OUT plan_capture_failures bigint, OUT plan_capture_skips bigint,
+                     OUT samples_dropped bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'azora_tracker_info'
+LANGUAGE C STRICT VOLATILE;
+
 -- ===== Index advisor (docs/extension/advisor.md) ============================================
 
 -- advise_indexes() also says what the tracked writes would pay to maintain each index, whether

@@ -1,14 +1,23 @@
--- advisor_notices: a tracked statement with a condition on an expression or function of a
--- column (lower(name) = ...) says, in a NOTICE naming its query id, that it gets no candidate
--- for it (expression indexes are not advised); its plain-column quals are still advised on.
--- Query ids hash relation OIDs, so they differ between runs: the notices are read from a
--- second psql whose output has the id replaced, and the id is checked against the tracker's.
+-- advisor_notices: advise_indexes() says in ONE summary NOTICE how many statements it advised
+-- on and how many it skipped, by reason, with a hint on what to do (issue 16: a chain of
+-- misleading notices before). Per statement, at DEBUG1 with its query id: a condition on an
+-- expression or function of a column (lower(name) = ...) gets no candidate (expression indexes
+-- are not advised) while its plain-column quals are still advised on; a skipped statement says
+-- why. Query ids hash relation OIDs, so they differ between runs: the messages are read from a
+-- second psql whose output has the id replaced, and the ids are checked against the tracker's.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS azora_opt;
 RESET client_min_messages;
-CREATE TABLE expr_t (id int PRIMARY KEY, name text, code int);
-INSERT INTO expr_t SELECT g, 'Name' || g, g % 1000 FROM generate_series(1, 50000) g;
+CREATE TABLE expr_t (id int PRIMARY KEY, name text, code int, created_at timestamptz);
+INSERT INTO expr_t
+SELECT g, 'Name' || g, g % 1000, '2026-01-01'::timestamptz + g * interval '1 minute'
+FROM generate_series(1, 50000) g;
 ANALYZE expr_t;
+-- No call keeps its constants here, however slow the machine (the default keeps those of calls
+-- from azora_opt.slow_threshold_ms, 50 ms).
+ALTER SYSTEM SET azora_opt.plan_min_ms = 1000000;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.3);
 SELECT azora_opt.reset() >= 0 AS reset;
 \o /dev/null
 SELECT id FROM expr_t WHERE lower(name) = 'name17';
@@ -16,19 +25,33 @@ SELECT id FROM expr_t WHERE lower(name) = 'name18';
 -- With a plain-column qual beside it: that column is still a candidate.
 SELECT id FROM expr_t WHERE code = 7 AND abs(id - 20) < 3;
 SELECT id FROM expr_t WHERE code = 8 AND abs(id - 20) < 3;
+-- Fast calls keep no slowest-call text (below azora_opt.plan_min_ms) and the normalized text
+-- (interval $2) does not parse; their parameter samples do (issue 16: it was skipped).
+SELECT count(*) FROM expr_t WHERE created_at > now() - interval '30 days';
+SELECT count(*) FROM expr_t WHERE created_at > now() - interval '30 days';
+-- A statement on a column dropped since no longer parses: skipped, and the summary says so.
+ALTER TABLE expr_t ADD COLUMN gone int;
+SELECT id FROM expr_t WHERE gone = 1;
+SELECT id FROM expr_t WHERE gone = 2;
+ALTER TABLE expr_t DROP COLUMN gone;
 \o
 \setenv ADVISE_DB :DBNAME
-\! psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep NOTICE | sed -E 's/query -?[0-9]+/query <id>/' | sort
--- The plain column (expr_t.code) is advised on.
+\! psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep -E '^(NOTICE|DETAIL|HINT)'
+-- The detail per statement, at DEBUG1.
+\! PGOPTIONS='-c client_min_messages=debug1' psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep 'index advisor: query' | sed -E 's/query -?[0-9]+/query <id>/' | sort
+-- The plain columns are advised on; their statements were planned from their calls' samples:
+-- cost_basis says so.
 SET client_min_messages = warning;
-SELECT ddl FROM azora_opt.advise_indexes() ORDER BY ddl;
+SELECT ddl, cost_basis FROM azora_opt.advise_indexes() ORDER BY ddl;
 RESET client_min_messages;
 -- The ids in the notices are the tracked statements' ids.
-\! psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep -oE 'query -?[0-9]+' | sort > "/tmp/advise_notices_$ADVISE_DB.ids"
+\! PGOPTIONS='-c client_min_messages=debug1' psql -X -q -d "$ADVISE_DB" -c 'SELECT FROM azora_opt.advise_indexes()' 2>&1 | grep -oE 'index advisor: query -?[0-9]+' | grep -oE 'query -?[0-9]+' | sort > "/tmp/advise_notices_$ADVISE_DB.ids"
 SELECT count(*) AS noted_ids_match
 FROM azora_opt.queries
-WHERE query ~ '^SELECT id FROM expr_t WHERE (lower|code)'
+WHERE query ~ '^SELECT (id|count\(\*\)) FROM expr_t WHERE (lower|code|created_at|gone)'
   AND 'query ' || queryid IN (SELECT unnest(string_to_array(
         trim(pg_read_file('/tmp/advise_notices_' || current_database() || '.ids')), E'\n')));
 \! rm -f "/tmp/advise_notices_$ADVISE_DB.ids"
 DROP TABLE expr_t;
+ALTER SYSTEM RESET azora_opt.plan_min_ms;
+SELECT pg_reload_conf();

@@ -6,6 +6,7 @@
 // by the planner: weight = total_ms / cost without new indexes, so the workload cost before is
 // the measured time in ms and after is that time as the planner expects it with the indexes.
 #include "advisor/hypo_define.hpp"
+#include "advisor/probe.hpp"
 #include "advisor/size_estimate.hpp"
 #include "advisor/what_if.hpp"
 #include "advisor/workload.hpp"
@@ -66,16 +67,52 @@ char* index_ddl(const sel::Index& index, bool concurrently) {
   return buf.data;
 }
 
-// The planner's total cost of one statement with `n` candidate indexes; all planner memory is
-// freed before returning.
+// One planning of one sample, run in a probe as the statement's role.
+struct PlanJob {
+  const WorkloadQuery* wq;
+  const Sample* sample;
+  HypoIndex* const* items;
+  int n;
+  double cost;
+};
+
+void plan_job(void* arg) {
+  auto* job = static_cast<PlanJob*>(arg);
+  // The probe that parsed the query released its locks; take them again, as the plan cache
+  // does before planning an analysed query anew.
+  lock_relations(job->sample->query);
+  auto* copy = static_cast<Query*>(copyObjectImpl(job->sample->query));
+  PlannedStmt* plan =
+      plan_candidates(copy, job->sample->text, job->items, job->n, job->sample->params);
+  job->cost = plan->planTree->total_cost;
+}
+
+// The planner's total cost of one statement with `n` candidate indexes: the mean over its
+// samples (a uniform sample of its calls, so the mean is the call-weighted cost of one call).
+// Each sample is planned in its own rolled-back probe as the statement's role, which releases
+// its locks; all planner memory is freed before returning.
 double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, MemoryContext scratch) {
   MemoryContext old = MemoryContextSwitchTo(scratch);
-  auto* copy = static_cast<Query*>(copyObjectImpl(wq->query));
-  PlannedStmt* plan = plan_what_if(copy, wq->text, items, n);
-  double cost = plan->planTree->total_cost;
+  double total = 0;
+  int weights = 0;
+  for (int s = 0; s < wq->nsamples; ++s) {
+    PlanJob job{wq, &wq->samples[s], items, n, 0};
+    const char* error =
+        run_probe(ProbeRole{wq->role.userid, wq->samples[s].search_path}, plan_job, &job, true);
+    if (error != nullptr) {
+      ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                      errmsg("index advisor: query %lld no longer plans: %s",
+                             static_cast<long long>(wq->queryid), error),
+                      errhint("A table it reads changed while advising: run advise_indexes() "
+                              "again.")));
+    }
+    total += job.cost * wq->samples[s].weight;
+    weights += wq->samples[s].weight;
+    MemoryContextReset(scratch);
+  }
   MemoryContextSwitchTo(old);
   MemoryContextReset(scratch);
-  return cost;
+  return weights > 0 ? total / weights : 0;
 }
 
 // What-if planning as the selection's cost oracle. Candidate indexes are defined once each
@@ -97,6 +134,9 @@ class WhatIfOracle : public sel::CostOracle {
   double plan(const sel::Query& q, const std::vector<sel::Index>& indexes) {
     std::vector<HypoIndex*> items;
     for (const sel::Index& ix : indexes) items.push_back(hypo(ix));
+    // Candidates share a few OIDs: the k-th index of a configuration takes the k-th, so one
+    // call needs as many as its largest configuration, however many candidates it defines.
+    for (size_t k = 0; k < items.size(); ++k) items[k]->oid = pool_oid(k);
     const WorkloadQuery* wq = &queries_[q.id];
     HypoIndex* const* data = items.data();
     int n = static_cast<int>(items.size());
@@ -107,29 +147,67 @@ class WhatIfOracle : public sel::CostOracle {
 
   double size_bytes(const sel::Index& ix) override {
     HypoIndex* h = hypo(ix);
-    pg_call([h] {
-      if (get_rel_relkind(h->relid) == RELKIND_PARTITIONED_TABLE) {
-        estimate_partitioned(h);
-      } else {
-        estimate(h, table_tuples(h->relid), 1.0);
-      }
-    });
+    // In a rolled-back probe: the estimate's locks are released at once.
+    pg_call([h] { run_probe(ProbeRole{InvalidOid, nullptr}, estimate_job, h, false); });
     return static_cast<double>(h->pages) * BLCKSZ;
   }
 
   int64 plans() const { return plans_; }
 
  private:
+  static void estimate_job(void* arg) {
+    auto* h = static_cast<HypoIndex*>(arg);
+    if (get_rel_relkind(h->relid) == RELKIND_PARTITIONED_TABLE) {
+      estimate_partitioned(h);
+    } else {
+      estimate(h, table_tuples(h->relid), 1.0);
+    }
+  }
+
+  struct DefineJob {
+    const char* ddl;
+    MemoryContext defs;
+    HypoIndex* out;
+  };
+
+  static void define_job(void* arg) {
+    auto* job = static_cast<DefineJob*>(arg);
+    // The statements' roles could read the table; the caller need not (pg_read_all_stats).
+    define_hypo_index(job->ddl, job->defs, job->out, false);
+  }
+
   HypoIndex* hypo(const sel::Index& ix) {
     auto found = defined_.find(ix);
     if (found != defined_.end()) return &found->second;
     HypoIndex h;
     MemoryContext defs = defs_;
     const sel::Index* index = &ix;
-    pg_call([&h, defs, index] { define_hypo_index(index_ddl(*index, false), defs, &h); });
-    next_oid_ = allocate_oid(next_oid_);
-    h.oid = next_oid_;
+    pg_call([&h, defs, index] {
+      DefineJob job{index_ddl(*index, false), defs, &h};
+      run_probe(ProbeRole{InvalidOid, nullptr}, define_job, &job, false);
+    });
+    h.oid = InvalidOid;  // set from the pool for each planning
     return &defined_.emplace(ix, h).first->second;
+  }
+
+  // A reserved OID no relation has (hypo_store.hpp's range), the k-th of this call's pool. The
+  // session's own hypothetical indexes may use the same ones: they take no part in the
+  // advisor's planning.
+  Oid pool_oid(size_t k) {
+    while (pool_.size() <= k) {
+      Oid below = pool_.empty() ? FirstNormalObjectId : pool_.back();
+      Oid oid = pg_call([below] {
+        for (Oid o = below - 1; o >= FirstUnpinnedObjectId; --o) {
+          if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(o))) return o;
+        }
+        return InvalidOid;
+      });
+      if (oid == InvalidOid) {
+        throw Error(ERRCODE_PROGRAM_LIMIT_EXCEEDED, "index advisor: no free hypothetical OID");
+      }
+      pool_.push_back(oid);
+    }
+    return pool_[k];
   }
 
   const WorkloadQuery* queries_;
@@ -138,7 +216,7 @@ class WhatIfOracle : public sel::CostOracle {
   std::map<sel::Index, HypoIndex> defined_;  // node-based: pointers stay valid
   // Costs shared by every strategy run over this oracle (the selection keeps its own too).
   std::unordered_map<std::string, double> costs_;
-  Oid next_oid_ = FirstNormalObjectId;
+  std::vector<Oid> pool_;
   int64 plans_ = 0;
 };
 
@@ -232,7 +310,7 @@ struct Row {
   int64 bytes;
   std::vector<int64> queryids;
   double before, after, improvement;
-  double maintenance_cost = 0;  // what the tracked writes would pay to maintain it (ms)
+  double maintenance_cost = 0;   // what the tracked writes would pay to maintain it (ms)
   bool hot_update_loss = false;  // a tracked UPDATE sets one of its columns
   std::string drop_ddl;          // the DROP of an existing index it makes redundant, or empty
   std::string cost_basis;        // what its statements' costs were planned from, or empty
@@ -264,10 +342,14 @@ Workload load() {
       AllocSetContextCreate(CurrentMemoryContext, "azora_opt advice plans", ALLOCSET_DEFAULT_SIZES);
   WorkloadQuery* queries = nullptr;
   int count = 0;
-  pg_call([&queries, &count] { load_workload(&queries, &count); });
+  WorkloadSummary summary{};
+  pg_call([&queries, &count, &summary] { load_workload(&queries, &count, &summary); });
   w.queries = queries;
   w.count = count;
-  if (count == 0) {
+  pg_call([&summary] { report_summary(summary); });
+  if (count == 0 &&
+      summary.hidden + summary.no_role + summary.no_parse + summary.denied + summary.not_read ==
+          0) {
     pg_call([] {
       ereport(NOTICE, (errmsg("index advisor: no tracked statements to advise on"),
                        errhint("Run the workload with azora_opt.track on; statements need "
@@ -275,6 +357,26 @@ Workload load() {
     });
   }
   return w;
+}
+
+// What a recommendation's statements were planned from (the cost_basis column): "samples (n)"
+// with the samples' total, "slowest call", "generic", joined with " + " when they differ.
+std::string cost_basis(const Workload& w, const std::vector<int64_t>& statements) {
+  int samples = 0;
+  bool used[3] = {false, false, false};
+  for (int64_t q : statements) {
+    const WorkloadQuery& wq = w.queries[q];
+    used[wq.basis] = true;
+    if (wq.basis == kBasisSamples) {
+      for (int k = 0; k < wq.nsamples; ++k) samples += wq.samples[k].weight;
+    }
+  }
+  std::string out;
+  auto add = [&out](const std::string& part) { out += (out.empty() ? "" : " + ") + part; };
+  if (used[kBasisSamples]) add("samples (" + std::to_string(samples) + ")");
+  if (used[kBasisSlowestCall]) add("slowest call");
+  if (used[kBasisGeneric]) add("generic");
+  return out;
 }
 
 // Selection queries with weights: measured total time over the cost without new indexes.
@@ -324,6 +426,7 @@ std::vector<Row> advise(double budget, double min_improvement) {
     row.before = r.cost_before;
     row.after = r.cost_after;
     row.improvement = r.improvement;
+    row.cost_basis = cost_basis(w, r.queries);
     rows.push_back(std::move(row));
   }
   return rows;
@@ -449,9 +552,18 @@ AZORA_SQL_FUNCTION(azora_advisor_advise_indexes) {
           BoolGetDatum(r->hot_update_loss),
           r->drop_ddl.empty() ? (Datum)0 : CStringGetTextDatum(r->drop_ddl.c_str()),
           r->cost_basis.empty() ? (Datum)0 : CStringGetTextDatum(r->cost_basis.c_str())};
-      bool nulls[12] = {false, false, false,          false,
-                        false, false, false,          false,
-                        false, false, r->drop_ddl.empty(), r->cost_basis.empty()};
+      bool nulls[12] = {false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        false,
+                        r->drop_ddl.empty(),
+                        r->cost_basis.empty()};
       if (natts != 8 && natts != 12) elog(ERROR, "advise_indexes: unexpected result type");
       tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     });

@@ -14,7 +14,7 @@ namespace {
                   errhint("Pass a statement like 'CREATE INDEX ON users (email)'.")));
 }
 
-Oid checked_relation(IndexStmt* stmt) {
+Oid checked_relation(IndexStmt* stmt, bool check_select) {
   Oid relid = RangeVarGetRelid(stmt->relation, AccessShareLock, false);
   char kind = get_rel_relkind(relid);
   if (kind == RELKIND_PARTITIONED_TABLE && stmt->whereClause != nullptr) {
@@ -28,7 +28,7 @@ Oid checked_relation(IndexStmt* stmt) {
     ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
                     errmsg("\"%s\" is not a table or materialized view", get_rel_name(relid))));
   }
-  if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK) {
+  if (check_select && pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK) {
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     errmsg("permission denied for table %s", get_rel_name(relid)),
                     errhint("A hypothetical index needs SELECT on its table.")));
@@ -138,7 +138,7 @@ bool on_partition(const HypoIndex& parent, Oid partition, HypoIndex* out) {
   return true;
 }
 
-void define_hypo_index(const char* ddl, MemoryContext context, HypoIndex* out) {
+void define_hypo_index(const char* ddl, MemoryContext context, HypoIndex* out, bool check_select) {
   List* parsed = raw_parser(ddl, RAW_PARSE_DEFAULT);
   if (list_length(parsed) != 1) not_an_index_statement();
   Node* node = static_cast<RawStmt*>(linitial(parsed))->stmt;
@@ -149,7 +149,7 @@ void define_hypo_index(const char* ddl, MemoryContext context, HypoIndex* out) {
                     errmsg("hypothetical indexes support access method \"btree\" only"),
                     errhint("Remove USING %s.", stmt->accessMethod)));
   }
-  Oid relid = checked_relation(stmt);
+  Oid relid = checked_relation(stmt, check_select);
   stmt = transformIndexStmt(relid, stmt, ddl);
 
   memset(out, 0, sizeof(HypoIndex));

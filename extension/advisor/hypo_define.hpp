@@ -9,8 +9,10 @@ namespace azora::advisor {
 // btree, plain columns, INCLUDE, WHERE, ASC/DESC, NULLS FIRST/LAST, opclass, COLLATE,
 // WITH (fillfactor, deduplicate_items)) and fills `out` except oid and the size estimate; its
 // predicate and text are allocated in `context`. Reports bad input with ereport (SQLSTATE and
-// hint), so call it through pg_call().
-void define_hypo_index(const char* ddl, MemoryContext context, HypoIndex* out);
+// hint), so call it through pg_call(). Without `check_select` the caller's SELECT privilege is
+// not required: the advisor defines candidates for statements their own roles could run.
+void define_hypo_index(const char* ddl, MemoryContext context, HypoIndex* out,
+                       bool check_select = true);
 
 // A hypothetical index on a partitioned table as CREATE INDEX would create it on one of its
 // partitions: the same definition with the partition's column numbers (matched by name, since

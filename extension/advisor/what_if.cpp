@@ -137,7 +137,9 @@ IndexOptInfo* index_info(PlannerInfo* root, RelOptInfo* rel, HypoIndex* h) {
 
 void on_relation_info(PlannerInfo* root, Oid relid, bool inhparent, RelOptInfo* rel) {
   if (armed_level < 0 || hooks::level() != armed_level) return;
-  if (hidden_count() > 0) {
+  // The advisor's candidate sets (overlay) plan against the real catalog: hiding is the
+  // session's experiment, not the database the advice is for.
+  if (overlay_count < 0 && hidden_count() > 0) {
     List* kept = NIL;
     ListCell* lc;
     foreach (lc, rel->indexlist) {
@@ -218,7 +220,8 @@ const hooks::Feature kFeature = [] {
 }();
 
 // Plans under PG_TRY in a frame of its own; restores the armed level on every path.
-PlannedStmt* plan_armed(Query* query, const char* text, HypoIndex* const* items, int n) {
+PlannedStmt* plan_armed(Query* query, const char* text, HypoIndex* const* items, int n,
+                        ParamListInfo params) {
   int saved = armed_level;
   HypoIndex* const* saved_items = overlay_items;
   int saved_count = overlay_count;
@@ -227,7 +230,7 @@ PlannedStmt* plan_armed(Query* query, const char* text, HypoIndex* const* items,
   overlay_items = items;
   overlay_count = n;
   PG_TRY();
-  { result = planner(query, text, CURSOR_OPT_PARALLEL_OK, nullptr); }
+  { result = planner(query, text, CURSOR_OPT_PARALLEL_OK, params); }
   PG_FINALLY();
   {
     armed_level = saved;
@@ -244,8 +247,13 @@ void register_hooks() {
   hooks::register_feature(&kFeature);
 }
 
-PlannedStmt* plan_what_if(Query* query, const char* text, HypoIndex* const* overlay, int n) {
-  return plan_armed(query, text, overlay, overlay == nullptr ? -1 : n);
+PlannedStmt* plan_what_if(Query* query, const char* text) {
+  return plan_armed(query, text, nullptr, -1, nullptr);
+}
+
+PlannedStmt* plan_candidates(Query* query, const char* text, HypoIndex* const* items, int n,
+                             ParamListInfo params) {
+  return plan_armed(query, text, items, n, params);
 }
 
 }  // namespace azora::advisor

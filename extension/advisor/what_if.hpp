@@ -18,11 +18,17 @@ namespace azora::advisor {
 // Registers the advisor's callbacks with the hook dispatcher (from _PG_init).
 void register_hooks();
 
-// Plans `query` (already analysed and rewritten) with the what-if indexes, as EXPLAIN would.
-// The result must never be executed. With `overlay` (n records), those indexes stand in for
-// the session's hypothetical indexes during this call (the advisor's candidate sets); their
-// size estimates are refreshed in place.
-PlannedStmt* plan_what_if(Query* query, const char* text, HypoIndex* const* overlay = nullptr,
-                          int n = -1);
+// Plans `query` (already analysed and rewritten) with the session's what-if indexes, as
+// EXPLAIN would: its hypothetical indexes added, its hidden real indexes removed. The result
+// must never be executed.
+PlannedStmt* plan_what_if(Query* query, const char* text);
+
+// Plans `query` for the advisor against the real catalog plus exactly the `n` candidate
+// indexes in `items` (n may be 0: the real catalog alone). The session's hypothetical and
+// hidden indexes play no part, so leftover hypo_create()/hypo_hide() state never changes the
+// advice. `params` (or nullptr) are the call's values, bound as for a custom plan. Candidates'
+// size estimates are refreshed in place. The result must never be executed.
+PlannedStmt* plan_candidates(Query* query, const char* text, HypoIndex* const* items, int n,
+                             ParamListInfo params);
 
 }  // namespace azora::advisor

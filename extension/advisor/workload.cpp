@@ -2,6 +2,12 @@
 // (see workload.hpp). C-style code: it owns no C++ objects, so ereport may unwind through it.
 #include "advisor/workload.hpp"
 
+#include "advisor/what_if.hpp"
+#include "tracker/readout.hpp"
+#if __has_include("tracker/samples.hpp")
+#include "tracker/samples.hpp"  // parameter samples (issue 15), once the tracker has them
+#endif
+
 #include "pure/index_selection.hpp"
 
 namespace azora::advisor {
@@ -262,128 +268,474 @@ bool walk(Node* node, void* context) {
   return expression_tree_walker(node, walker_fn(), w);
 }
 
-void note(int64 queryid, const char* what) {
-  ereport(NOTICE, (errmsg("index advisor: query %lld: %s", static_cast<long long>(queryid), what)));
+// Per-statement detail, below the summary: client_min_messages = debug1 shows it.
+void detail(int64 queryid, const char* what) {
+  ereport(DEBUG1, (errmsg("index advisor: query %lld: %s", static_cast<long long>(queryid), what)));
 }
 
-void skip(int64 queryid, const char* reason) {
-  ereport(NOTICE, (errmsg("index advisor: query %lld skipped: %s", static_cast<long long>(queryid),
-                          reason)));
+enum Outcome { kParsed, kLeftOut, kNoParse, kDenied, kNotRead };
+
+// One sample to parse as the statement's role (inside a probe).
+struct ParseJob {
+  int64 queryid;
+  const char* text;
+  int nparams;  // > 0: fixed parameter types and values; 0 with generic: $n inferred
+  const Oid* types;
+  const char* const* values;  // nullptr element: NULL
+  bool generic;
+  MemoryContext keep;  // the workload's context: the query, its values and the walk
+  MemoryContext work;  // reset after each statement: parse trees and the probe plan
+  Walk* walk;          // shared by the statement's samples
+  // Results.
+  Outcome outcome;
+  const char* reason;
+  Query* query;
+  ParamListInfo params;
+  double scanned_rows;  // see leaf_rows
+};
+
+// The rows the plan's leaf nodes (its scans) are expected to return, summed: a signature of
+// how selective the call's values are. Samples with about the same signature gain about the
+// same from an index, so they are planned once (load_workload), which keeps the cost of
+// samples close to that of one plan per statement when the values are alike.
+double leaf_rows(const Plan* plan) {
+  if (plan == nullptr) return 0;
+  double rows = 0;
+  bool leaf = plan->lefttree == nullptr && plan->righttree == nullptr;
+  const List* children = NIL;
+  if (IsA(plan, Append)) children = reinterpret_cast<const Append*>(plan)->appendplans;
+  if (IsA(plan, MergeAppend)) children = reinterpret_cast<const MergeAppend*>(plan)->mergeplans;
+  if (IsA(plan, SubqueryScan)) {
+    rows += leaf_rows(reinterpret_cast<const SubqueryScan*>(plan)->subplan);
+    leaf = false;
+  }
+  const ListCell* lc;
+  foreach (lc, children) rows += leaf_rows(static_cast<const Plan*>(lfirst(lc)));
+  if (children != NIL) leaf = false;
+  if (leaf) return plan->plan_rows;
+  return rows + leaf_rows(plan->lefttree) + leaf_rows(plan->righttree);
 }
 
-// Parses `text` into one plannable statement inside a subtransaction, so a statement that no
-// longer parses (a dropped table, a changed column) is skipped instead of failing the call.
-Query* parse_statement(int64 queryid, const char* text) {
+// Whether two samples' signatures are within a factor of two (one row of slack).
+bool alike(double a, double b) {
+  return std::max(a, b) + 1 <= 2 * (std::min(a, b) + 1);
+}
+
+// The call's values as PostgreSQL binds them for a custom plan, converted by the types' input
+// functions (as the role: a type's input function is its code).
+ParamListInfo bind_values(int n, const Oid* types, const char* const* values) {
+  ParamListInfo params = makeParamList(n);
+  for (int i = 0; i < n; ++i) {
+    ParamExternData* p = &params->params[i];
+    p->ptype = types[i];
+    p->pflags = PARAM_FLAG_CONST;
+    p->isnull = values[i] == nullptr;
+    p->value = 0;
+    if (!p->isnull) {
+      Oid input, ioparam;
+      getTypeInputInfo(types[i], &input, &ioparam);
+      p->value = OidInputFunctionCall(input, const_cast<char*>(values[i]), ioparam, -1);
+    }
+  }
+  params->numParams = n;
+  return params;
+}
+
+void parse_job(void* arg) {
+  auto* job = static_cast<ParseJob*>(arg);
+  MemoryContext old = MemoryContextSwitchTo(job->work);
+  List* raw = pg_parse_query(job->text);
+  if (list_length(raw) != 1) {
+    job->outcome = kNotRead;
+    job->reason = "its text holds several statements";
+    MemoryContextSwitchTo(old);
+    return;
+  }
+  auto* stmt = static_cast<RawStmt*>(linitial(raw));
+  List* queries;
+  if (job->generic) {
+    Oid* types = nullptr;
+    int ntypes = 0;
+    queries = pg_analyze_and_rewrite_varparams(stmt, job->text, &types, &ntypes, nullptr);
+  } else {
+    queries =
+        pg_analyze_and_rewrite_fixedparams(stmt, job->text, job->types, job->nparams, nullptr);
+  }
+  auto* q = list_length(queries) == 1 ? static_cast<Query*>(linitial(queries)) : nullptr;
+  if (q != nullptr && q->commandType == CMD_UTILITY) {
+    job->outcome = kLeftOut;  // EXPLAIN, SET, DDL...: never index candidates
+    MemoryContextSwitchTo(old);
+    return;
+  }
+  if (q == nullptr || (q->commandType != CMD_SELECT && q->commandType != CMD_UPDATE &&
+                       q->commandType != CMD_DELETE)) {
+    job->outcome = kNotRead;
+    job->reason = "not a SELECT, UPDATE or DELETE";
+    MemoryContextSwitchTo(old);
+    return;
+  }
+  MemoryContextSwitchTo(job->keep);
+  job->params = job->nparams > 0 ? bind_values(job->nparams, job->types, job->values) : nullptr;
+  job->query = static_cast<Query*>(copyObjectImpl(q));
+  MemoryContextSwitchTo(job->work);
+  // Plan it once as a probe: a statement that does not plan is skipped here.
+  PlannedStmt* plan =
+      plan_candidates(static_cast<Query*>(copyObjectImpl(q)), job->text, nullptr, 0, job->params);
+  job->scanned_rows = leaf_rows(plan->planTree);
+  ListCell* lc;
+  foreach (lc, plan->subplans) job->scanned_rows += leaf_rows(static_cast<Plan*>(lfirst(lc)));
+  MemoryContextSwitchTo(job->keep);
+  bool denied = job->walk->denied;
+  bool user_table = job->walk->user_table;
+  job->walk->denied = false;
+  job->walk->user_table = false;
+  walk(reinterpret_cast<Node*>(job->query), job->walk);
+  if (job->walk->denied) {
+    job->outcome = kDenied;
+    job->reason = "its role cannot SELECT from a table it reads";
+  } else if (!job->walk->user_table) {
+    // Catalog reads, function calls (the advisor's own calls among them): no index of ours can
+    // help, and their time would only dilute the 0.3 % step rule.
+    job->outcome = kLeftOut;
+  } else {
+    job->outcome = kParsed;
+  }
+  job->walk->denied |= denied;
+  job->walk->user_table |= user_table;
+  MemoryContextSwitchTo(old);
+}
+
+// A tracked entry as read from the tracker, copied out of SPI's memory.
+struct Entry {
+  int64 queryid;
+  Oid userid;
+  double total_ms;
+  const char* normalized;
+  const char* source;  // the slowest call's text, or nullptr
+  const char* search_path;
+  bool hidden;  // the tracker does not show the caller its text and query id
+  bool toplevel;
+};
+
+// Whether the caller may have advice on another role's statement: the rule for seeing its
+// text (superusers, pg_read_all_stats, the statement's own role).
+bool may_see(Oid userid) {
+  return superuser() || userid == GetUserId() ||
+         has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS);
+}
+
+int read_entries(Entry** out) {
   MemoryContext caller = CurrentMemoryContext;
-  ResourceOwner owner = CurrentResourceOwner;
-  Query* volatile result = nullptr;
-  BeginInternalSubTransaction(nullptr);
-  MemoryContextSwitchTo(caller);
-  PG_TRY();
-  {
-    List* raw = pg_parse_query(text);
-    if (list_length(raw) != 1) {
-      skip(queryid, "its text holds several statements");
-    } else {
-      Oid* types = nullptr;
-      int ntypes = 0;
-      List* queries = pg_analyze_and_rewrite_varparams(static_cast<RawStmt*>(linitial(raw)), text,
-                                                       &types, &ntypes, nullptr);
-      auto* q = list_length(queries) == 1 ? static_cast<Query*>(linitial(queries)) : nullptr;
-      if (q != nullptr && q->commandType == CMD_UTILITY) {
-        // EXPLAIN, SET, DDL...: never index candidates, left out without a word.
-      } else if (q == nullptr || (q->commandType != CMD_SELECT && q->commandType != CMD_UPDATE &&
-                                  q->commandType != CMD_DELETE)) {
-        skip(queryid, "not a SELECT, UPDATE or DELETE");
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "index advisor: SPI_connect failed");
+  Datum args[3] = {Int64GetDatum(min_calls), Float8GetDatum(min_total_ms),
+                   CStringGetTextDatum(tracker::kHiddenText)};
+  Oid types[3] = {INT8OID, FLOAT8OID, TEXTOID};
+  // The slowest call's text only where the caller may see its constants (else the tracker
+  // shows a placeholder). The role's own search_path as a new session of it would start with: ALTER
+  // ROLE ... IN DATABASE, then ALTER ROLE, then ALTER DATABASE (pg_db_role_setting's precedence).
+  int rc = SPI_execute_with_args(
+      "SELECT q.queryid, q.userid, q.total_exec_time, q.query,"
+      "       (SELECT nullif(p.source_text, $3) FROM azora_opt.query_plan(q.queryid) p"
+      "         WHERE p.userid = q.userid AND p.dbid = q.dbid"
+      "           AND p.toplevel = q.toplevel LIMIT 1),"
+      "       (SELECT substr(c, 13) FROM pg_catalog.pg_db_role_setting s,"
+      "               unnest(s.setconfig) c"
+      "         WHERE s.setrole IN (0, q.userid) AND s.setdatabase IN (0, q.dbid)"
+      "           AND c LIKE 'search\\_path=%'"
+      "         ORDER BY s.setrole <> 0 DESC, s.setdatabase <> 0 DESC LIMIT 1),"
+      "       q.toplevel"
+      "  FROM azora_opt.queries q"
+      " WHERE q.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+      "   AND q.calls >= $1 AND q.total_exec_time >= $2"
+      " ORDER BY q.total_exec_time DESC, q.queryid",
+      3, types, args, nullptr, true, 0);
+  if (rc != SPI_OK_SELECT) elog(ERROR, "index advisor: reading the tracked statements failed");
+  uint64 rows = SPI_processed;
+  auto* entries = static_cast<Entry*>(
+      MemoryContextAllocZero(caller, sizeof(Entry) * std::max<uint64>(rows, 1)));
+  int n = 0;
+  SPITupleTable* table = SPI_tuptable;
+  for (uint64 r = 0; r < rows; ++r) {
+    bool null[7];
+    Datum value[7];
+    for (int c = 0; c < 7; ++c)
+      value[c] = SPI_getbinval(table->vals[r], table->tupdesc, c + 1, &null[c]);
+    if (null[1] || null[2] || null[3]) continue;
+    MemoryContext spi = MemoryContextSwitchTo(caller);
+    Entry* e = &entries[n++];
+    // Another role's statement the tracker hides from the caller: no query id, no text.
+    e->hidden = null[0];
+    e->queryid = null[0] ? 0 : DatumGetInt64(value[0]);
+    e->userid = DatumGetObjectId(value[1]);
+    e->total_ms = DatumGetFloat8(value[2]);
+    e->normalized = TextDatumGetCString(value[3]);
+    e->source = null[4] ? nullptr : TextDatumGetCString(value[4]);
+    e->search_path = null[5] ? nullptr : TextDatumGetCString(value[5]);
+    e->toplevel = !null[6] && DatumGetBool(value[6]);
+    MemoryContextSwitchTo(spi);
+  }
+  SPI_finish();
+  *out = entries;
+  return n;
+}
+
+// What one sample is parsed from: a text, its search_path, and for a text with $n either the
+// call's parameter types and values or nothing (generic: types inferred, no values).
+struct Source {
+  const char* text;
+  const char* search_path;
+  int nparams;
+  const Oid* types;
+  const char* const* values;
+  bool generic;
+  int weight;  // identical samples are planned once, counted this many times
+};
+
+[[maybe_unused]] bool same_text(const char* a, const char* b) {
+  return (a == nullptr) == (b == nullptr) && (a == nullptr || strcmp(a, b) == 0);
+}
+
+// Whether two sources plan alike (same text, search_path, types and values). Unused until the
+// tracker has samples (tracker/samples.hpp).
+[[maybe_unused]] bool same_source(const Source& a, const Source& b) {
+  if (!same_text(a.text, b.text) || !same_text(a.search_path, b.search_path) ||
+      a.nparams != b.nparams || a.generic != b.generic)
+    return false;
+  for (int i = 0; i < a.nparams; ++i) {
+    if (a.types[i] != b.types[i] || !same_text(a.values[i], b.values[i])) return false;
+  }
+  return true;
+}
+
+// The sources of an entry, best first, and the basis they give: the tracker's parameter
+// samples of its calls (each its own complete text, search_path and values); else its slowest
+// call's source text (its constants); else its complete normalized text as a generic plan.
+int sources_of(const Entry& e, Source** out, CostBasis* basis) {
+  const char* normalized = e.normalized;
+#if __has_include("tracker/samples.hpp")
+  // The tracker applies no visibility rule here: load_workload's (may_see) already has.
+  tracker::Sample* samples = nullptr;
+  int nsamples = 0;
+  tracker::copy_samples(e.userid, MyDatabaseId, static_cast<uint64>(e.queryid), e.toplevel,
+                        &samples, &nsamples);
+  if (nsamples > 0) {
+    auto* sources = static_cast<Source*>(palloc0(sizeof(Source) * nsamples));
+    int distinct = 0;
+    for (int k = 0; k < nsamples; ++k) {
+      const tracker::Sample& x = samples[k];
+      bool bound = x.extended && x.nparams > 0;
+      Source source{x.statement,
+                    x.search_path,
+                    bound ? x.nparams : 0,
+                    bound ? x.param_types : nullptr,
+                    bound ? x.param_values : nullptr,
+                    false,
+                    1};
+      // Calls with the same values plan alike: planned once, counted as often as sampled.
+      int same = 0;
+      while (same < distinct && !same_source(sources[same], source)) ++same;
+      if (same < distinct) {
+        ++sources[same].weight;
       } else {
-        // Plan it once as a probe: a statement that does not plan is skipped here.
-        (void)planner(static_cast<Query*>(copyObjectImpl(q)), text, CURSOR_OPT_PARALLEL_OK,
-                      nullptr);
-        result = q;
+        sources[distinct++] = source;
       }
     }
-    ReleaseCurrentSubTransaction();
+    *basis = kBasisSamples;
+    *out = sources;
+    return distinct;
   }
-  PG_CATCH();
-  {
-    MemoryContextSwitchTo(caller);
-    ErrorData* error = CopyErrorData();
-    FlushErrorState();
-    RollbackAndReleaseCurrentSubTransaction();
-    skip(queryid, psprintf("it no longer parses or plans (%s)", error->message));
-    result = nullptr;
+  // The complete text: the view's may be cut at the tracker's text limit.
+  const char* complete = tracker::copy_statement_text(e.userid, MyDatabaseId,
+                                                      static_cast<uint64>(e.queryid), e.toplevel);
+  if (complete != nullptr) normalized = complete;
+#endif
+  auto* sources = static_cast<Source*>(palloc0(sizeof(Source)));
+  if (e.source != nullptr) {
+    sources[0] = Source{e.source, e.search_path, 0, nullptr, nullptr, false, 1};
+    *basis = kBasisSlowestCall;
+  } else {
+    sources[0] = Source{normalized, e.search_path, 0, nullptr, nullptr, true, 1};
+    *basis = kBasisGeneric;
   }
-  PG_END_TRY();
-  MemoryContextSwitchTo(caller);
-  CurrentResourceOwner = owner;
-  return result;
+  *out = sources;
+  return 1;
 }
 
 }  // namespace
 
-void load_workload(WorkloadQuery** out, int* count) {
-  MemoryContext caller = CurrentMemoryContext;
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "index advisor: SPI_connect failed");
-  Datum args[2] = {Int64GetDatum(min_calls), Float8GetDatum(min_total_ms)};
-  Oid types[2] = {INT8OID, FLOAT8OID};
-  int rc = SPI_execute_with_args(
-      "SELECT q.queryid, q.total_exec_time,"
-      "       coalesce((SELECT p.source_text FROM azora_opt.query_plan(q.queryid) p"
-      "                  WHERE p.userid = q.userid AND p.dbid = q.dbid"
-      "                    AND p.toplevel = q.toplevel LIMIT 1), q.query)"
-      "  FROM azora_opt.queries q"
-      " WHERE q.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
-      "   AND q.queryid IS NOT NULL AND q.calls >= $1 AND q.total_exec_time >= $2"
-      " ORDER BY q.total_exec_time DESC, q.queryid",
-      2, types, args, nullptr, true, 0);
-  if (rc != SPI_OK_SELECT) elog(ERROR, "index advisor: reading the tracked statements failed");
-  uint64 rows = SPI_processed;
-  // Results go to the caller's context: SPI_finish frees SPI's.
+void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
+  MemoryContext keep = CurrentMemoryContext;
+  *summary = WorkloadSummary{};
+  Entry* entries;
+  int rows = read_entries(&entries);
   auto* queries = static_cast<WorkloadQuery*>(
-      MemoryContextAllocZero(caller, sizeof(WorkloadQuery) * std::max<uint64>(rows, 1)));
+      MemoryContextAllocZero(keep, sizeof(WorkloadQuery) * std::max(rows, 1)));
+  // Parse trees and probe plans of one statement; reset after each, so memory stays bounded by
+  // what the advice keeps (the analysed queries), not by what parsing and planning used.
+  MemoryContext work =
+      AllocSetContextCreate(keep, "azora_opt advice parse", ALLOCSET_DEFAULT_SIZES);
   int n = 0;
-  SPITupleTable* table = SPI_tuptable;
-  for (uint64 r = 0; r < rows; ++r) {
-    bool null_id, null_ms, null_text;
-    HeapTuple tuple = table->vals[r];
-    Datum id = SPI_getbinval(tuple, table->tupdesc, 1, &null_id);
-    Datum ms = SPI_getbinval(tuple, table->tupdesc, 2, &null_ms);
-    Datum source = SPI_getbinval(tuple, table->tupdesc, 3, &null_text);
-    if (null_id || null_ms || null_text) continue;
-    MemoryContext spi = MemoryContextSwitchTo(caller);
+  for (int r = 0; r < rows; ++r) {
+    CHECK_FOR_INTERRUPTS();
+    const Entry& e = entries[r];
+    if (e.hidden || !may_see(e.userid)) {
+      ++summary->hidden;
+      // Its query id is hidden too: the detail names none.
+      ereport(DEBUG1, (errmsg("index advisor: another role's statement skipped (you are not a "
+                              "superuser or a member of pg_read_all_stats)")));
+      continue;
+    }
+    if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(e.userid))) {
+      ++summary->no_role;
+      detail(e.queryid, "skipped: the role that ran it no longer exists");
+      continue;
+    }
     WorkloadQuery* wq = &queries[n];
-    wq->queryid = DatumGetInt64(id);
-    wq->total_ms = DatumGetFloat8(ms);
-    wq->text = TextDatumGetCString(source);
-    wq->query = parse_statement(wq->queryid, wq->text);
-    if (wq->query != nullptr) {
-      Walk w{NIL, new_list(), new_list(), new_list(), false, false, false};
-      walk(reinterpret_cast<Node*>(wq->query), &w);
-      if (!w.denied && w.expression) {
-        note(wq->queryid,
-             "a condition on an expression or function of a column (such as lower(col) = ...) "
-             "gives no candidate: expression indexes are not advised");
+    wq->queryid = e.queryid;
+    wq->role = ProbeRole{e.userid, e.search_path};
+    wq->total_ms = e.total_ms;
+    Source* sources;
+    int nsources = sources_of(e, &sources, &wq->basis);
+    wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample) * std::max(nsources, 1)));
+    auto* signatures = static_cast<double*>(palloc0(sizeof(double) * std::max(nsources, 1)));
+    Walk w{NIL, new_list(), new_list(), new_list(), false, false, false};
+    // Every source parsed and walked as the role; the statement's outcome is its best one (a
+    // sample that no longer parses among others that do is dropped).
+    Outcome outcome = kNoParse;
+    const char* reason = "it has no text to plan from";
+    for (int k = 0; k < nsources; ++k) {
+      ParseJob job{};
+      job.queryid = e.queryid;
+      job.text = sources[k].text;
+      job.nparams = sources[k].nparams;
+      job.types = sources[k].types;
+      job.values = sources[k].values;
+      job.generic = sources[k].generic;
+      job.keep = keep;
+      job.work = work;
+      job.walk = &w;
+      const char* error =
+          run_probe(ProbeRole{e.userid, sources[k].search_path}, parse_job, &job, true);
+      MemoryContextReset(work);
+      if (error != nullptr) {
+        job.outcome = kNoParse;
+        job.reason = job.generic
+                         ? psprintf(
+                               "its normalized text does not parse or plan as its role (%s): no "
+                               "call kept its constants",
+                               error)
+                         : psprintf("it no longer parses or plans as its role (%s)", error);
       }
-      if (w.denied) {
-        skip(wq->queryid, "it reads a table you cannot SELECT from");
-      } else if (!w.user_table) {
-        // Catalog reads, function calls (the advisor's own calls among them): no index of
-        // ours can help, and their time would only dilute the 0.3 % step rule.
-      } else {
-        wq->columns = w.candidates.items;
-        wq->ncolumns = w.candidates.count;
-        wq->referenced = w.referenced.items;
-        wq->nreferenced = w.referenced.count;
-        wq->order = w.order.items;
-        wq->norder = w.order.count;
-        ++n;
+      if (job.outcome == kParsed) {
+        // A sample as selective as one kept already adds its weight to it instead.
+        int same = 0;
+        while (same < wq->nsamples && !alike(signatures[same], job.scanned_rows)) ++same;
+        if (same < wq->nsamples) {
+          wq->samples[same].weight += sources[k].weight;
+        } else {
+          signatures[wq->nsamples] = job.scanned_rows;
+          wq->samples[wq->nsamples++] =
+              Sample{job.text, sources[k].search_path, job.query, job.params, sources[k].weight};
+        }
+      }
+      if (outcome != kParsed &&
+          (job.outcome == kParsed || job.outcome == kLeftOut || outcome == kNoParse)) {
+        outcome = job.outcome;
+        reason = job.reason;
       }
     }
-    MemoryContextSwitchTo(spi);
+    switch (outcome) {
+      case kLeftOut:
+        continue;
+      case kNoParse:
+        ++summary->no_parse;
+        break;
+      case kDenied:
+        ++summary->denied;
+        break;
+      case kNotRead:
+        ++summary->not_read;
+        break;
+      case kParsed:
+        break;
+    }
+    if (outcome != kParsed || w.denied) {
+      if (outcome == kParsed) ++summary->denied;  // another sample read a denied table
+      detail(e.queryid, psprintf("skipped: %s", outcome == kParsed
+                                                    ? "its role cannot SELECT from a table it reads"
+                                                    : reason));
+      continue;
+    }
+    if (w.expression) {
+      ++summary->expression;
+      detail(e.queryid,
+             "a condition on an expression or function of a column (such as lower(col) = ...) "
+             "gives no candidate: expression indexes are not advised");
+    }
+    if (wq->basis == kBasisGeneric) ++summary->generic;
+    wq->columns = w.candidates.items;
+    wq->ncolumns = w.candidates.count;
+    wq->referenced = w.referenced.items;
+    wq->nreferenced = w.referenced.count;
+    wq->order = w.order.items;
+    wq->norder = w.order.count;
+    ++n;
   }
-  SPI_finish();
+  MemoryContextDelete(work);
+  summary->advised = n;
   *out = queries;
   *count = n;
+}
+
+void report_summary(const WorkloadSummary& s) {
+  int skipped = s.hidden + s.no_role + s.no_parse + s.denied + s.not_read;
+  if (s.advised + skipped == 0) return;
+  StringInfoData reasons;
+  initStringInfo(&reasons);
+  auto reason = [&reasons](int count, const char* what) {
+    if (count > 0) appendStringInfo(&reasons, "%s%d %s", reasons.len > 0 ? ", " : "", count, what);
+  };
+  reason(s.no_parse, "do not parse or plan as their role");
+  reason(s.hidden, "are other roles' statements you may not see");
+  reason(s.denied, "read a table their role cannot SELECT from");
+  reason(s.no_role, "belong to a dropped role");
+  reason(s.not_read, "are not a single SELECT, UPDATE or DELETE");
+  StringInfoData notes;
+  initStringInfo(&notes);
+  if (s.generic > 0) {
+    appendStringInfo(&notes,
+                     "%d planned generically from their normalized text (no call kept "
+                     "its constants)",
+                     s.generic);
+  }
+  if (s.expression > 0) {
+    appendStringInfo(&notes,
+                     "%s%d with a condition on an expression of a column (no "
+                     "expression indexes are advised)",
+                     notes.len > 0 ? "; " : "", s.expression);
+  }
+  StringInfoData hint;
+  initStringInfo(&hint);
+  if (s.no_parse > 0) {
+    appendStringInfoString(&hint,
+                           "Statements whose calls all ran faster than "
+                           "azora_opt.plan_min_ms keep only their normalized text, which "
+                           "does not always parse (interval $1): lower "
+                           "azora_opt.plan_min_ms to keep their constants. ");
+  }
+  if (s.hidden > 0) {
+    appendStringInfoString(&hint,
+                           "Other roles' statements are advised on for superusers and "
+                           "members of pg_read_all_stats. ");
+  }
+  appendStringInfoString(&hint,
+                         "SET client_min_messages = debug1 to see each statement's query "
+                         "id and reason.");
+  ereport(NOTICE, (errmsg("index advisor: advised on %d tracked statement%s, skipped %d%s%s%s",
+                          s.advised, s.advised == 1 ? "" : "s", skipped, skipped > 0 ? " (" : "",
+                          reasons.data, skipped > 0 ? ")" : ""),
+                   notes.len > 0 ? errdetail("Of those advised on: %s.", notes.data) : 0,
+                   skipped > 0 || notes.len > 0 ? errhint("%s", hint.data) : 0));
 }
 
 }  // namespace azora::advisor

@@ -1,8 +1,9 @@
 // advisor/workload.hpp — the tracked statements the advisor plans for: read from the tracker
-// (azora_opt.queries and the slowest call's source text), parsed again, and the columns an
-// index could serve extracted from each.
+// (azora_opt.queries and the slowest call's source text), parsed again as the role that ran
+// each one (probe.hpp), and the columns an index could serve extracted from each.
 #pragma once
 
+#include "advisor/probe.hpp"
 #include "pg.hpp"
 
 namespace azora::advisor {
@@ -26,13 +27,31 @@ struct CandidateColumn {
   int flags;
 };
 
+// One way a statement ran, ready to plan (as its WorkloadQuery's role): the unit the advisor
+// costs. A call's complete text with its constants, or a text with $n and the call's values
+// (planned with them bound, a custom plan, as PostgreSQL plans that call), or the normalized
+// text alone (a generic plan: the fallback).
+struct Sample {
+  const char* text;         // the text it was parsed from
+  const char* search_path;  // the call's search_path (nullptr: the role's default)
+  Query* query;  // analysed and rewritten; copy it before each planning (the planner scribbles)
+  ParamListInfo params;  // the call's parameter values, or nullptr
+  int weight;            // how many of the statement's samples were exactly this one
+};
+
+// What a statement's costs were planned from (advise_indexes().cost_basis).
+enum CostBasis { kBasisSamples = 0, kBasisSlowestCall = 1, kBasisGeneric = 2 };
+
 // One tracked statement, ready to plan. Plain data; PostgreSQL parts are palloc'd in the
-// caller's memory context.
+// caller's memory context. Its cost is the mean over its samples: they are a uniform sample of
+// its calls, so the mean times its calls is its call-weighted cost.
 struct WorkloadQuery {
   int64 queryid;
-  double total_ms;   // calls x mean time
-  Query* query;      // analysed and rewritten; copy it before each planning (the planner scribbles)
-  const char* text;  // the text it was parsed from
+  ProbeRole role;   // planned as the role that ran it, with its search_path
+  double total_ms;  // calls x mean time
+  int nsamples;
+  Sample* samples;
+  CostBasis basis;
   int ncolumns;
   CandidateColumn* columns;
   // Every column it reads of ordinary tables (use unused): what an index-only scan must cover.
@@ -45,19 +64,38 @@ struct WorkloadQuery {
   CandidateColumn* order;
 };
 
+// Why statements were left out of the advice, for the one summary NOTICE.
+struct WorkloadSummary {
+  int advised;     // statements advised on
+  int hidden;      // another role's statement the caller may not see
+  int no_role;     // its role was dropped
+  int no_parse;    // no longer parses or plans (as its role)
+  int denied;      // its role cannot SELECT from a table it reads
+  int not_read;    // not a SELECT, UPDATE or DELETE, or several statements in one text
+  int expression;  // advised on, but a condition on an expression of a column gave nothing
+  int generic;     // advised on from the normalized text alone (a generic plan)
+};
+
 // Reads this database's tracked statements with at least min_calls calls and min_total_ms total
-// time, parses each from its slowest call's source text (or, without one, its normalized text
-// as a generic plan), and extracts its candidate columns: plain columns of ordinary tables the
-// caller may SELECT from, compared with a btree operator (=, <, <=, >, >=, IN, IS NULL) to a
-// value or another table's column, matched with LIKE against a constant prefix ('abc%'), or
-// sorted or grouped on. A statement that no longer parses or plans, or reads a table the
-// caller cannot SELECT from, is skipped with a NOTICE giving its query id and the reason (never
-// the table's name). Columns of a partitioned table are candidates on the parent
-// (what-if planning puts the index on every partition). A NOTICE with the query id also says
-// when a statement has a condition on an expression or function of a column (no expression
-// indexes are advised); its other candidates are kept. Statements that read
-// no ordinary table (catalog queries, function calls such as the advisor's own) and utility
-// statements (EXPLAIN, SET, DDL) are left out silently. Uses SPI; runs in C style (ereport).
-void load_workload(WorkloadQuery** out, int* count);
+// time that the caller may see (a superuser or member of pg_read_all_stats: every role's; else
+// its own), and makes each into samples: its slowest call's source text, or, without one, its
+// normalized text as a generic plan. Each is parsed, probe-planned and walked AS THE ROLE THAT
+// RAN IT (probe.hpp), so the caller needs no privilege on the tables and runs none of that
+// role's code with its own rights. Candidate columns: plain columns of ordinary tables, compared
+// with a btree operator (=, <, <=, >, >=, IN, IS NULL) to a value or another table's column,
+// matched with LIKE against a constant prefix ('abc%'), or sorted or grouped on. Columns of a
+// partitioned table are candidates on the parent (what-if planning puts the index on every
+// partition). A statement that no longer parses or plans, reads a table its role cannot SELECT
+// from, or that the caller may not see is skipped; each skip (and each condition on an
+// expression of a column, for which no expression index is advised) is reported at DEBUG1 with
+// the query id and counted in `summary`. Statements that read no ordinary table (catalog
+// queries, function calls such as the advisor's own) and utility statements (EXPLAIN, SET, DDL)
+// are left out silently. Query cancel and statement_timeout stop it. Uses SPI; runs in C style
+// (ereport).
+void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary);
+
+// The one NOTICE saying how many statements were advised on and how many were skipped, by
+// reason, with a hint on what to do; nothing when there was nothing to advise on or skip.
+void report_summary(const WorkloadSummary& summary);
 
 }  // namespace azora::advisor

@@ -9,6 +9,7 @@
 #include "boundary.hpp"
 #include "hooks/dispatcher.hpp"
 #include "tracker/plan_capture.hpp"
+#include "tracker/sampling.hpp"
 #include "tracker/settings.hpp"
 #include "tracker/store.hpp"
 
@@ -32,6 +33,8 @@ void on_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate
   // Only statements with constants need their text normalized before the first execution
   // shows the real text; the rest get their (constant-free) text when first counted.
   if (jstate == nullptr || jstate->clocations_count == 0) return;
+  // Where this call's constants are, in case its execution is sampled (sampling.hpp).
+  if (sampling()) stash_constants(pstate->p_sourcetext, query, jstate, level);
   guarded("azora_opt post_parse_analyze hook", [&] {
     record(pstate->p_sourcetext, query->stmt_location, query->stmt_len, query->queryId, level == 0,
            Kind::kParse, Call{}, jstate);
@@ -75,10 +78,13 @@ void on_executor_end(QueryDesc* desc) {
   call.rows = desc->estate->es_processed;
   call.buffers = &desc->totaltime->bufusage;
   bool toplevel = level == 0;
+  SampleTicket ticket;
   bool slowest = guarded("azora_opt ExecutorEnd hook", [&] {
     return record(desc->sourceText, desc->plannedstmt->stmt_location, desc->plannedstmt->stmt_len,
-                  queryid, toplevel, Kind::kExec, call, nullptr);
+                  queryid, toplevel, Kind::kExec, call, nullptr, sampling() ? &ticket : nullptr);
   });
+  // Outside guarded(): plain C-style code calling type output functions (sampling.hpp).
+  if (ticket.slot >= 0) sample_call(desc, queryid, toplevel, level, ticket);
   // Outside guarded(): the capture runs PostgreSQL code in its own subtransaction.
   if (slowest && capture_plans && call.ms >= effective_plan_min_ms())
     capture_plan(desc, queryid, toplevel, call.ms);

@@ -7,6 +7,11 @@
 namespace azora::tracker {
 namespace {
 
+// The scanner's white space (scansup.c's scanner_isspace).
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 int by_location(const void* a, const void* b) {
   int la = static_cast<const LocationLen*>(a)->location;
   int lb = static_cast<const LocationLen*>(b)->location;
@@ -49,18 +54,33 @@ void measure_constants(const char* stmt, int len, LocationLen* locs, int n) {
   scanner_finish(scanner);
 }
 
-}  // namespace
-
-char* normalize_query(const char* query, int location, int len, JumbleState* jstate, int* out_len) {
-  char* stmt = pnstrdup(query, len);
-  int n = jstate->clocations_count;
+// Copies jstate's constant locations (clocs[0, n), offsets from query - location) rebased to
+// the statement, sorted and measured (length -1 for those the scanner never reaches).
+LocationLen* measured_constants(const char* stmt, int location, int len, const LocationLen* clocs,
+                                int n) {
   auto* locs = static_cast<LocationLen*>(palloc(sizeof(LocationLen) * Max(n, 1)));
   for (int i = 0; i < n; i++) {
-    locs[i].location = jstate->clocations[i].location - location;
+    locs[i].location = clocs[i].location - location;
     locs[i].length = -1;
   }
   qsort(locs, n, sizeof(LocationLen), by_location);
   measure_constants(stmt, len, locs, n);
+  return locs;
+}
+
+// Whether locs[i] is replaced by a $k (normalize_query and constant_tokens agree on this): it
+// was measured and does not overlap the previous replaced constant.
+bool replaced(const LocationLen& loc, int copied_to) {
+  return loc.length >= 0 && loc.location >= copied_to;
+}
+
+}  // namespace
+
+char* normalize_query(const char* query, int location, int len, JumbleState* jstate, int* out_len,
+                      int* constants) {
+  char* stmt = pnstrdup(query, len);
+  int n = jstate->clocations_count;
+  LocationLen* locs = measured_constants(stmt, location, len, jstate->clocations, n);
 
   // Each constant of at least one byte becomes "$k" of at most 11 bytes.
   auto* out = static_cast<char*>(palloc(len + 11 * n + 1));
@@ -69,7 +89,7 @@ char* normalize_query(const char* query, int location, int len, JumbleState* jst
   int param = jstate->highest_extern_param_id;
   for (int i = 0; i < n; i++) {
     int start = locs[i].location;
-    if (locs[i].length < 0 || start < copied_to) continue;
+    if (!replaced(locs[i], copied_to)) continue;
     memcpy(out + written, stmt + copied_to, start - copied_to);
     written += start - copied_to;
     written += sprintf(out + written, "$%d", ++param);
@@ -81,7 +101,105 @@ char* normalize_query(const char* query, int location, int len, JumbleState* jst
   pfree(stmt);
   pfree(locs);
   *out_len = written;
+  *constants = param - jstate->highest_extern_param_id;
   return out;
+}
+
+int constant_tokens(const char* query, int location, int len, const LocationLen* clocs, int n,
+                    char*** tokens) {
+  char* stmt = pnstrdup(query, len);
+  LocationLen* locs = measured_constants(stmt, location, len, clocs, n);
+  auto** out = static_cast<char**>(palloc(sizeof(char*) * Max(n, 1)));
+  int count = 0;
+  int copied_to = 0;
+  for (int i = 0; i < n; i++) {
+    if (!replaced(locs[i], copied_to)) continue;
+    int end = Min(locs[i].location + locs[i].length, len);
+    out[count++] = pnstrdup(stmt + locs[i].location, end - locs[i].location);
+    copied_to = end;
+  }
+  pfree(stmt);
+  pfree(locs);
+  *tokens = out;
+  return count;
+}
+
+char* put_back_constants(const char* text, int first, int n, const char* const* tokens) {
+  int len = static_cast<int>(strlen(text));
+  char* scan = pnstrdup(text, len);  // the scanner writes NULs into its own copy only
+  StringInfoData out;
+  initStringInfo(&out);
+  core_yy_extra_type extra;
+  core_YYSTYPE value;
+  YYLTYPE pos;
+  core_yyscan_t scanner = scanner_init(scan, &extra, &ScanKeywords, ScanKeywordTokens);
+  extra.escape_string_warning = false;
+  int copied_to = 0;
+  int put = 0;
+  bool ok = true;
+  while (core_yylex(&value, &pos, scanner) != 0) {
+    const char* token = extra.scanbuf + pos;
+    // A parameter is the only token of the form $digits (dollar quotes end in $, identifiers
+    // cannot start with $).
+    if (token[0] != '$' || !isdigit(static_cast<unsigned char>(token[1]))) continue;
+    int tlen = static_cast<int>(strlen(token));
+    bool digits = true;
+    for (int i = 1; i < tlen; i++) digits &= isdigit(static_cast<unsigned char>(token[i])) != 0;
+    if (!digits || tlen > 10) continue;
+    int k = atoi(token + 1);
+    if (k <= first || k > first + n) continue;
+    appendBinaryStringInfo(&out, text + copied_to, pos - copied_to);
+    appendStringInfoString(&out, tokens[k - first - 1]);
+    copied_to = pos + tlen;
+    put++;
+  }
+  scanner_finish(scanner);
+  pfree(scan);
+  if (put != n) ok = false;
+  if (!ok) {
+    pfree(out.data);
+    return nullptr;
+  }
+  appendBinaryStringInfo(&out, text + copied_to, len - copied_to);
+  return out.data;
+}
+
+const char* skip_prepare(const char* text) {
+  // Cheap test first: almost no text starts with PREPARE.
+  const char* p = text;
+  while (is_space(*p)) p++;
+  if (pg_strncasecmp(p, "prepare", 7) != 0) return text;
+  char* scan = pstrdup(text);
+  core_yy_extra_type extra;
+  core_YYSTYPE value;
+  YYLTYPE pos;
+  core_yyscan_t scanner = scanner_init(scan, &extra, &ScanKeywords, ScanKeywordTokens);
+  extra.escape_string_warning = false;
+  const char* result = text;
+  int depth = 0;
+  bool first = true;
+  for (;;) {
+    int token = core_yylex(&value, &pos, scanner);
+    if (token == 0) break;
+    const char* t = extra.scanbuf + pos;
+    if (first) {
+      first = false;
+      if (pg_strcasecmp(t, "prepare") != 0) break;
+      continue;
+    }
+    if (token == '(') depth++;
+    if (token == ')') depth--;
+    if (depth == 0 && pg_strcasecmp(t, "as") == 0) {
+      // The statement is what follows AS (and its white space).
+      const char* rest = text + pos + 2;
+      while (is_space(*rest)) rest++;
+      result = rest;
+      break;
+    }
+  }
+  scanner_finish(scanner);
+  pfree(scan);
+  return result;
 }
 
 }  // namespace azora::tracker

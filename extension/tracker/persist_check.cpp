@@ -2,6 +2,7 @@
 // postmaster at start-up: nothing here may raise a PostgreSQL error or allocate.
 #include "tracker/persist_check.hpp"
 
+#include "tracker/sample_record.hpp"
 #include "tracker/settings.hpp"
 
 namespace azora::tracker {
@@ -120,6 +121,27 @@ bool check_texts(Entry* e, Reason* why) {
       !valid_text(source + p.source_len + 1, p.plan_len, e->encoding)) {
     return fail(why, "plan texts are not valid %s or not NUL-terminated", encoding);
   }
+  // The complete text: in the text area, or (clipped there) following the entries, or lost.
+  if (e->long_text > 1)
+    return fail(why, "long text marker is %llu", (unsigned long long)e->long_text);
+  if (e->text_full_len < e->text_len || e->text_full_len > static_cast<int>(MaxAllocSize / 2) ||
+      (e->text_full_len != e->text_len && e->text_full_len < max_text_bytes) ||
+      (e->long_text == 1 && e->text_full_len == e->text_len)) {
+    return fail(why, "complete text length %d does not match text length %d", e->text_full_len,
+                e->text_len);
+  }
+  if (e->constants < 0 || e->first_constant < 0 || e->constants > 65535 ||
+      e->first_constant > 65535)
+    return fail(why, "constant numbers %d, %d out of range", e->constants, e->first_constant);
+  return true;
+}
+
+bool check_samples(Entry* e, Reason* why) {
+  const SampleArea& a = e->samples;
+  if (a.count < 0 || a.count > 64 || a.used < 0 || a.used > max_sample_bytes || a.dropped < 0)
+    return fail(why, "sample area of %d records, %d bytes, out of range", a.count, a.used);
+  if (!check_records(entry_sample_area(e), a.used, a.count, e->encoding))
+    return fail(why, "sample records do not fill their %d bytes exactly", a.used);
   return true;
 }
 
@@ -136,6 +158,7 @@ StatHeader expected_header() {
   h.entry_size = entry_size();
   h.max_text_bytes = max_text_bytes;
   h.max_plan_bytes = max_plan_bytes;
+  h.max_sample_bytes = max_sample_bytes;
   return h;
 }
 
@@ -155,20 +178,25 @@ bool check_header(const StatHeader& h, int64 file_size, Reason* why) {
   }
   if (h.entry_struct_size != want.entry_struct_size || h.entry_size != want.entry_size ||
       h.buckets != want.buckets || h.max_text_bytes != want.max_text_bytes ||
-      h.max_plan_bytes != want.max_plan_bytes) {
+      h.max_plan_bytes != want.max_plan_bytes || h.max_sample_bytes != want.max_sample_bytes) {
     return fail(why,
-                "written with another layout (max_text_bytes %d, max_plan_bytes %d, entry "
-                "%u/" UINT64_FORMAT " bytes; this server: %d, %d, %u/" UINT64_FORMAT ")",
-                h.max_text_bytes, h.max_plan_bytes, h.entry_struct_size, h.entry_size,
-                want.max_text_bytes, want.max_plan_bytes, want.entry_struct_size, want.entry_size);
+                "written with another layout (max_text_bytes %d, max_plan_bytes %d, "
+                "max_sample_bytes %d, entry %u/" UINT64_FORMAT
+                " bytes; this server: %d, %d, %d, %u/" UINT64_FORMAT ")",
+                h.max_text_bytes, h.max_plan_bytes, h.max_sample_bytes, h.entry_struct_size,
+                h.entry_size, want.max_text_bytes, want.max_plan_bytes, want.max_sample_bytes,
+                want.entry_struct_size, want.entry_size);
   }
   int64 body = file_size - static_cast<int64>(sizeof h);
   int64 size = static_cast<int64>(want.entry_size);
-  if (h.count < 0 || body % size != 0 || body / size != h.count) {
+  if (h.count < 0 || h.long_text_bytes > static_cast<uint64>(Max(body, 0)) ||
+      (body - static_cast<int64>(h.long_text_bytes)) % size != 0 ||
+      (body - static_cast<int64>(h.long_text_bytes)) / size != h.count) {
     return fail(why,
                 "file size " INT64_FORMAT " does not match its header (" INT64_FORMAT
-                " entries of " INT64_FORMAT " bytes after " INT64_FORMAT ")",
-                file_size, h.count, size, static_cast<int64>(sizeof h));
+                " entries of " INT64_FORMAT " bytes after " INT64_FORMAT ", then " UINT64_FORMAT
+                " bytes of long texts)",
+                file_size, h.count, size, static_cast<int64>(sizeof h), h.long_text_bytes);
   }
   if (h.state.dealloc < 0 || !is_non_negative_number(h.state.median_usage))
     return fail(why, "invalid dealloc or median usage in the header");
@@ -176,7 +204,8 @@ bool check_header(const StatHeader& h, int64 file_size, Reason* why) {
 }
 
 bool check_entry(Entry* e, Reason* why) {
-  return check_key(e->key, why) && check_counters(e->counters, why) && check_texts(e, why);
+  return check_key(e->key, why) && check_counters(e->counters, why) && check_texts(e, why) &&
+         check_samples(e, why);
 }
 
 }  // namespace azora::tracker

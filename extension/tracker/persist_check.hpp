@@ -11,12 +11,12 @@ namespace azora::tracker {
 
 constexpr uint32 kStatMagic = 0x417a5446;    // "AzTF"
 constexpr uint32 kStatMagicV1 = 0x417a5401;  // format 1: no version field, no checksum
-constexpr uint32 kStatFormatVersion = 2;
+constexpr uint32 kStatFormatVersion = 3;     // 3: samples, long texts
 
 // The file starts with this header, then `count` entries of entry_size() bytes each (Entry, text
-// area, plan area: the shared memory image). The first four fields keep their place in every
-// format version (test/sh/tracking_corrupt_file.sh patches them); no implicit padding, so the
-// checksum covers only bytes we set.
+// area, plan area, sample area: the shared memory image), then long_text_bytes of long texts. The
+// first four fields keep their place in every format version (test/sh/tracking_corrupt_file.sh
+// patches them); no implicit padding, so the checksum covers only bytes we set.
 struct StatHeader {
   uint32 magic;
   uint32 format_version;
@@ -24,15 +24,18 @@ struct StatHeader {
   pg_crc32c crc;             // CRC-32C of this header (with crc = 0) and every entry
   uint32 entry_struct_size;  // sizeof(Entry)
   uint32 buckets;            // histogram::kBuckets
-  uint64 entry_size;         // entry_size(): depends on max_text_bytes and max_plan_bytes
+  uint64 entry_size;  // entry_size(): depends on max_text_bytes, max_plan_bytes, max_sample_bytes
   int32 max_text_bytes;
   int32 max_plan_bytes;
-  int64 count;  // entries that follow
+  int64 count;             // entries that follow
+  uint64 long_text_bytes;  // bytes of complete texts after the entries
+  int32 max_sample_bytes;
+  int32 reserved;
   SharedState state;
 };
 static_assert(std::is_trivially_copyable_v<StatHeader> && std::is_standard_layout_v<StatHeader>,
               "the file header is written and read as raw bytes");
-static_assert(sizeof(StatHeader) == 48 + sizeof(SharedState), "the header has no padding");
+static_assert(sizeof(StatHeader) == 64 + sizeof(SharedState), "the header has no padding");
 
 // Why a check failed, for the LOG line.
 struct Reason {
@@ -47,7 +50,8 @@ bool check_header(const StatHeader& h, int64 file_size, Reason* why);
 
 // Whether e (an entry image of entry_size() bytes, as read from the file) is one this server
 // could have written: a sane key, text and plan texts within their areas, NUL-terminated and
-// valid in a valid server encoding, finite non-negative counters consistent with the histogram.
+// valid in a valid server encoding, finite non-negative counters consistent with the histogram,
+// sample records that fill exactly their area's used bytes.
 bool check_entry(Entry* e, Reason* why);
 
 }  // namespace azora::tracker

@@ -14,6 +14,9 @@ bool debug_plan_capture_error = false;
 int max_entries = 5000;
 int max_text_bytes = 1024;
 int max_plan_bytes = 2048;
+int samples_per_query = 4;
+int max_sample_bytes = 2048;
+int long_text_bytes = 4 * 1024 * 1024;
 bool save = true;
 int metrics_top_n = 20;
 
@@ -41,6 +44,22 @@ void define_settings() {
       "Longer texts are truncated with a marker; each entry reserves this much shared memory.",
       &max_plan_bytes, 2048, 256, 1024 * 1024, PGC_POSTMASTER, GUC_UNIT_BYTE, nullptr, nullptr,
       nullptr);
+  DefineCustomIntVariable(
+      "azora_opt.samples_per_query", "Parameter sets kept per statement (a uniform sample).",
+      "0 keeps none. Used by the index advisor to re-plan statements with real values.",
+      &samples_per_query, 4, 0, 64, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "azora_opt.max_sample_bytes",
+      "Bytes of shared memory per statement for its parameter samples.",
+      "A sample that does not fit is dropped and counted, never stored truncated; 0 keeps none.",
+      &max_sample_bytes, 2048, 0, 1024 * 1024, PGC_POSTMASTER, GUC_UNIT_BYTE, nullptr, nullptr,
+      nullptr);
+  DefineCustomIntVariable(
+      "azora_opt.long_text_bytes",
+      "Shared memory for complete normalized texts longer than azora_opt.max_text_bytes.",
+      "When it is full, a long text is kept truncated and marked incomplete; 0 keeps none.",
+      &long_text_bytes, 4 * 1024 * 1024, 0, INT_MAX / 2, PGC_POSTMASTER, GUC_UNIT_BYTE, nullptr,
+      nullptr, nullptr);
   DefineCustomEnumVariable("azora_opt.track", "Which statements azora_opt tracks.",
                            "top: statements issued by clients; all: also nested statements "
                            "(inside functions); none: nothing.",

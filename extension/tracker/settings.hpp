@@ -20,6 +20,9 @@ extern bool debug_plan_capture_error;  // azora_opt.debug_plan_capture_error (te
 extern int max_entries;                // azora_opt.max (postmaster)
 extern int max_text_bytes;             // azora_opt.max_text_bytes (postmaster)
 extern int max_plan_bytes;             // azora_opt.max_plan_bytes (postmaster)
+extern int samples_per_query;          // azora_opt.samples_per_query (postmaster)
+extern int max_sample_bytes;           // azora_opt.max_sample_bytes (postmaster)
+extern int long_text_bytes;            // azora_opt.long_text_bytes (postmaster)
 extern bool save;                      // azora_opt.save
 extern int metrics_top_n;              // azora_opt.metrics_top_n
 
@@ -28,6 +31,11 @@ void define_settings();
 
 // The execution time from which a slowest call's plan is captured (plan_min_ms, or the slow
 // threshold when plan_min_ms is -1).
+// Whether entries keep parameter samples (both bounds above zero).
+inline bool sampling() {
+  return samples_per_query > 0 && max_sample_bytes > 0;
+}
+
 inline double effective_plan_min_ms() {
   return plan_min_ms < 0 ? slow_threshold_ms : plan_min_ms;
 }

@@ -129,22 +129,24 @@ void query_plan(FunctionCallInfo fcinfo, uint64 queryid) {
   pfree(ctx.area);
 }
 
-// 1.0 defined info() with four columns; 1.1 adds the plan-capture counters. The library
+// 1.0 defined info() with four columns; 1.1 adds the plan-capture counters, 1.2 the parameter
+// samples dropped. The library
 // serves whichever definition the installed extension version has.
 Datum info(FunctionCallInfo fcinfo) {
   require_ready();
   TupleDesc desc;
   if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
     throw Error(ERRCODE_INTERNAL_ERROR, "azora_opt.info: return type must be a row type");
-  if (desc->natts != 4 && desc->natts != 7)
+  if (desc->natts != 4 && desc->natts != 7 && desc->natts != 8)
     throw Error(ERRCODE_INTERNAL_ERROR, "azora_opt.info: unexpected SQL definition",
                 "Run ALTER EXTENSION azora_opt UPDATE.");
   StoreInfo s = store_info();
-  Datum values[7] = {Int64GetDatumFast(s.entries),         Int64GetDatum(max_entries),
-                     Int64GetDatumFast(s.state.dealloc),   TimestampTzGetDatum(s.state.stats_reset),
-                     Int64GetDatumFast(s.captures.stored), Int64GetDatumFast(s.captures.failed),
-                     Int64GetDatumFast(s.captures.skipped)};
-  bool nulls[7] = {false, false, false, false, false, false, false};
+  Datum values[8] = {
+      Int64GetDatumFast(s.entries),          Int64GetDatum(max_entries),
+      Int64GetDatumFast(s.state.dealloc),    TimestampTzGetDatum(s.state.stats_reset),
+      Int64GetDatumFast(s.captures.stored),  Int64GetDatumFast(s.captures.failed),
+      Int64GetDatumFast(s.captures.skipped), Int64GetDatumFast(s.captures.samples_dropped)};
+  bool nulls[8] = {false, false, false, false, false, false, false, false};
   return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
 }
 

@@ -2,6 +2,7 @@
 #include "tracker/store.hpp"
 
 #include "shmem.hpp"
+#include "tracker/long_text.hpp"
 #include "tracker/normalize.hpp"
 #include "tracker/persist.hpp"
 #include "tracker/settings.hpp"
@@ -93,7 +94,10 @@ void evict_least_used() {
   shared->median_usage = n > 0 ? entries[n / 2]->counters.usage : 1.0;
   long victims =
       Min(n, Max(static_cast<long>(n * kEvictFraction), static_cast<long>(kEvictAtLeast)));
-  for (long i = 0; i < victims; i++) hash_search(hash, &entries[i]->key, HASH_REMOVE, nullptr);
+  for (long i = 0; i < victims; i++) {
+    long_text_free(entries[i]->long_text);
+    hash_search(hash, &entries[i]->key, HASH_REMOVE, nullptr);
+  }
   pfree(entries);
   pg_atomic_fetch_add_u64(&removals->count, 1);
   // Only this backend writes dealloc while holding the lock exclusively.
@@ -101,7 +105,8 @@ void evict_least_used() {
 }
 
 // Finds or creates the entry. Caller holds the lock exclusively.
-Entry* create_entry(const Key& key, const char* text, int len, bool never_ran) {
+Entry* create_entry(const Key& key, const char* text, int len, bool never_ran, int constants,
+                    int first_constant) {
   if (hash_get_num_entries(hash) >= max_entries) evict_least_used();
   bool found = false;
   auto* e = static_cast<Entry*>(hash_search(hash, &key, HASH_ENTER, &found));
@@ -113,13 +118,33 @@ Entry* create_entry(const Key& key, const char* text, int len, bool never_ran) {
   e->counters.last_seen = e->counters.first_seen;
   e->encoding = GetDatabaseEncoding();
   e->text_len = copy_clipped(entry_text(e), max_text_bytes, text, len, e->encoding);
+  e->text_full_len = len;
+  e->long_text = len >= max_text_bytes ? long_text_put(text, len) : InvalidDsaPointer;
+  e->constants = constants;
+  e->first_constant = first_constant;
   return e;
+}
+
+// The sampling draw: xorshift64* per backend, seeded once. Not for anything secret; it only has
+// to be uniform and cheap (the not-sampled path of a call is one draw and one comparison).
+uint64 random_state = 0;
+uint64 next_random() {
+  if (unlikely(random_state == 0)) {
+    random_state = (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime) ^
+                   UINT64CONST(0x9E3779B97F4A7C15);
+    if (random_state == 0) random_state = 1;
+  }
+  random_state ^= random_state >> 12;
+  random_state ^= random_state << 25;
+  random_state ^= random_state >> 27;
+  return random_state * UINT64CONST(0x2545F4914F6CDD1D);
 }
 
 // Filled once by init_bucket_table() (tracker::init, in _PG_init): bucket_of without a log().
 histogram::BucketTable bucket_table;
 
-void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* slowest) {
+void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* slowest,
+                int64* calls) {
   // The bucket is found before the spinlock is taken.
   int bucket = kind == Kind::kPlan ? 0 : histogram::bucket_of(bucket_table, call.ms);
   SpinLockAcquire(&e->mutex);
@@ -129,7 +154,7 @@ void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* sl
     c.total_plan_ms += call.ms;
   } else {
     *slowest = c.calls == 0 || call.ms > c.max_exec_ms;
-    c.calls++;
+    *calls = ++c.calls;
     c.rows += call.rows;
     c.total_exec_ms += call.ms;
     if (c.calls == 1) {
@@ -178,7 +203,8 @@ Key make_key(Oid userid, Oid dbid, uint64 queryid, bool toplevel) {
 }
 
 Size entry_size() {
-  return MAXALIGN(sizeof(Entry)) + text_area() + MAXALIGN(max_plan_bytes);
+  return MAXALIGN(sizeof(Entry)) + text_area() + MAXALIGN(max_plan_bytes) +
+         MAXALIGN(max_sample_bytes);
 }
 
 char* entry_text(Entry* e) {
@@ -187,6 +213,10 @@ char* entry_text(Entry* e) {
 
 char* entry_plan(Entry* e) {
   return entry_text(e) + text_area();
+}
+
+char* entry_sample_area(Entry* e) {
+  return entry_plan(e) + MAXALIGN(max_plan_bytes);
 }
 
 int copy_clipped(char* dst, int cap, const char* src, int len, int encoding) {
@@ -203,7 +233,7 @@ int copy_clipped(char* dst, int cap, const char* src, int len, int encoding) {
 }
 
 bool record(const char* query, int location, int len, uint64 queryid, bool toplevel, Kind kind,
-            const Call& call, JumbleState* jstate) {
+            const Call& call, JumbleState* jstate, SampleTicket* ticket) {
   if (!ready() || queryid == UINT64CONST(0) || query == nullptr) return false;
   Key key = make_key(GetUserId(), MyDatabaseId, queryid, toplevel);
   Memo& m = memo_slot(key);
@@ -223,15 +253,31 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
     const char* stmt = CleanQuerytext(query, &location, &len);
     const char* text = stmt;
     char* normalized = nullptr;
+    int constants = 0;
+    int first_constant = 0;
     if (jstate != nullptr && jstate->clocations_count > 0) {
-      normalized = normalize_query(stmt, location, len, jstate, &len);
+      normalized = normalize_query(stmt, location, len, jstate, &len, &constants);
+      first_constant = jstate->highest_extern_param_id;
       text = normalized;
     }
     LWLockAcquire(lock(), LW_EXCLUSIVE);
-    e = create_entry(key, text, len, kind == Kind::kParse);
+    e = create_entry(key, text, len, kind == Kind::kParse, constants, first_constant);
     if (normalized != nullptr) pfree(normalized);
   }
-  if (kind != Kind::kParse) count_call(e, kind, call, now, &slowest);
+  int64 calls = 0;
+  if (kind != Kind::kParse) count_call(e, kind, call, now, &slowest, &calls);
+  if (ticket != nullptr && calls > 0) {
+    // Reservoir sampling (Vitter's algorithm R): the first K calls fill the reservoir, call n
+    // replaces a uniformly chosen sample with probability K/n. So every call is equally likely
+    // to be in it, and the mean over the samples estimates the call-weighted mean.
+    uint64 k = static_cast<uint64>(samples_per_query);
+    uint64 j = static_cast<uint64>(calls) <= k ? static_cast<uint64>(calls) - 1
+                                               : next_random() % static_cast<uint64>(calls);
+    if (j < k) {
+      ticket->slot = static_cast<int>(j);
+      ticket->constants = e->constants;  // set at creation, never changed
+    }
+  }
   // Still under the lock, so the count read matches e (create_entry may have evicted).
   m.key = key;
   m.entry = e;
@@ -267,6 +313,78 @@ void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* sourc
   }
   LWLockRelease(lock());
   pfree(buffer);
+}
+
+void store_sample(uint64 queryid, bool toplevel, int slot, const char* record, int len) {
+  if (!ready()) return;
+  Key key = make_key(GetUserId(), MyDatabaseId, queryid, toplevel);
+  LWLockAcquire(lock(), LW_SHARED);
+  Entry* e = remembered(memo_slot(key), key);
+  if (e == nullptr) e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
+  if (e != nullptr) {
+    bool dropped = false;
+    SpinLockAcquire(&e->mutex);
+    SampleArea& a = e->samples;
+    char* area = entry_sample_area(e);
+    // Records lie back to back, each starting with its uint32 size: find the one replaced.
+    int offset = 0;
+    int old_len = 0;
+    if (slot < a.count) {
+      for (int i = 0; i < slot; i++) {
+        uint32 size;
+        memcpy(&size, area + offset, sizeof size);
+        offset += static_cast<int>(size);
+      }
+      uint32 size;
+      memcpy(&size, area + offset, sizeof size);
+      old_len = static_cast<int>(size);
+    }
+    dropped = record == nullptr || a.used - old_len + len > max_sample_bytes;
+    if (dropped) {
+      a.dropped++;  // the reservoir keeps what it had
+    } else {
+      if (old_len > 0) {
+        // Close the gap, then append: the order of samples carries no meaning.
+        memmove(area + offset, area + offset + old_len, a.used - offset - old_len);
+        a.used -= old_len;
+        a.count--;
+      }
+      memcpy(area + a.used, record, len);
+      a.used += len;
+      a.count++;
+    }
+    SpinLockRelease(&e->mutex);
+    if (dropped) {
+      SpinLockAcquire(&captures->mutex);
+      captures->counters.samples_dropped++;
+      SpinLockRelease(&captures->mutex);
+    }
+  }
+  LWLockRelease(lock());
+}
+
+void with_entry(const Key& key, void (*visit)(Entry* e, void* arg), void* arg) {
+  if (!ready()) return;
+  LWLockAcquire(lock(), LW_SHARED);
+  auto* e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
+  if (e != nullptr) visit(e, arg);
+  LWLockRelease(lock());
+}
+
+char* copy_full_text(Entry* e) {
+  // The text and the long text never change while the entry exists (the lock keeps it).
+  if (e->text_full_len == e->text_len) return pnstrdup(entry_text(e), e->text_len);
+  if (!DsaPointerIsValid(e->long_text)) return nullptr;
+  return pnstrdup(long_text_get(e->long_text), e->text_full_len);
+}
+
+char* copy_sample_area(Entry* e, SampleArea* out) {
+  auto* copy = static_cast<char*>(palloc(Max(max_sample_bytes, 1)));
+  SpinLockAcquire(&e->mutex);
+  *out = e->samples;
+  memcpy(copy, entry_sample_area(e), out->used);
+  SpinLockRelease(&e->mutex);
+  return copy;
 }
 
 void count_capture(CaptureOutcome outcome) {
@@ -344,6 +462,7 @@ int64 remove_entries(const Filter& f) {
     if ((f.any_user || e->key.userid == f.userid) && (f.any_db || e->key.dbid == f.dbid) &&
         (f.any_query || e->key.queryid == f.queryid)) {
       // Removing the element just returned by hash_seq_search is allowed by dynahash.
+      long_text_free(e->long_text);
       hash_search(hash, &e->key, HASH_REMOVE, nullptr);
       removed++;
     }
@@ -359,6 +478,7 @@ int64 remove_entries(const Filter& f) {
 
 Size shmem_size() {
   Size size = add_size(MAXALIGN(sizeof(SharedState)), MAXALIGN(sizeof(CaptureState)));
+  size = add_size(size, long_text_shmem_size());
   size = add_size(size, MAXALIGN(sizeof(Removals)));
   return add_size(size, hash_estimate_size(max_entries, entry_size()));
 }
@@ -384,6 +504,7 @@ void shmem_init() {
     shared->median_usage = 1.0;
   }
   tracker_lock = shared_lock(LockId::kTracker);
+  long_text_init();
   HASHCTL info;
   memset(&info, 0, sizeof info);
   info.keysize = sizeof(Key);
@@ -398,7 +519,8 @@ void shmem_init() {
 namespace {
 template <typename T>
 constexpr bool kPlain = std::is_trivially_copyable_v<T>&& std::is_standard_layout_v<T>;
-static_assert(kPlain<Key> && kPlain<Counters> && kPlain<PlanInfo> && kPlain<Entry>);
+static_assert(kPlain<Key> && kPlain<Counters> && kPlain<PlanInfo> && kPlain<Entry> &&
+              kPlain<SampleArea>);
 static_assert(kPlain<SharedState> && kPlain<CaptureState> && kPlain<CaptureCounters>);
 }  // namespace
 

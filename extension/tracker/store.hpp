@@ -1,9 +1,11 @@
 // store.hpp — the tracker's shared hash table: one entry per (userid, dbid, queryid, toplevel).
 //
 // Layout. Entries are plain data in a ShmemInitHash table of azora_opt.max entries. Each entry
-// is an Entry followed by two byte areas sized by GUCs at start-up: the statement text
-// (azora_opt.max_text_bytes, written once when the entry is created) and the slowest call's
-// source text + EXPLAIN text (azora_opt.max_plan_bytes, rewritten when a call beats the max).
+// is an Entry followed by three byte areas sized by GUCs at start-up: the statement text
+// (azora_opt.max_text_bytes, written once when the entry is created; a longer text is kept
+// complete in the long-text store, long_text.hpp, and clipped here), the slowest call's
+// source text + EXPLAIN text (azora_opt.max_plan_bytes, rewritten when a call beats the max) and
+// the parameter samples (azora_opt.max_sample_bytes, samples.hpp).
 //
 // Locking, as in pg_stat_statements: LockId::kTracker shared to find an entry and update its
 // counters under the entry's spinlock; exclusive to create, evict or remove entries. No
@@ -60,10 +62,24 @@ struct PlanInfo {
   int plan_len;
 };
 
+// The parameter samples' records (sample_record.hpp) fill `used` bytes of the sample area.
+struct SampleArea {
+  int32 count;    // records stored (at most azora_opt.samples_per_query)
+  int32 used;     // bytes they fill
+  int64 dropped;  // samples that did not fit the area (never stored truncated)
+};
+
+// The text fields stay last (encoding, text_len right before the text area: the corrupt-file
+// test finds them there).
 struct Entry {
   Key key;  // the hash key: must stay first
   slock_t mutex;
   Counters counters;
+  SampleArea samples;
+  dsa_pointer long_text;  // the complete text when it does not fit the text area, else invalid
+  int text_full_len;      // the complete text's length (> text_len when the area holds a clip)
+  int constants;          // constants normalization turned into $k, k > first_constant
+  int first_constant;     // the statement's own highest parameter number
   PlanInfo plan;
   int encoding;
   int text_len;
@@ -75,13 +91,14 @@ struct SharedState {
   double median_usage;  // given to entries created before their first call
 };
 
-// Plan-capture counters since start-up (not saved): captures stored, captures that failed
-// (and were rolled back without failing the statement), and captures skipped because
+// Plan-capture (and sample) counters since start-up (not saved): captures stored, captures that
+// failed (and were rolled back without failing the statement), and captures skipped because
 // PostgreSQL allows no subtransaction there (parallel mode).
 struct CaptureCounters {
   int64 stored;
   int64 failed;
   int64 skipped;
+  int64 samples_dropped;  // parameter samples that did not fit their entry's area
 };
 enum class CaptureOutcome { kStored, kFailed, kSkipped };
 
@@ -91,6 +108,7 @@ extern HTAB* hash;
 Key make_key(Oid userid, Oid dbid, uint64 queryid, bool toplevel);
 char* entry_text(Entry* e);
 char* entry_plan(Entry* e);
+char* entry_sample_area(Entry* e);
 Size entry_size();
 // Whether the shared table is attached (inline: every hook asks).
 inline bool ready() {
@@ -105,12 +123,33 @@ struct Call {
   const BufferUsage* buffers = nullptr;
 };
 
+// Whether (and where) a call gives its entry a parameter sample: reservoir sampling over the
+// entry's calls (samples.hpp).
+struct SampleTicket {
+  int slot = -1;      // the sample to replace or add; -1: this call is not sampled
+  int constants = 0;  // the entry's (see Entry)
+};
+
 // Records one event for the statement at query[location, location+len) (PostgreSQL's statement
 // bounds within a multi-statement string). kParse only creates the entry with the normalized
 // text built from jstate. Returns true for kExec when this call is slower than every previous
-// call, i.e. when its plan should be captured.
+// call, i.e. when its plan should be captured. With ticket (kExec), says whether this call is
+// sampled.
 bool record(const char* query, int location, int len, uint64 queryid, bool toplevel, Kind kind,
-            const Call& call, JumbleState* jstate);
+            const Call& call, JumbleState* jstate, SampleTicket* ticket = nullptr);
+
+// Puts the sample record[0, len) of the current user's entry in slot (from its ticket), unless
+// it does not fit the sample area: then (and with record null: it was too big to build) the
+// entry counts it as dropped.
+void store_sample(uint64 queryid, bool toplevel, int slot, const char* record, int len);
+
+// Calls visit(e, arg) with the tracker lock held in shared mode if the entry exists.
+void with_entry(const Key& key, void (*visit)(Entry* e, void* arg), void* arg);
+// With the tracker lock held (for_each_entry, with_entry): the entry's complete normalized text,
+// palloc'd, or nullptr when it is incomplete (clipped and not in the long-text store).
+char* copy_full_text(Entry* e);
+// A consistent copy of the sample area (palloc'd, max_sample_bytes) and its header.
+char* copy_sample_area(Entry* e, SampleArea* out);
 
 // Stores the plan of the call that took exec_ms, unless a slower call has been seen meanwhile.
 void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* source, int source_len,

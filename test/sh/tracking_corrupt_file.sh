@@ -7,7 +7,8 @@
 # and in the text (with the stale checksum, and with the checksum recomputed so that the entry
 # checks themselves are exercised), a plan length beyond its area, an unknown encoding, a counter
 # inconsistent with the histogram, a negative counter, another format version, another
-# PostgreSQL major version.
+# PostgreSQL major version, a parameter sample's record size beyond its area, an invalid byte in
+# the complete long texts that follow the entries.
 #
 # The patcher below knows of the file only what persist.cpp documents as stable: the header
 # starts with uint32 magic, format_version, pg_major, crc32c (the CRC-32C of the whole file with
@@ -34,6 +35,8 @@ q -c "CREATE TABLE cf_t AS SELECT g AS id, g % 5 AS v FROM generate_series(1, 10
 q -c "SELECT azora_opt.reset()" >/dev/null
 for i in $(seq 1 7); do q -c "SELECT count(*) FROM cf_t WHERE v = $((i % 5))" >/dev/null; done
 for i in $(seq 1 3); do q -c "SELECT sum(id) FROM cf_t WHERE id < $((i * 100))" >/dev/null; done
+# Longer than max_text_bytes: its complete text follows the entries in the file.
+q -c "SELECT $(seq -s ', ' -f 'id AS cf_long_alias_%g' 1 80) FROM cf_t WHERE id = 3" >/dev/null
 
 snapshot="SELECT queryid, query, calls, rows, total_exec_time, p50_exec_time, p95_exec_time,
   p99_exec_time, slow_calls, shared_blks_hit, first_seen, last_seen, has_plan
@@ -52,7 +55,8 @@ echo "saved file: $(stat -c %s "$work/good.stat") bytes"
 # patch.py OUT MUTATION...: writes good.stat with the mutations applied to OUT. Mutations:
 #   truncate:N (keep N bytes; negative: drop -N), u32:OFFSET:VALUE (header field),
 #   textlen-xor:BYTE:MASK, encoding:VALUE, text-xor:INDEX:MASK, calls:VALUE, rows:VALUE,
-#   planlen:VALUE, crc (recompute the checksum; apply last).
+#   planlen:VALUE, sample-size:VALUE (the first sample record's size), tail-xor:N:MASK (byte N
+#   from the end), crc (recompute the checksum; apply last).
 patch() {
   python3 - "$work/good.stat" "$@" <<'EOF'
 import struct, sys
@@ -101,6 +105,16 @@ for m in muts:
         if not (0 < src < 1024 and 0 < pl < 2048):
             sys.exit("patch: plan lengths not found before encoding (layout changed?)")
         struct.pack_into('<i', data, tl - 8, int(args[0]))
+    elif kind == 'sample-size':
+        # A simple-protocol record: a 32-byte header (uint32 size first, search_path_len at 12)
+        # right before the session's search_path and its NUL.
+        path = b'"$user", public\0'
+        p = data.find(path)
+        if p < 32 or struct.unpack_from('<i', data, p - 32 + 12)[0] != len(path) - 1:
+            sys.exit("patch: no sample record found (layout changed?)")
+        struct.pack_into('<I', data, p - 32, int(args[0]))
+    elif kind == 'tail-xor':
+        data[len(data) - int(args[0])] ^= int(args[1], 0)
     elif kind == 'rows':
         struct.pack_into('<q', data, calls_offset() + 8, int(args[0]))
     elif kind == 'crc':
@@ -168,6 +182,8 @@ case_ negative-rows-crc 'negative|out of range' rows:-1 crc
 case_ other-format-version 'format version' u32:4:999 crc
 case_ other-format-version-stale-crc 'format version|checksum' u32:4:1
 case_ other-pg-major 'PostgreSQL' u32:8:1400 crc
+case_ sample-size-crc 'sample records' sample-size:100000 crc
+case_ long-text-invalid-crc 'long text' tail-xor:3:0x80 crc
 [ "$failures" = 0 ] || fail "$failures corrupt-file case(s) not handled"
 
 # The good file, put back, still loads exactly.
