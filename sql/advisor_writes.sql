@@ -69,6 +69,19 @@ SELECT columns, hot_update_loss FROM azora_opt.advise_indexes()
 WHERE relation = 'w_hot'::regclass AND 'status' = ANY (columns);
 RESET client_min_messages;
 DROP INDEX w_hot_status_payload;
+-- MERGE's UPDATE action counts like an UPDATE: setting grp, HOT today, flags grp's index.
+\set ECHO none
+\o /dev/null
+SELECT format('MERGE INTO w_hot t USING (VALUES (%s)) v(id) ON t.id = v.id '
+              'WHEN MATCHED THEN UPDATE SET grp = t.grp + 1 '
+              'WHEN NOT MATCHED THEN INSERT (id, grp) VALUES (v.id, 0)', g)
+FROM generate_series(1, 5) g \gexec
+\o
+\set ECHO all
+SET client_min_messages = warning;
+SELECT columns, hot_update_loss FROM azora_opt.advise_indexes()
+WHERE relation = 'w_hot'::regclass AND columns = '{grp}';
+RESET client_min_messages;
 
 -- The target table is resolved as the statement's role would: an unqualified name through
 -- its search_path ("$user" first), here a schema named after the role, not the caller's.
