@@ -118,7 +118,7 @@ DROP ROLE w_writer;
 
 -- Extending an existing index: (a) exists; the query filters on a and b. The advice is (a, b),
 -- which serves whatever (a) served, so the same plan drops (a) (drop_ddl) and counts its bytes
--- as freed; a unique index is never dropped.
+-- as freed. (A unique index, like w_ext_id_a, is never a candidate for the drop.)
 CREATE TABLE w_ext (id int PRIMARY KEY, a int, b int);
 INSERT INTO w_ext SELECT g, g % 1000, g % 10 FROM generate_series(1, 200000) g;
 CREATE INDEX w_ext_a ON w_ext (a);
