@@ -92,6 +92,7 @@ extern "C" {
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
+#include "utils/varlena.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 }

@@ -5,16 +5,21 @@
 // Weighting: each statement counts with its measured total time (calls x mean time) rescaled
 // by the planner: weight = total_ms / cost without new indexes, so the workload cost before is
 // the measured time in ms and after is that time as the planner expects it with the indexes.
+// Writes: each candidate's upkeep (writes.hpp, planner cost units) is converted to ms with the
+// workload's ms per cost unit, so the selection weighs benefit - maintenance in one unit.
+#include "advisor/existing_indexes.hpp"
 #include "advisor/hypo_define.hpp"
 #include "advisor/probe.hpp"
 #include "advisor/size_estimate.hpp"
 #include "advisor/what_if.hpp"
 #include "advisor/workload.hpp"
+#include "advisor/writes.hpp"
 #include "boundary.hpp"
 #include "pure/index_baselines.hpp"
 #include "pure/index_selection.hpp"
 
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace azora::advisor {
@@ -115,12 +120,76 @@ double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, Memory
   return weights > 0 ? total / weights : 0;
 }
 
+// The droppable existing indexes per table (existing_indexes.hpp), read once per call.
+class ExistingIndexes {
+ public:
+  const std::vector<ExistingIndex>& of(Oid relid) {
+    auto found = tables_.find(relid);
+    if (found != tables_.end()) return found->second;
+    ExistingIndex* items = nullptr;
+    int n = pg_call([relid, &items] { return droppable_indexes(relid, &items); });
+    return tables_.emplace(relid, std::vector<ExistingIndex>(items, items + n)).first->second;
+  }
+
+  // Whether `e`'s keys (with their declaration) are a leading prefix of `ix`'s and its INCLUDE
+  // columns are among `ix`'s columns: then `ix` serves every scan `e` serves.
+  static bool prefix_of(const ExistingIndex& e, const sel::Index& ix) {
+    if (static_cast<size_t>(e.nkeys) > ix.columns.size()) return false;
+    for (int k = 0; k < e.nkeys; ++k) {
+      int flags = ix.flag(static_cast<size_t>(k));
+      if (e.keys[k] != ix.columns[k] || (flags & sel::kPatternOps) || flags != e.flags[k])
+        return false;
+    }
+    for (int k = 0; k < e.ninclude; ++k) {
+      auto has = [&e, k](const std::vector<int>& v) {
+        return std::find(v.begin(), v.end(), e.include[k]) != v.end();
+      };
+      if (!has(ix.columns) && !has(ix.include)) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::map<Oid, std::vector<ExistingIndex>> tables_;
+};
+
 // What-if planning as the selection's cost oracle. Candidate indexes are defined once each
 // (through the same CREATE INDEX path as hypo_create) and keep their size estimate.
 class WhatIfOracle : public sel::CostOracle {
  public:
-  WhatIfOracle(const WorkloadQuery* queries, MemoryContext defs, MemoryContext scratch)
-      : queries_(queries), defs_(defs), scratch_(scratch) {}
+  WhatIfOracle(const WorkloadQuery* queries, MemoryContext defs, MemoryContext scratch,
+               const TrackedWrite* writes, int nwrites, ExistingIndexes* existing)
+      : queries_(queries),
+        defs_(defs),
+        scratch_(scratch),
+        writes_(writes),
+        nwrites_(nwrites),
+        existing_(existing) {}
+
+  // Milliseconds per planner cost unit (the workload's), which converts upkeep into the
+  // objective's unit.
+  void set_ms_per_cost_unit(double ms) { ms_per_unit_ = ms; }
+
+  double maintenance(const sel::Index& ix) override {
+    size_bytes(ix);  // sizes the hypothetical index: the model reads its pages and height
+    return upkeep(*hypo(ix), &hot_loss_[ix]);
+  }
+
+  std::vector<sel::Existing> redundant(const sel::Index& ix) override {
+    std::vector<sel::Existing> out;
+    for (const ExistingIndex& e : existing_->of(ix.table)) {
+      if (!ExistingIndexes::prefix_of(e, ix)) continue;
+      bool ignored;
+      out.push_back(sel::Existing{static_cast<int64_t>(e.oid), e.bytes, upkeep(e.shape, &ignored)});
+    }
+    return out;
+  }
+
+  // Whether tracked UPDATEs that are HOT today would lose HOT with `ix` (after maintenance()).
+  bool hot_update_loss(const sel::Index& ix) const {
+    auto found = hot_loss_.find(ix);
+    return found != hot_loss_.end() && found->second;
+  }
 
   double cost(const sel::Query& q, const std::vector<sel::Index>& indexes) override {
     std::string key = sel::memo_key(q.id, indexes);
@@ -210,9 +279,26 @@ class WhatIfOracle : public sel::CostOracle {
     return pool_[k];
   }
 
+  // The tracked writes' upkeep of an index (writes.hpp), in ms.
+  double upkeep(const HypoIndex& h, bool* hot_loss) {
+    if (nwrites_ == 0) return 0;
+    const HypoIndex* index = &h;
+    const TrackedWrite* writes = writes_;
+    int n = nwrites_;
+    double units = pg_call([index, writes, n, hot_loss] {
+      return maintenance_cost_units(*index, writes, n, hot_loss);
+    });
+    return units * ms_per_unit_;
+  }
+
   const WorkloadQuery* queries_;
   MemoryContext defs_;
   MemoryContext scratch_;
+  const TrackedWrite* writes_;
+  int nwrites_;
+  ExistingIndexes* existing_;
+  double ms_per_unit_ = 0;
+  std::map<sel::Index, bool> hot_loss_;
   std::map<sel::Index, HypoIndex> defined_;  // node-based: pointers stay valid
   // Costs shared by every strategy run over this oracle (the selection keeps its own too).
   std::unordered_map<std::string, double> costs_;
@@ -270,7 +356,35 @@ void add_order_composite(const WorkloadQuery& wq, std::vector<sel::Index>* out) 
   add_composite(wq, relid, keys, flags, out);
 }
 
-std::vector<sel::Index> composites(const WorkloadQuery& wq) {
+// An existing index extended by the query's other key columns on its table (those of the
+// query's own composite, in its order), when all of the existing index's keys are columns the
+// query can use: chosen, it makes the existing index redundant (drop_ddl), so it costs only
+// the bytes it adds to it.
+void add_extensions(const WorkloadQuery& wq, Oid relid, const std::vector<int>& keys,
+                    const std::vector<int>& flags, ExistingIndexes* existing,
+                    std::vector<sel::Index>* out) {
+  for (const ExistingIndex& e : existing->of(relid)) {
+    bool usable = true;
+    for (int k = 0; k < e.nkeys && usable; ++k) {
+      usable = std::any_of(wq.columns, wq.columns + wq.ncolumns, [&](const CandidateColumn& c) {
+        return c.relid == relid && c.attnum == e.keys[k] && c.flags == 0;
+      });
+    }
+    if (!usable) continue;
+    std::vector<int> wider(e.keys, e.keys + e.nkeys), wider_flags(e.flags, e.flags + e.nkeys);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (std::find(wider.begin(), wider.end(), keys[k]) != wider.end() ||
+          (flags[k] & sel::kPatternOps))
+        continue;
+      wider.push_back(keys[k]);
+      wider_flags.push_back(flags[k]);
+    }
+    if (wider.size() > static_cast<size_t>(e.nkeys))
+      add_composite(wq, relid, wider, wider_flags, out);
+  }
+}
+
+std::vector<sel::Index> composites(const WorkloadQuery& wq, ExistingIndexes* existing) {
   std::vector<sel::Index> out;
   add_order_composite(wq, &out);
   std::vector<Oid> done;
@@ -299,6 +413,27 @@ std::vector<sel::Index> composites(const WorkloadQuery& wq) {
       }
     }
     add_composite(wq, relid, keys, flags, &out);
+    add_extensions(wq, relid, keys, flags, existing, &out);
+  }
+  return out;
+}
+
+// One index per arm of each OR of the query whose arms all have a condition on one table
+// (workload.hpp, OrArms): tried together, since a BitmapOr needs all of them.
+std::vector<std::vector<sel::Index>> or_groups(const WorkloadQuery& wq) {
+  std::vector<std::vector<sel::Index>> out;
+  if (wq.nsamples == 0) return out;
+  Query* query = wq.samples[0].query;  // every sample has the same shape
+  List* groups = pg_call([query] { return or_arm_groups(query); });
+  ListCell* lc;
+  foreach (lc, groups) {
+    const auto* g = static_cast<const OrArms*>(lfirst(lc));
+    std::vector<sel::Index> indexes;
+    for (int a = 0; a < g->narms; ++a) {
+      sel::Index ix(g->relid, {g->arms[a].attnum}, {}, {g->arms[a].flags});
+      if (std::find(indexes.begin(), indexes.end(), ix) == indexes.end()) indexes.push_back(ix);
+    }
+    if (indexes.size() > 1) out.push_back(std::move(indexes));
   }
   return out;
 }
@@ -331,6 +466,9 @@ void check_arguments(double budget, double min_improvement) {
 struct Workload {
   WorkloadQuery* queries = nullptr;
   int count = 0;
+  TrackedWrite* writes = nullptr;  // writes.hpp
+  int nwrites = 0;
+  std::map<int64, std::pair<double, double>> calls;  // query id -> (calls, total ms)
   MemoryContext defs = nullptr;
   MemoryContext scratch = nullptr;
 };
@@ -347,6 +485,20 @@ Workload load() {
   w.queries = queries;
   w.count = count;
   pg_call([&summary] { report_summary(summary); });
+  TrackedWrite* writes = nullptr;
+  TrackedCalls* calls = nullptr;
+  int nwrites = 0, ncalls = 0;
+  if (count > 0) {
+    pg_call(
+        [&writes, &nwrites, &calls, &ncalls] { load_writes(&writes, &nwrites, &calls, &ncalls); });
+  }
+  w.writes = writes;
+  w.nwrites = nwrites;
+  for (int i = 0; i < ncalls; ++i) {
+    auto& slot = w.calls[calls[i].queryid];
+    slot.first += calls[i].calls;
+    slot.second += calls[i].total_ms;
+  }
   if (count == 0 &&
       summary.hidden + summary.no_role + summary.no_parse + summary.denied + summary.not_read ==
           0) {
@@ -379,9 +531,14 @@ std::string cost_basis(const Workload& w, const std::vector<int64_t>& statements
   return out;
 }
 
-// Selection queries with weights: measured total time over the cost without new indexes.
-std::vector<sel::Query> selection_queries(const Workload& w, WhatIfOracle& oracle) {
+// Selection queries with weights: measured total time over the cost without new indexes. Also
+// sets the oracle's ms per cost unit: the workload's measured time over its planned cost,
+// sum(total ms) / sum(calls x cost per call) over its statements.
+std::vector<sel::Query> selection_queries(const Workload& w, WhatIfOracle& oracle,
+                                          ExistingIndexes* existing) {
   std::vector<sel::Query> out;
+  double ms = 0, units = 0;
+  std::set<int64> counted;
   for (int i = 0; i < w.count; ++i) {
     const WorkloadQuery& wq = w.queries[i];
     sel::Query q;
@@ -390,11 +547,22 @@ std::vector<sel::Query> selection_queries(const Workload& w, WhatIfOracle& oracl
       q.columns.push_back({wq.columns[c].relid, wq.columns[c].attnum, wq.columns[c].flags});
       q.tables.push_back(wq.columns[c].relid);
     }
-    q.composites = composites(wq);
+    for (int c = 0; c < wq.nreferenced; ++c) {
+      q.referenced.push_back({wq.referenced[c].relid, wq.referenced[c].attnum, 0});
+      q.tables.push_back(wq.referenced[c].relid);
+    }
+    q.composites = composites(wq, existing);
+    q.groups = or_groups(wq);
     double base = oracle.cost(q, {});
     q.weight = base > 0 ? wq.total_ms / base : 0;
+    auto calls = w.calls.find(wq.queryid);
+    if (base > 0 && calls != w.calls.end() && counted.insert(wq.queryid).second) {
+      ms += calls->second.second;
+      units += calls->second.first * base;
+    }
     out.push_back(std::move(q));
   }
+  oracle.set_ms_per_cost_unit(units > 0 ? ms / units : 0);
   return out;
 }
 
@@ -402,8 +570,9 @@ std::vector<Row> advise(double budget, double min_improvement) {
   check_arguments(budget, min_improvement);
   Workload w = load();
   if (w.count == 0) return {};
-  WhatIfOracle oracle(w.queries, w.defs, w.scratch);
-  std::vector<sel::Query> workload = selection_queries(w, oracle);
+  ExistingIndexes existing;
+  WhatIfOracle oracle(w.queries, w.defs, w.scratch, w.writes, w.nwrites, &existing);
+  std::vector<sel::Query> workload = selection_queries(w, oracle, &existing);
   WorkloadQuery* queries = w.queries;
   sel::Options options;
   options.budget_bytes = budget;
@@ -411,6 +580,7 @@ std::vector<Row> advise(double budget, double min_improvement) {
   sel::Result result = sel::select_indexes(std::move(workload), oracle, options);
 
   std::vector<Row> rows;
+  std::set<int64_t> dropped;
   for (const sel::Recommendation& r : result.picks) {
     Row row;
     Oid relid = r.index.table;
@@ -427,6 +597,16 @@ std::vector<Row> advise(double budget, double min_improvement) {
     row.after = r.cost_after;
     row.improvement = r.improvement;
     row.cost_basis = cost_basis(w, r.queries);
+    row.maintenance_cost = r.maintenance;
+    row.hot_update_loss = oracle.hot_update_loss(r.index);
+    // The DROP of each existing index it makes redundant, once per existing index.
+    for (int64_t id : r.drops) {
+      if (!dropped.insert(id).second) continue;
+      Oid oid = static_cast<Oid>(id);
+      const char* ddl = pg_call([oid] { return drop_index_ddl(oid); });
+      if (!row.drop_ddl.empty()) row.drop_ddl += "; ";
+      row.drop_ddl += ddl;
+    }
     rows.push_back(std::move(row));
   }
   return rows;
@@ -453,8 +633,9 @@ CompareRun compare(const std::vector<double>& budgets) {
   Workload w = load();
   run.statements = w.count;
   if (w.count == 0) return run;
-  WhatIfOracle oracle(w.queries, w.defs, w.scratch);
-  std::vector<sel::Query> workload = selection_queries(w, oracle);
+  ExistingIndexes existing;
+  WhatIfOracle oracle(w.queries, w.defs, w.scratch, w.writes, w.nwrites, &existing);
+  std::vector<sel::Query> workload = selection_queries(w, oracle, &existing);
   double no_index = 0;
   for (const sel::Query& q : workload) no_index += q.weight * oracle.cost(q, {});
   for (double budget : budgets) {

@@ -268,6 +268,68 @@ bool walk(Node* node, void* context) {
   return expression_tree_walker(node, walker_fn(), w);
 }
 
+// OR arms (or_arm_groups): the walk's query stack, and the groups found so far.
+struct OrWalk {
+  Walk walk;
+  List* groups;  // of OrArms*
+};
+
+bool or_walk(Node* node, void* context);
+
+bool (*or_walker_fn())() {
+  return reinterpret_cast<bool (*)()>(reinterpret_cast<void (*)()>(or_walk));
+}
+
+// An OR whose every arm has a btree-usable condition on a column of one table T: one column per
+// arm (the arm's first condition column on T), so an index on each lets the planner combine
+// them with a BitmapOr. Nested ORs inside an arm are found when the walk goes on into it.
+void or_group(OrWalk* ow, BoolExpr* expr) {
+  int narms = list_length(expr->args);
+  auto* arms = static_cast<ColumnList*>(palloc(sizeof(ColumnList) * static_cast<size_t>(narms)));
+  int a = 0;
+  ListCell* lc;
+  foreach (lc, expr->args) {
+    Walk arm{ow->walk.queries, new_list(), new_list(), new_list(), false, false, false};
+    walk(static_cast<Node*>(lfirst(lc)), &arm);
+    if (arm.denied) return;
+    arms[a++] = arm.candidates;
+  }
+  for (int t = 0; t < arms[0].count; ++t) {
+    Oid relid = arms[0].items[t].relid;
+    auto* group = static_cast<OrArms*>(palloc(sizeof(OrArms)));
+    group->relid = relid;
+    group->narms = 0;
+    group->arms = static_cast<CandidateColumn*>(palloc(sizeof(CandidateColumn) * narms));
+    for (int i = 0; i < narms; ++i) {
+      for (int k = 0; k < arms[i].count; ++k) {
+        const CandidateColumn& c = arms[i].items[k];
+        if (c.relid == relid && c.use != kSort) {
+          group->arms[group->narms++] = c;
+          break;
+        }
+      }
+    }
+    if (group->narms == narms) {
+      ow->groups = lappend(ow->groups, group);
+      return;
+    }
+  }
+}
+
+bool or_walk(Node* node, void* context) {
+  auto* ow = static_cast<OrWalk*>(context);
+  if (node == nullptr) return false;
+  if (IsA(node, Query)) {
+    ow->walk.queries = lcons(node, ow->walk.queries);
+    query_tree_walker(reinterpret_cast<Query*>(node), or_walker_fn(), ow, 0);
+    ow->walk.queries = list_delete_first(ow->walk.queries);
+    return false;
+  }
+  if (IsA(node, BoolExpr) && reinterpret_cast<BoolExpr*>(node)->boolop == OR_EXPR)
+    or_group(ow, reinterpret_cast<BoolExpr*>(node));
+  return expression_tree_walker(node, or_walker_fn(), ow);
+}
+
 // Per-statement detail, below the summary: client_min_messages = debug1 shows it.
 void detail(int64 queryid, const char* what) {
   ereport(DEBUG1, (errmsg("index advisor: query %lld: %s", static_cast<long long>(queryid), what)));
@@ -562,6 +624,12 @@ int sources_of(const Entry& e, Source** out, CostBasis* basis) {
 }
 
 }  // namespace
+
+List* or_arm_groups(Query* query) {
+  OrWalk ow{{NIL, new_list(), new_list(), new_list(), false, false, false}, NIL};
+  or_walk(reinterpret_cast<Node*>(query), &ow);
+  return ow.groups;
+}
 
 void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
   MemoryContext keep = CurrentMemoryContext;

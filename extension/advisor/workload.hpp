@@ -76,6 +76,18 @@ struct WorkloadSummary {
   int generic;     // advised on from the normalized text alone (a generic plan)
 };
 
+// An OR of conditions on one table, one usable column per arm (`a = $1 OR b = $2`): an index
+// on each arm's column lets the planner combine them with a BitmapOr; each alone buys nothing.
+struct OrArms {
+  Oid relid;
+  int narms;
+  CandidateColumn* arms;
+};
+
+// The ORs of `query` (at any depth, subqueries too) whose every arm has a condition a btree can
+// serve on a column of one table: a List of OrArms*, palloc'd. C style (ereport).
+List* or_arm_groups(Query* query);
+
 // Reads this database's tracked statements with at least min_calls calls and min_total_ms total
 // time that the caller may see (a superuser or member of pg_read_all_stats: every role's; else
 // its own), and makes each into samples: its slowest call's source text, or, without one, its

@@ -9,23 +9,32 @@
 // The search. Start with no index. Each step considers (a) a new single-column index on a
 // column some query can use, (b) widening an index chosen earlier by one more column that a
 // query uses together with all of its columns (the widened index replaces the narrower one),
-// (c) a multi-column index a query's shape suggests (Query::composites), and (d) replacing a
-// chosen index by a suggested covering variant (same keys plus INCLUDE columns).
-// A step's benefit is the drop of the total weighted workload cost, its price the bytes it adds;
-// among the steps that fit the budget and lower the total cost by at least kMinStepGain (0.3 %),
-// the one with the best benefit per byte is taken; the search stops when there is none.
-// Because a query is costed against every chosen index of its tables at once, an index that
-// serves several queries is found once and paid for once (per-query advisors pay it per query).
+// (c) a multi-column index a query's shape suggests (Query::composites), (d) replacing a
+// chosen index by a suggested covering variant (same keys plus INCLUDE columns), and (e) a
+// group of indexes that pay only together (Query::groups: one index per arm of an OR, which
+// the planner combines with a BitmapOr — each alone buys nothing, so one-index steps never
+// find them).
+// A step's benefit is the drop of the total weighted workload cost minus the maintenance its
+// indexes add (CostOracle::maintenance: what the tracked writes pay to keep them up to date),
+// its price the bytes it adds less the bytes of existing indexes it makes redundant
+// (CostOracle::redundant); among the steps that fit the budget and gain at least kMinStepGain
+// (0.3 %) of the total cost, the one with the best net benefit per byte is taken; the search
+// stops when there is none. Because a query is costed against every chosen index of its tables
+// at once, an index that serves several queries is found once and paid for once (per-query
+// advisors pay it per query).
 //
 // Costs are memoised per (query, the chosen indexes on the tables it touches), and a step
-// re-costs only the queries that use the index's leading column, so the oracle (a planner call)
-// runs once per distinct situation that can matter. The final workload cost and every reported
-// figure are computed exactly, over all queries.
+// re-costs only the queries that could use one of its indexes: those with a condition or sort
+// on its leading column, and those it covers (every column they read of the table is in it:
+// an index-only scan, which also returns rows in index order for an ORDER BY), so the oracle (a
+// planner call) runs once per distinct situation that can matter. The final workload cost and every
+// reported figure are computed exactly, over all queries.
 //
 // Afterwards every chosen index must lower the cost of the queries it helps by at least
-// min_improvement, judged against the rest of the chosen set: the weakest index below it is
-// dropped and the others re-judged, so an index whose benefit another chosen index already
-// provides is not reported.
+// min_improvement and by more than its maintenance, judged against the rest of the chosen set:
+// the weakest index below that bar is dropped and the others re-judged, so an index whose
+// benefit another chosen index already provides is not reported. The bytes pruning freed are
+// then offered to the search again (without the pruned indexes), a few rounds at most.
 #pragma once
 
 #include <algorithm>
@@ -130,6 +139,20 @@ struct Query {
   // step, because growing one column at a time can settle on a worse column order (a sort
   // column first) before it gets there, and never adds INCLUDE columns.
   std::vector<Index> composites;
+  // Every column it reads (any use): an index holding all of those of its table may serve it
+  // by an index-only scan, so a step adding such an index re-costs it.
+  std::vector<ColumnRef> referenced;
+  // Sets of indexes that pay only together (one per arm of `a = $1 OR b = $2`): each set is
+  // also tried as one step, costed and sized as a whole.
+  std::vector<std::vector<Index>> groups;
+};
+
+// An existing index a candidate makes redundant (its keys a leading prefix of the candidate's):
+// the advice drops it, so its bytes and its maintenance are freed.
+struct Existing {
+  int64_t id = 0;
+  double bytes = 0;
+  double maintenance = 0;
 };
 
 // What the search asks: a query's cost with exactly `indexes` added (all on tables it touches,
@@ -139,6 +162,11 @@ class CostOracle {
   virtual ~CostOracle() = default;
   virtual double cost(const Query& query, const std::vector<Index>& indexes) = 0;
   virtual double size_bytes(const Index& index) = 0;
+  // What the tracked writes would pay to keep `index` up to date, in the units of
+  // weight x cost (ms in the advisor); 0 for a read-only workload.
+  virtual double maintenance(const Index&) { return 0; }
+  // The existing indexes `index` makes redundant (dropped with its creation).
+  virtual std::vector<Existing> redundant(const Index&) { return {}; }
 };
 
 struct Options {
@@ -153,14 +181,17 @@ struct Recommendation {
   double cost_before = 0;        // weighted cost of those queries without it (rest chosen)
   double cost_after = 0;         // ... and with it
   double improvement = 0;        // 1 - after / before
+  double maintenance = 0;        // what the tracked writes pay to keep it (same units)
+  std::vector<int64_t> drops;    // Existing::id of the existing indexes it makes redundant
 };
 
 struct Result {
   std::vector<Recommendation> picks;  // in the order the search chose them
   double workload_cost_before = 0;    // total weighted cost with no index added
   double workload_cost_after = 0;     // with every pick
-  double total_bytes = 0;
-  int64_t oracle_calls = 0;  // cost() calls, i.e. distinct (query, index set) situations
+  double total_bytes = 0;             // the picks' bytes less the existing ones they free
+  double maintenance = 0;             // the picks' maintenance less the freed indexes'
+  int64_t oracle_calls = 0;           // cost() calls, i.e. distinct (query, index set) situations
   int64_t cache_hits = 0;
   int steps = 0;
 };
@@ -185,32 +216,73 @@ class Selector {
     std::vector<Index> chosen;
     std::vector<double> costs = query_costs(chosen);
     result.workload_cost_before = total(costs);
-    double used = 0;
-    for (;;) {
-      Step best = best_step(chosen, costs, used, kMinStepGain * total(costs));
-      if (best.benefit <= 0) break;
-      if (best.replaces >= 0) {
-        chosen[best.replaces] = best.index;
-      } else {
-        chosen.push_back(best.index);
-      }
-      used += best.added_bytes;
-      costs = best.costs;
-      ++result.steps;
+    std::set<Index> pruned;
+    // Pruning frees bytes the budget can spend again: search on without the pruned indexes.
+    for (int round = 0; round < kMaxRounds; ++round) {
+      result.steps += search(chosen, costs, pruned);
+      std::vector<Index> removed = prune(chosen);
+      if (removed.empty()) break;
+      pruned.insert(removed.begin(), removed.end());
+      costs = query_costs(chosen);
     }
-    prune(chosen);
     result.picks = report(chosen);
     result.workload_cost_after = total(query_costs(chosen));
-    for (const Recommendation& r : result.picks) result.total_bytes += r.bytes;
+    result.total_bytes = used_bytes(chosen);
+    result.maintenance = maintenance(chosen);
     result.oracle_calls = oracle_calls_;
     result.cache_hits = cache_hits_;
     return result;
   }
 
  private:
+  static constexpr int kMaxRounds = 4;
+
+  // Greedy steps from `chosen` until none fits and gains; returns how many were taken.
+  int search(std::vector<Index>& chosen, std::vector<double>& costs,
+             const std::set<Index>& banned) {
+    int steps = 0;
+    for (;;) {
+      Step best = best_step(chosen, costs, banned, kMinStepGain * total(costs));
+      if (best.benefit <= 0) break;
+      if (best.replaces >= 0) {
+        chosen[best.replaces] = best.adds.front();
+      } else {
+        chosen.insert(chosen.end(), best.adds.begin(), best.adds.end());
+      }
+      costs = best.costs;
+      ++steps;
+    }
+    return steps;
+  }
+
+  // Bytes of a set: its indexes less the existing indexes they make redundant (each once).
+  double used_bytes(const std::vector<Index>& set) {
+    double bytes = 0;
+    std::map<int64_t, double> freed;
+    for (const Index& ix : set) {
+      bytes += size(ix);
+      for (const Existing& e : redundant(ix)) freed[e.id] = e.bytes;
+    }
+    for (const auto& f : freed) bytes -= f.second;
+    return bytes;
+  }
+
+  // Maintenance of a set, less that of the existing indexes it makes redundant (each once).
+  double maintenance(const std::vector<Index>& set) {
+    double cost = 0;
+    std::map<int64_t, double> freed;
+    for (const Index& ix : set) {
+      cost += maintenance(ix);
+      for (const Existing& e : redundant(ix)) freed[e.id] = e.maintenance;
+    }
+    for (const auto& f : freed) cost -= f.second;
+    return cost;
+  }
+
+ private:
   struct Step {
-    Index index;
-    int replaces = -1;  // position of the widened index in the chosen set, -1 for a new one
+    std::vector<Index> adds;  // one index, or a group that pays only together
+    int replaces = -1;        // position of the widened index in the chosen set, -1 for new ones
     double benefit = 0;
     double added_bytes = 0;
     double ratio = -1;
@@ -260,53 +332,86 @@ class Selector {
     return s;
   }
 
-  // Costs after a step that adds or widens `index`: only queries that use its leading column
-  // are re-costed — a btree serves a query through its leading column (a condition on it or an
-  // order by it), so the others keep their cost. This is what keeps a step to a few planner
-  // calls per query of the table that could use the index, not one per query of the table.
-  std::vector<double> costs_after(const std::vector<Index>& config, const Index& index,
+  double maintenance(const Index& ix) {
+    auto found = maintenance_.find(ix);
+    if (found != maintenance_.end()) return found->second;
+    double m = oracle_.maintenance(ix);
+    maintenance_.emplace(ix, m);
+    return m;
+  }
+
+  const std::vector<Existing>& redundant(const Index& ix) {
+    auto found = redundant_.find(ix);
+    if (found != redundant_.end()) return found->second;
+    return redundant_.emplace(ix, oracle_.redundant(ix)).first->second;
+  }
+
+  // Costs after a step that adds `indexes` (or widens one): only the queries that could use
+  // one of them are re-costed (may_use_index: a condition or sort on its leading column, or an
+  // index-only scan it covers); the others keep their cost. This keeps a step to one planner call
+  // per query that could change, not one per query of the table.
+  std::vector<double> costs_after(const std::vector<Index>& config,
+                                  const std::vector<Index>& indexes,
                                   const std::vector<double>& current) {
     std::vector<double> next = current;
-    for (size_t i = 0; i < queries_.size(); ++i)
-      if (uses(queries_[i], index.table, index.columns.front())) next[i] = cost(i, config);
+    for (size_t i = 0; i < queries_.size(); ++i) {
+      bool may_use = std::any_of(indexes.begin(), indexes.end(),
+                                 [&](const Index& ix) { return may_use_index(queries_[i], ix); });
+      if (may_use) next[i] = cost(i, config);
+    }
     return next;
   }
 
-  static bool uses(const Query& q, uint32_t table, int column) {
-    return std::any_of(q.columns.begin(), q.columns.end(),
-                       [&](const ColumnRef& c) { return c.table == table && c.column == column; });
+  // A query may use an index on its table when it has a condition on, or orders or groups by,
+  // the index's leading column (a btree is searched and ordered by it), or when the index
+  // holds every column it reads of the table (an index-only scan, whatever its conditions;
+  // count(*) reads none). A condition on a later key column alone rarely makes a btree pay, and
+  // re-costing for every such column doubled the planner calls of the advisor's benchmark.
+  bool may_use_index(const Query& q, const Index& ix) const {
+    if (!touches(q, ix.table)) return false;
+    auto in_index = [&ix](int column) {
+      return std::find(ix.columns.begin(), ix.columns.end(), column) != ix.columns.end() ||
+             std::find(ix.include.begin(), ix.include.end(), column) != ix.include.end();
+    };
+    for (const ColumnRef& c : q.columns)
+      if (c.table == ix.table && c.column == ix.columns.front()) return true;
+    return std::all_of(q.referenced.begin(), q.referenced.end(), [&](const ColumnRef& c) {
+      return c.table != ix.table || in_index(c.column);
+    });
   }
 
-  void consider(Step& best, const std::vector<Index>& chosen, const Index& index, int replaces,
-                const std::vector<double>& costs, double used, double min_benefit) {
-    double added = size(index) - (replaces >= 0 ? size(chosen[replaces]) : 0);
-    if (used + added > options_.budget_bytes) return;
+  void consider(Step& best, const std::vector<Index>& chosen, const std::vector<Index>& adds,
+                int replaces, const std::vector<double>& costs, double min_benefit) {
     std::vector<Index> config = chosen;
     if (replaces >= 0) {
-      config[replaces] = index;
+      config[replaces] = adds.front();
     } else {
-      config.push_back(index);
+      config.insert(config.end(), adds.begin(), adds.end());
     }
-    std::vector<double> next = costs_after(config, index, costs);
-    double benefit = total(costs) - total(next);
+    double before_bytes = used_bytes(chosen), after_bytes = used_bytes(config);
+    if (after_bytes > options_.budget_bytes) return;
+    double added = after_bytes - before_bytes;
+    std::vector<double> next = costs_after(config, adds, costs);
+    double benefit = total(costs) - total(next) - (maintenance(config) - maintenance(chosen));
     double ratio = benefit / std::max(1.0, added);
     if (benefit > 0 && benefit >= min_benefit && ratio > best.ratio) {
-      best = Step{index, replaces, benefit, added, ratio, std::move(next)};
+      best = Step{adds, replaces, benefit, added, ratio, std::move(next)};
     }
   }
 
   // The step with the best benefit per byte among those that fit and gain at least
   // min_benefit: a tiny index with a tiny gain must not end the search while steps that matter
   // remain.
-  Step best_step(const std::vector<Index>& chosen, const std::vector<double>& costs, double used,
-                 double min_benefit) {
+  Step best_step(const std::vector<Index>& chosen, const std::vector<double>& costs,
+                 const std::set<Index>& banned, double min_benefit) {
     Step best;
     std::set<Index> present(chosen.begin(), chosen.end());
+    present.insert(banned.begin(), banned.end());  // pruned earlier: never offered again
     std::set<ColumnRef> columns;
     for (const Query& q : queries_) columns.insert(q.columns.begin(), q.columns.end());
     for (const ColumnRef& c : columns) {
       Index single{c.table, {c.column}, {}, {c.flags}};
-      if (!present.count(single)) consider(best, chosen, single, -1, costs, used, min_benefit);
+      if (!present.count(single)) consider(best, chosen, {single}, -1, costs, min_benefit);
     }
     // Key-only composites all count; of the covering variants (same keys plus INCLUDE columns)
     // only the heaviest query's per key set, so each chosen index has at most one to try.
@@ -329,7 +434,7 @@ class Selector {
         // One-column composites come only with a special declaration (a DESC NULLS LAST
         // order); plain ones are the single-column candidates above.
         if (ix.columns.size() > 1 || !ix.flags.empty())
-          consider(best, chosen, ix, -1, costs, used, min_benefit);
+          consider(best, chosen, {ix}, -1, costs, min_benefit);
         continue;
       }
       // A covering variant only replaces a chosen index with the same key columns: INCLUDE
@@ -339,14 +444,14 @@ class Selector {
       for (size_t k = 0; k < chosen.size(); ++k) {
         if (chosen[k].table == ix.table && chosen[k].columns == ix.columns &&
             chosen[k].flags == ix.flags) {
-          consider(best, chosen, ix, static_cast<int>(k), costs, used, min_benefit);
+          consider(best, chosen, {ix}, static_cast<int>(k), costs, min_benefit);
           replaced = true;
         }
       }
       // Except a declared sort order (a mixed-direction ORDER BY, few per workload): walking
       // the index in order pays back its heap visits only for a small LIMIT, while an
       // index-only scan of the covering variant also pays for a deep OFFSET.
-      if (!replaced && ix.ordered()) consider(best, chosen, ix, -1, costs, used, min_benefit);
+      if (!replaced && ix.ordered()) consider(best, chosen, {ix}, -1, costs, min_benefit);
     }
     for (size_t k = 0; k < chosen.size(); ++k) {
       for (int column : widenings(chosen[k])) {
@@ -355,9 +460,26 @@ class Selector {
         wider.include.erase(std::remove(wider.include.begin(), wider.include.end(), column),
                             wider.include.end());
         if (!present.count(wider))
-          consider(best, chosen, wider, static_cast<int>(k), costs, used, min_benefit);
+          consider(best, chosen, {wider}, static_cast<int>(k), costs, min_benefit);
       }
     }
+    // Groups that pay only together (OR arms), less what is already chosen; a group with a
+    // pruned member is not offered again.
+    std::set<std::vector<Index>> groups;
+    for (const Query& q : queries_) {
+      for (const std::vector<Index>& g : q.groups) {
+        std::vector<Index> missing;
+        bool excluded = false;
+        for (const Index& ix : g) {
+          if (banned.count(ix)) excluded = true;
+          if (!present.count(ix)) missing.push_back(ix);
+        }
+        std::sort(missing.begin(), missing.end());
+        missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+        if (!excluded && missing.size() > 1) groups.insert(missing);
+      }
+    }
+    for (const std::vector<Index>& g : groups) consider(best, chosen, g, -1, costs, min_benefit);
     return best;
   }
 
@@ -395,21 +517,39 @@ class Selector {
       }
     }
     r.improvement = r.cost_before > 0 ? 1 - r.cost_after / r.cost_before : 0;
+    r.maintenance = maintenance(chosen) - maintenance(without);
+    for (const Existing& e : redundant(chosen[k])) r.drops.push_back(e.id);
     return r;
   }
 
-  void prune(std::vector<Index>& chosen) {
+  // Whether an index's contribution stays below the bar: less than min_improvement of its
+  // queries' cost, or no more than what keeping it up to date costs.
+  bool weak(const Recommendation& r) const {
+    return r.improvement < options_.min_improvement ||
+           r.cost_before - r.cost_after <= r.maintenance;
+  }
+
+  // Drops the weakest index below the bar (weak()) and re-judges the rest, until none is;
+  // returns the dropped ones.
+  std::vector<Index> prune(std::vector<Index>& chosen) {
+    std::vector<Index> removed;
     for (;;) {
       int weakest = -1;
-      double weakest_gain = options_.min_improvement;
+      double weakest_gain = 0;
       for (size_t k = 0; k < chosen.size(); ++k) {
-        double gain = judge(chosen, k).improvement;
-        if (gain < weakest_gain || (weakest < 0 && gain <= 0)) {
+        Recommendation r = judge(chosen, k);
+        if (!weak(r)) continue;
+        // Weakest: the lowest net gain relative to its queries' cost.
+        double gain = r.cost_before > 0
+                          ? (r.cost_before - r.cost_after - r.maintenance) / r.cost_before
+                          : -std::numeric_limits<double>::infinity();
+        if (weakest < 0 || gain < weakest_gain) {
           weakest = static_cast<int>(k);
           weakest_gain = gain;
         }
       }
-      if (weakest < 0) return;
+      if (weakest < 0) return removed;
+      removed.push_back(chosen[weakest]);
       chosen.erase(chosen.begin() + weakest);
     }
   }
@@ -425,6 +565,8 @@ class Selector {
   Options options_;
   std::unordered_map<std::string, double> memo_;
   std::map<Index, double> sizes_;
+  std::map<Index, double> maintenance_;
+  std::map<Index, std::vector<Existing>> redundant_;
   int64_t oracle_calls_ = 0;
   int64_t cache_hits_ = 0;
 };

@@ -417,3 +417,155 @@ TEST(IndexSelection, ColumnFlagsMakeTheSingleColumnCandidate) {
   ASSERT_EQ(r.picks.size(), 1u);
   EXPECT_EQ(r.picks[0].index.flags, std::vector<int>{is::kPatternOps});
 }
+
+namespace {
+
+// Costs from a table: query id -> the cost with each exact set of indexes (sorted), defaulting
+// to the empty set's; sizes, maintenance and redundant existing indexes per index.
+class TableOracle : public is::CostOracle {
+ public:
+  std::map<int64_t, std::map<std::vector<is::Index>, double>> costs;
+  std::map<is::Index, double> sizes, upkeep;
+  std::map<is::Index, std::vector<is::Existing>> existing;
+  // Without an exact entry: the lowest cost among the entries whose indexes are all present.
+  double cost(const is::Query& q, const std::vector<is::Index>& indexes) override {
+    const auto& table = costs.at(q.id);
+    double best = table.at({});
+    for (const auto& entry : table) {
+      bool all = std::all_of(entry.first.begin(), entry.first.end(), [&](const is::Index& ix) {
+        return std::find(indexes.begin(), indexes.end(), ix) != indexes.end();
+      });
+      if (all) best = std::min(best, entry.second);
+    }
+    return best;
+  }
+  double size_bytes(const is::Index& ix) override {
+    auto found = sizes.find(ix);
+    return found == sizes.end() ? 1000 : found->second;
+  }
+  double maintenance(const is::Index& ix) override {
+    auto found = upkeep.find(ix);
+    return found == upkeep.end() ? 0 : found->second;
+  }
+  std::vector<is::Existing> redundant(const is::Index& ix) override {
+    auto found = existing.find(ix);
+    return found == existing.end() ? std::vector<is::Existing>{} : found->second;
+  }
+};
+
+is::Query plain_query(int64_t id, std::vector<is::ColumnRef> cols, double weight = 1) {
+  is::Query q;
+  q.id = id;
+  q.weight = weight;
+  q.columns = std::move(cols);
+  return q;
+}
+
+}  // namespace
+
+// Writes: an index pays only when its read benefit exceeds what the table's writes pay to keep
+// it. A rarely read, often written table gets no index; read often, the same table does.
+TEST(IndexSelection, MaintenanceOutweighsARareRead) {
+  TableOracle o;
+  is::Index a = index(1, {1});
+  o.costs[1] = {{{}, 100}, {{a}, 1}};
+  o.upkeep[a] = 300;  // the writes' cost, in the weight x cost units
+  auto rare = is::select_indexes({plain_query(1, {{1, 1}}, 1)}, o, {});  // saves 99 < 300
+  EXPECT_TRUE(rare.picks.empty());
+  EXPECT_EQ(rare.maintenance, 0);
+  auto often = is::select_indexes({plain_query(1, {{1, 1}}, 10)}, o, {});  // saves 990 > 300
+  ASSERT_EQ(often.picks.size(), 1u);
+  EXPECT_EQ(often.picks[0].index, a);
+  EXPECT_EQ(often.picks[0].maintenance, 300);
+  EXPECT_EQ(often.maintenance, 300);
+  // Between two indexes serving the read equally, the cheaper one to maintain is chosen.
+  is::Index b = index(1, {2});
+  o.costs[1][{b}] = 1;
+  o.upkeep[b] = 50;
+  auto cheaper = is::select_indexes({plain_query(1, {{1, 1}, {1, 2}}, 10)}, o, {});
+  ASSERT_EQ(cheaper.picks.size(), 1u);
+  EXPECT_EQ(cheaper.picks[0].index, b);
+}
+
+// `WHERE a = $1 OR b = $2`: a BitmapOr needs an index on each arm; either alone buys nothing,
+// so one-index steps never find them. The query's group is tried as one step.
+TEST(IndexSelection, OrArmsArePickedTogether) {
+  TableOracle o;
+  is::Index a = index(1, {1}), b = index(1, {2});
+  o.costs[1] = {{{}, 1000}, {{a, b}, 10}};
+  is::Query q = plain_query(1, {{1, 1}, {1, 2}});
+  auto alone = is::select_indexes({q}, o, {});
+  EXPECT_TRUE(alone.picks.empty());
+  q.groups = {{a, b}};
+  auto together = is::select_indexes({q}, o, {});
+  ASSERT_EQ(together.picks.size(), 2u);
+  EXPECT_EQ(together.workload_cost_after, 10);
+  EXPECT_EQ(together.total_bytes, 2000);
+  // Each is judged against the other: without either, the query is back to 1000.
+  for (const auto& p : together.picks) EXPECT_NEAR(p.improvement, 0.99, 1e-9);
+  // The pair is sized as a whole: it does not fit a budget for one of them.
+  is::Options tight;
+  tight.budget_bytes = 1500;
+  EXPECT_TRUE(is::select_indexes({q}, o, tight).picks.empty());
+}
+
+// A query that reads a column without filtering on it (an index-only scan, an ORDER BY) is
+// re-costed when an index holds that column: here it makes table 1's index the better buy.
+TEST(IndexSelection, QueriesReadingAnIndexedColumnAreReCosted) {
+  TableOracle o;
+  is::Index t1 = index(1, {1}), t2 = index(2, {1});
+  o.costs[1] = {{{}, 100}, {{t1}, 50}};  // filters on table 1's column 1
+  o.costs[2] = {{{}, 100}, {{t1}, 20}};  // reads it only: an index-only scan
+  o.costs[3] = {{{}, 100}, {{t2}, 40}};  // filters on table 2's column 1
+  is::Query reader = plain_query(2, {});
+  reader.tables = {1};
+  reader.referenced = {{1, 1}};
+  is::Options one;
+  one.budget_bytes = 1000;  // room for one index
+  auto r = is::select_indexes({plain_query(1, {{1, 1}}), reader, plain_query(3, {{2, 1}})}, o, one);
+  ASSERT_EQ(r.picks.size(), 1u);
+  EXPECT_EQ(r.picks[0].index, t1);  // saves 130 against table 2's 60
+  EXPECT_EQ(r.picks[0].queries, (std::vector<int64_t>{1, 2}));
+}
+
+// Pruning frees bytes: the search goes on with them. X is the best first step, C then serves
+// its query better and X is pruned; Z did not fit before, it fits in the bytes X leaves.
+TEST(IndexSelection, BytesFreedByPruningAreSpentAgain) {
+  TableOracle o;
+  is::Index x = index(1, {1}), c = index(1, {2, 1}), z = index(2, {1});
+  o.sizes = {{x, 100}, {c, 200}, {z, 120}};
+  o.costs[1] = {{{}, 1000}, {{x}, 500}, {{c}, 10}};
+  o.costs[2] = {{{}, 1000}, {{z}, 800}};
+  is::Query q1 = plain_query(1, {{1, 1}, {1, 2}});
+  q1.composites = {c};
+  is::Options opt;
+  opt.budget_bytes = 350;
+  auto r = is::select_indexes({q1, plain_query(2, {{2, 1}})}, o, opt);
+  std::vector<is::Index> picked;
+  for (const auto& p : r.picks) picked.push_back(p.index);
+  EXPECT_EQ(picked, (std::vector<is::Index>{c, z}));
+  EXPECT_LE(r.total_bytes, 350);
+}
+
+// Extending an existing index: a candidate whose keys extend an existing index's makes it
+// redundant; its bytes and maintenance are freed, so a budget too small for a second index
+// still takes the extension, and the pick names the existing index to drop.
+TEST(IndexSelection, ExtendingAnExistingIndexCountsTheFreedBytes) {
+  TableOracle o;
+  is::Index ab = index(1, {1, 2});
+  o.sizes = {{ab, 200}};
+  o.upkeep = {{ab, 5}};
+  o.costs[1] = {{{}, 1000}, {{ab}, 10}};
+  is::Query q = plain_query(1, {{1, 1}, {1, 2}});
+  q.composites = {ab};
+  is::Options opt;
+  opt.budget_bytes = 150;
+  EXPECT_TRUE(is::select_indexes({q}, o, opt).picks.empty());
+  o.existing[ab] = {is::Existing{42, 100, 4}};
+  auto r = is::select_indexes({q}, o, opt);
+  ASSERT_EQ(r.picks.size(), 1u);
+  EXPECT_EQ(r.picks[0].index, ab);
+  EXPECT_EQ(r.picks[0].drops, std::vector<int64_t>{42});
+  EXPECT_EQ(r.total_bytes, 100);
+  EXPECT_EQ(r.maintenance, 1);
+}
