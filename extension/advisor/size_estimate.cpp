@@ -161,7 +161,7 @@ bool sample_heap(Oid relid, const AttrNumber* attnums, int n, HeapSample* out) {
     out->sampled_pages += 1;
   }
   table_close(rel, AccessShareLock);
-  return out->sampled_pages > 0;
+  return true;  // sampled_pages is 0 for an empty table
 }
 
 // Varlena columns whose stored width may differ from stawidth in an index: over
@@ -308,9 +308,12 @@ void estimate(HypoIndex* h, double table_tuples, double fraction) {
     ReleaseSysCache(classtup);
   }
   // Widths, NULLs and (never vacuumed nor analysed) the row count from the heap itself.
+  bool empty = false;  // no pages: nothing ANALYZE could add, so no NOTICE
   if (missing || wide) {
     HeapSample sample;
-    if (sample_heap(h->relid, h->attnums, h->ncolumns, &sample) && sample.rows > 0) {
+    bool sampled = sample_heap(h->relid, h->attnums, h->ncolumns, &sample);
+    empty = sampled && sample.pages == 0;
+    if (sampled && sample.rows > 0) {
       for (int i = 0; i < h->ncolumns; ++i) {
         double nonnull = sample.rows - sample.nulls[i];
         if (missing) stats[i].null_frac = sample.nulls[i] / sample.rows;
@@ -322,7 +325,7 @@ void estimate(HypoIndex* h, double table_tuples, double fraction) {
       if (reltuples < 0) table_tuples = sample.rows / sample.sampled_pages * sample.pages;
     }
   }
-  if (missing && table_tuples >= 1) {
+  if (missing && !empty && table_tuples >= 1) {
     warn_statistics(h->relid, true);
   } else if (!missing && stale(h->relid, reltuples, relpages)) {
     warn_statistics(h->relid, false);
