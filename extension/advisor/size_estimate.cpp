@@ -121,6 +121,10 @@ bool sample_heap(Oid relid, const AttrNumber* attnums, int n, HeapSample* out) {
   TupleDesc desc = RelationGetDescr(rel);
   bool compressible[INDEX_MAX_KEYS];
   for (int i = 0; i < n; ++i) {
+    if (attnums[i] <= 0 || attnums[i] > desc->natts) {  // not a plain column: no sample
+      table_close(rel, AccessShareLock);
+      return false;
+    }
     Form_pg_attribute att = TupleDescAttr(desc, attnums[i] - 1);
     compressible[i] = att->attlen == -1 && (att->attstorage == TYPSTORAGE_EXTENDED ||
                                             att->attstorage == TYPSTORAGE_MAIN);

@@ -293,6 +293,22 @@ TEST(BtreeSize, CorrelatedColumnsWithoutExtendedStatisticsAreOverEstimated) {
   EXPECT_EQ(n, 5);
 }
 
+// Deduplication takes NULLs as equal: rows whose key columns are all NULL are one group, packed
+// into posting tuples of 132 heap TIDs (16 B key part with the null bitmap); a row with one NULL
+// and one value differs from its neighbours by that value.
+TEST(BtreeSize, OnlyAllNullKeysDeduplicateTogether) {
+  bs::IndexShape all_null;
+  all_null.reltuples = 1000000;
+  all_null.keys = {fixed(4, 0, 1.0), fixed(4, 0, 1.0)};
+  bs::Estimate e = bs::estimate(all_null);
+  EXPECT_NEAR(e.leaf_tuples, 1000000 / 132.0, 10);
+  // Each column NULL in half the rows, distinct otherwise: a quarter of the rows is all-NULL
+  // (one group), the rest distinct — not three quarters "with a NULL" in one group.
+  bs::IndexShape half_null = all_null;
+  half_null.keys = {fixed(4, -0.5, 0.5), fixed(4, -0.5, 0.5)};
+  EXPECT_NEAR(bs::estimate(half_null).leaf_tuples, 750000 + 250000 / 132.0, 1000);
+}
+
 TEST(BtreeSize, TreeHeightMatchesBtMetapLevel) {
   int exact = 0, total = 0;
   for (const Measured& m : all_measured()) {
