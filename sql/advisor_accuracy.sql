@@ -90,6 +90,8 @@ DROP TABLE transactions, wallets, enrollments, jobs, courses, users;
 --  (a) two independent uniform columns: nearly every (a, b) is distinct, nothing to deduplicate
 --  (b) every key column nullable: only rows whose keys are all NULL are equal to each other
 --  (c) wide compressible text: stawidth is the heap's plain width, the index compresses it
+--  (c2) text the heap moved out of line: stawidth counts an 18 B toast pointer, the index stores
+--       the whole value
 --  (d) a table never analysed: widths and row count from a sample of its pages, and a NOTICE
 --  (e) correlated columns with extended statistics (ndistinct), and (f) without: over, not under
 SELECT setseed(0.15);
@@ -102,13 +104,16 @@ CREATE TABLE acc_null AS
 CREATE TABLE acc_wide AS
   SELECT i AS id, 'row ' || i || repeat(' lorem ipsum dolor', 40) AS c
   FROM generate_series(1, 20000) i;
+CREATE TABLE acc_toast AS
+  SELECT i AS id, (SELECT string_agg(md5(i || '-' || j), '') FROM generate_series(1, 70) j) AS c
+  FROM generate_series(1, 3000) i;
 CREATE TABLE acc_new (id int, name text, n int) WITH (autovacuum_enabled = false);
 INSERT INTO acc_new SELECT i, 'customer-' || i, i % 7 FROM generate_series(1, 200000) i;
 CREATE TABLE acc_corr AS SELECT i % 2000 AS a, (i % 2000) / 3 AS b FROM generate_series(1, 200000) i;
 CREATE STATISTICS acc_corr_ab (ndistinct) ON a, b FROM acc_corr;
 CREATE TABLE acc_corr_plain AS SELECT * FROM acc_corr;
 SELECT pg_stat_force_next_flush();  -- the inserts counted before ANALYZE, not after
-ANALYZE acc_ind, acc_null, acc_wide, acc_corr, acc_corr_plain;
+ANALYZE acc_ind, acc_null, acc_wide, acc_toast, acc_corr, acc_corr_plain;
 
 CREATE TEMP TABLE sized (name text, ours float8, built float8);
 CREATE FUNCTION pg_temp.sized(name text, def text) RETURNS void LANGUAGE plpgsql AS $$
@@ -124,6 +129,7 @@ END $$;
 SELECT pg_temp.sized('(a) independent', 'ON acc_ind (a, b)');
 SELECT pg_temp.sized('(b) nullable', 'ON acc_null (a, b)');
 SELECT pg_temp.sized('(c) wide text', 'ON acc_wide (c)');
+SELECT pg_temp.sized('(c2) out-of-line text', 'ON acc_toast (c)');
 SELECT pg_temp.sized('(d) never analysed', 'ON acc_new (name)');
 SELECT pg_temp.sized('(e) correlated, extended statistics', 'ON acc_corr (a, b)');
 SELECT pg_temp.sized('(f) correlated, no extended statistics', 'ON acc_corr_plain (a, b)');
@@ -139,4 +145,4 @@ SELECT pg_stat_force_next_flush();
 SELECT azora_opt.hypo_size(indexrelid) > 0 AS sized
 FROM azora_opt.hypo_create('CREATE INDEX ON acc_stale (a)');
 SELECT azora_opt.hypo_reset();
-DROP TABLE acc_ind, acc_null, acc_wide, acc_new, acc_corr, acc_corr_plain, acc_stale;
+DROP TABLE acc_ind, acc_null, acc_wide, acc_toast, acc_new, acc_corr, acc_corr_plain, acc_stale;

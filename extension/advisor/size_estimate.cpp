@@ -173,6 +173,22 @@ bool sample_heap(Oid relid, const AttrNumber* attnums, int n, HeapSample* out) {
 // mean of a column of such values is well above this.
 constexpr double kWideColumn = 256;
 
+// Whether the table's TOAST table has pages: some value was moved out of line.
+bool toast_has_data(Oid relid) {
+  Oid toast = InvalidOid;
+  HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+  if (HeapTupleIsValid(tup)) {
+    toast = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->reltoastrelid;
+    ReleaseSysCache(tup);
+  }
+  if (!OidIsValid(toast)) return false;
+  Relation rel = try_relation_open(toast, AccessShareLock);
+  if (rel == nullptr) return false;
+  bool has = RelationGetNumberOfBlocks(rel) > 0;
+  relation_close(rel, AccessShareLock);
+  return has;
+}
+
 // Statistics are stale when more than this share of the rows changed since the last ANALYZE
 // (twice autovacuum's default analyze scale factor, so a table autovacuum keeps analysed is
 // never reported) and the table's size moved by as much since. Both: the change counter alone
@@ -298,11 +314,15 @@ Model run_model(const HypoIndex& h, const ColumnStats* stats, const KnownDistinc
 void estimate(HypoIndex* h, double table_tuples, double fraction) {
   const double planner_tuples = table_tuples;  // what a re-estimate is compared with
   ColumnStats stats[INDEX_MAX_KEYS];
-  bool missing = false, wide = false;
+  bool missing = false, wide = false, any_varlena = false;
   for (int i = 0; i < h->ncolumns; ++i) {
     missing |= !column_stats(h->relid, h->attnums[i], &stats[i]);
     wide |= stats[i].varlena && stats[i].width > kWideColumn;
+    any_varlena |= stats[i].varlena;
   }
+  // Values moved out of line count as 18 B toast pointers in stawidth: a varlena key on a table
+  // whose TOAST table holds data is sampled too.
+  if (any_varlena && !wide && !missing) wide = toast_has_data(h->relid);
   HeapTuple classtup = SearchSysCache1(RELOID, ObjectIdGetDatum(h->relid));
   double reltuples = -1, relpages = 0;
   if (HeapTupleIsValid(classtup)) {
