@@ -55,6 +55,11 @@ SELECT pg_temp.measure('jobs(category, created_at)', 'ON jobs (category, created
   $q$SELECT id, title FROM jobs WHERE category = 'data' ORDER BY created_at DESC LIMIT 20$q$);
 SELECT pg_temp.measure('enrollments(course_id)', 'ON enrollments (course_id)',
   $q$SELECT user_id FROM enrollments WHERE course_id = 7$q$);
+-- country and created_at both follow the row number (1000 combinations, not 8 x 1000): only
+-- extended statistics tell the model so; without them it takes the columns as independent and
+-- over-estimates (checked below on acc_corr).
+CREATE STATISTICS users_country_created (ndistinct) ON country, created_at FROM users;
+ANALYZE users;
 SELECT pg_temp.measure('users(country, created_at)', 'ON users (country, created_at)',
   $q$SELECT id FROM users WHERE country = 'KE' AND created_at > now() - interval '30 days'$q$);
 -- Wide multi-column indexes: three keys, and keys plus INCLUDE for an index-only scan.
@@ -80,3 +85,64 @@ SELECT count(*) AS definitions,
 FROM measured;
 DROP EXTENSION hypopg;
 DROP TABLE transactions, wallets, enrollments, jobs, courses, users;
+
+-- The size model's hard cases (issue 15, item 2), each against the index built afterwards.
+--  (a) two independent uniform columns: nearly every (a, b) is distinct, nothing to deduplicate
+--  (b) every key column nullable: only rows whose keys are all NULL are equal to each other
+--  (c) wide compressible text: stawidth is the heap's plain width, the index compresses it
+--  (c2) text the heap moved out of line: stawidth counts an 18 B toast pointer, the index stores
+--       the whole value
+--  (d) a table never analysed: widths and row count from a sample of its pages, and a NOTICE
+--  (e) correlated columns with extended statistics (ndistinct), and (f) without: over, not under
+SELECT setseed(0.15);
+CREATE TABLE acc_ind AS
+  SELECT (random() * 3000)::int AS a, (random() * 3000)::int AS b FROM generate_series(1, 200000);
+CREATE TABLE acc_null AS
+  SELECT CASE WHEN random() < 0.5 THEN NULL ELSE (random() * 100000)::int END AS a,
+         CASE WHEN random() < 0.5 THEN NULL ELSE (random() * 100000)::int END AS b
+  FROM generate_series(1, 200000);
+CREATE TABLE acc_wide AS
+  SELECT i AS id, 'row ' || i || repeat(' lorem ipsum dolor', 40) AS c
+  FROM generate_series(1, 20000) i;
+CREATE TABLE acc_toast AS
+  SELECT i AS id, (SELECT string_agg(md5(i || '-' || j), '') FROM generate_series(1, 70) j) AS c
+  FROM generate_series(1, 3000) i;
+CREATE TABLE acc_new (id int, name text, n int) WITH (autovacuum_enabled = false);
+INSERT INTO acc_new SELECT i, 'customer-' || i, i % 7 FROM generate_series(1, 200000) i;
+CREATE TABLE acc_corr AS SELECT i % 2000 AS a, (i % 2000) / 3 AS b FROM generate_series(1, 200000) i;
+CREATE STATISTICS acc_corr_ab (ndistinct) ON a, b FROM acc_corr;
+CREATE TABLE acc_corr_plain AS SELECT * FROM acc_corr;
+SELECT pg_stat_force_next_flush();  -- the inserts counted before ANALYZE, not after
+ANALYZE acc_ind, acc_null, acc_wide, acc_toast, acc_corr, acc_corr_plain;
+
+CREATE TEMP TABLE sized (name text, ours float8, built float8);
+CREATE FUNCTION pg_temp.sized(name text, def text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE h oid; o float8;
+BEGIN
+  SELECT indexrelid INTO h FROM azora_opt.hypo_create('CREATE INDEX ' || def);
+  o := azora_opt.hypo_size(h);
+  PERFORM azora_opt.hypo_reset();
+  EXECUTE 'CREATE INDEX sized_real ' || def;
+  INSERT INTO sized VALUES (name, o, pg_relation_size('sized_real'));
+  DROP INDEX sized_real;
+END $$;
+SELECT pg_temp.sized('(a) independent', 'ON acc_ind (a, b)');
+SELECT pg_temp.sized('(b) nullable', 'ON acc_null (a, b)');
+SELECT pg_temp.sized('(c) wide text', 'ON acc_wide (c)');
+SELECT pg_temp.sized('(c2) out-of-line text', 'ON acc_toast (c)');
+SELECT pg_temp.sized('(d) never analysed', 'ON acc_new (name)');
+SELECT pg_temp.sized('(e) correlated, extended statistics', 'ON acc_corr (a, b)');
+SELECT pg_temp.sized('(f) correlated, no extended statistics', 'ON acc_corr_plain (a, b)');
+SELECT name, abs(ours / built - 1) <= 0.15 AS within_15pct,
+       CASE WHEN name LIKE '(f)%' THEN ours > built END AS over_estimated
+FROM sized ORDER BY name;
+
+-- Stale statistics: a table that doubled since its ANALYZE gets a NOTICE (once per transaction).
+CREATE TABLE acc_stale AS SELECT i AS a FROM generate_series(1, 10000) i;
+ANALYZE acc_stale;
+INSERT INTO acc_stale SELECT i FROM generate_series(1, 20000) i;
+SELECT pg_stat_force_next_flush();
+SELECT azora_opt.hypo_size(indexrelid) > 0 AS sized
+FROM azora_opt.hypo_create('CREATE INDEX ON acc_stale (a)');
+SELECT azora_opt.hypo_reset();
+DROP TABLE acc_ind, acc_null, acc_wide, acc_toast, acc_new, acc_corr, acc_corr_plain, acc_stale;

@@ -67,6 +67,14 @@ struct IndexShape {
   bool deduplicate = true;        // every key opclass is equalimage and deduplicate_items on
   bool unique = false;            // unique indexes are never deduplicated by a build
   double partial_fraction = 1.0;  // rows that pass a partial index's predicate
+  // Distinct counts of sets of key columns measured together (pg_statistic_ext's ndistinct,
+  // CREATE STATISTICS ... (ndistinct)): bit i of `columns` is key column i. Where a set is not
+  // covered, the columns are taken as independent.
+  struct KnownDistinct {
+    std::uint32_t columns = 0;
+    double n_distinct = 0;  // over all rows, as pg_statistic_ext_data stores it
+  };
+  std::vector<KnownDistinct> known_distinct;
 };
 
 struct Estimate {
@@ -113,11 +121,72 @@ inline Column sane(Column c) {
   return c;
 }
 
+// Distinct non-null values of a column over the whole table.
 inline double distinct_count(const Column& c, double rows) {
   double nonnull = rows * (1 - c.null_frac);
   if (c.n_distinct > 0) return std::min(c.n_distinct, std::max(1.0, nonnull));
-  if (c.n_distinct < 0) return std::max(1.0, -c.n_distinct * rows);
+  if (c.n_distinct < 0) return std::clamp(-c.n_distinct * rows, 1.0, std::max(1.0, nonnull));
   return std::max(1.0, nonnull);  // unknown: assume no duplicates (the larger index)
+}
+
+// Of `distinct` values each held by `total / distinct` rows, how many a random `subset` of
+// those rows holds: distinct * (1 - (1 - q)^(rows per value)). A unique column keeps one per
+// row; a column of few values keeps them all.
+inline double distinct_in_subset(double distinct, double total, double subset) {
+  if (subset >= total || total <= 0) return distinct;
+  double q = std::clamp(subset / total, 0.0, 1.0);
+  double per_value = std::max(1.0, total / distinct);
+  return std::clamp(distinct * -std::expm1(per_value * std::log1p(-q)), 1.0, std::max(1.0, subset));
+}
+
+// Distinct combinations of the key columns in `mask` among `segment` rows, a random share of
+// the table's `rows` in which all of those columns are non-null. A set covered by extended
+// statistics counts as measured; the rest are independent factors, and `segment` rows drawn
+// from D equally likely combinations hold D * (1 - exp(-segment / D)) of them (the expected
+// number of occupied bins). Independent is the larger index: correlated columns without
+// extended statistics are over-estimated, never under (docs/extension/advisor.md).
+inline double combinations(const IndexShape& shape, std::uint32_t mask, double rows,
+                           double segment) {
+  if (mask == 0 || segment < 1) return 1;
+  struct Factor {
+    double distinct, nonnull;
+  };
+  std::vector<Factor> factors;
+  std::uint32_t left = mask;
+  // The widest measured set inside the mask first (the planner's estimate_multivariate_ndistinct
+  // does the same), then single columns.
+  const IndexShape::KnownDistinct* best = nullptr;
+  int best_bits = 1;
+  for (const auto& k : shape.known_distinct) {
+    int bits = __builtin_popcount(k.columns);
+    if ((k.columns & ~mask) == 0 && bits > best_bits && k.n_distinct > 0 &&
+        std::isfinite(k.n_distinct)) {
+      best = &k;
+      best_bits = bits;
+    }
+  }
+  if (best != nullptr) {
+    double nonnull = rows;
+    for (std::size_t i = 0; i < shape.keys.size() && i < 32; ++i)
+      if (best->columns & (1u << i)) nonnull *= 1 - shape.keys[i].null_frac;
+    factors.push_back(
+        {std::clamp(best->n_distinct, 1.0, std::max(1.0, rows)), std::max(1.0, nonnull)});
+    left &= ~best->columns;
+  }
+  for (std::size_t i = 0; i < shape.keys.size() && i < 32; ++i) {
+    if (!(left & (1u << i))) continue;
+    const Column& c = shape.keys[i];
+    factors.push_back({distinct_count(c, rows), std::max(1.0, rows * (1 - c.null_frac))});
+  }
+  double product = 1, largest = 1;
+  for (const Factor& f : factors) {
+    double d = distinct_in_subset(f.distinct, f.nonnull, segment);
+    product *= d;
+    largest = std::max(largest, d);
+  }
+  if (factors.size() == 1) return std::min(largest, segment);
+  double occupied = product * -std::expm1(-segment / product);
+  return std::clamp(occupied, std::min(largest, segment), segment);
 }
 
 // nbtsort.c's page-filling rule for one level, fed item by item.
@@ -239,25 +308,6 @@ inline double internal_pages(double items, double pivot) {
   return std::ceil(packer.pages() * items / n);
 }
 
-// Distinct combinations of the key columns (of the non-nullable ones only with
-// `non_nullable_only`): the product of the per-column counts, clamped like the planner's
-// estimate_num_groups() does for several columns of one table — to a tenth of the rows, but
-// never below the largest single count — because columns are usually correlated.
-inline double key_combinations(const std::vector<Column>& keys, double rows,
-                               bool non_nullable_only) {
-  double product = 1, largest = 1;
-  int n = 0;
-  for (const Column& c : keys) {
-    if (non_nullable_only && c.null_frac > 0) continue;
-    double d = distinct_count(c, rows);
-    product *= d;
-    largest = std::max(largest, d);
-    ++n;
-  }
-  double clamp = n > 1 ? std::min(rows, std::max(rows * 0.1, largest)) : rows;
-  return std::max(1.0, std::min(product, clamp));
-}
-
 // Expected size of a pivot (high key): the shortest key prefix that tells the two tuples at a
 // page boundary apart, or the whole key plus a heap TID when they are equal.
 // Adjacent leaf tuples are compared, so after deduplication (one posting tuple per group of
@@ -265,11 +315,11 @@ inline double key_combinations(const std::vector<Column>& keys, double rows,
 inline double pivot_size(const IndexShape& shape, double rows, double tuples) {
   double size = 0, p_decided = 0;
   std::vector<const Column*> prefix;
-  std::vector<Column> prefix_keys;
+  std::uint32_t mask = 0;
   for (const Column& c : shape.keys) {
+    if (prefix.size() < 32) mask |= 1u << prefix.size();
     prefix.push_back(&c);
-    prefix_keys.push_back(c);
-    double combos = key_combinations(prefix_keys, rows, false);
+    double combos = combinations(shape, mask, rows, rows);
     double p_differ = std::max(p_decided, std::min(1.0, combos / std::max(1.0, tuples)));
     size += (p_differ - p_decided) * tuple_size(kTupleHeader, prefix);
     p_decided = p_differ;
@@ -294,31 +344,62 @@ inline Estimate estimate(const IndexShape& raw) {
     e.bytes = kBlockSize;
     return e;
   }
-  std::vector<const Column*> all;
-  double p_no_null = 1;
-  for (const Column& c : shape.keys) all.push_back(&c);
-  for (const Column& c : shape.include) all.push_back(&c);
-  for (const Column* c : all) p_no_null *= 1 - std::clamp(c->null_frac, 0.0, 1.0);
   bool dedup = shape.deduplicate && !shape.unique && shape.include.empty();
 
-  // Rows without NULLs: groups of equal keys as the distinct counts suggest.
-  double key_combos = detail::key_combinations(shape.keys, rows, false);
-  double null_key_combos = detail::key_combinations(shape.keys, rows, true);
-  double full_rows = rows * p_no_null;
-  double null_rows = rows - full_rows;
-  detail::Segment full{full_rows, std::max(1.0, full_rows / std::max(1.0, key_combos)),
-                       detail::tuple_size(kTupleHeader, all), dedup};
-  // Rows with a NULL carry a null bitmap (header MAXALIGNed to 16 B) and no value for the
-  // nullable columns; NULLs are equal to each other for deduplication.
-  std::vector<const Column*> non_nullable;
-  for (const Column* c : all)
-    if (c->null_frac <= 0) non_nullable.push_back(c);
-  detail::Segment nulls{null_rows, std::max(1.0, null_rows / std::max(1.0, null_key_combos)),
-                        detail::tuple_size(detail::maxalign(kTupleHeader + 1), non_nullable),
-                        dedup};
-
-  double leaf = detail::leaf_pages(full, shape.fillfactor, &e.leaf_tuples) +
-                detail::leaf_pages(nulls, shape.fillfactor, &e.leaf_tuples);
+  // One segment per pattern of NULLs: a row with a NULL carries a null bitmap (the data starts
+  // at 16 B instead of 8) and no bytes for its NULL columns, and deduplication takes NULLs as
+  // equal to each other (nbtdedup.c compares datum images, _bt_keep_natts_fast), so rows whose
+  // key columns are all NULL are one group, while (NULL, 5) and (NULL, 7) are two. The first
+  // kMaxNullPatternColumns nullable columns are enumerated; any further one is charged its
+  // mean width and a bitmap on every row.
+  constexpr std::size_t kMaxNullPatternColumns = 6;
+  struct Slot {
+    const Column* column;
+    int key;  // index among the key columns, -1 for an INCLUDE column
+  };
+  std::vector<Slot> slots;
+  for (std::size_t i = 0; i < shape.keys.size(); ++i)
+    slots.push_back({&shape.keys[i], static_cast<int>(i)});
+  for (const Column& c : shape.include) slots.push_back({&c, -1});
+  std::vector<std::size_t> nullable;
+  std::vector<Column> averaged(slots.size());
+  bool overflow_nulls = false;
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    averaged[i] = *slots[i].column;
+    if (averaged[i].null_frac <= 0) continue;
+    if (nullable.size() < kMaxNullPatternColumns) {
+      nullable.push_back(i);
+    } else {
+      averaged[i].avg_width *= 1 - averaged[i].null_frac;
+      overflow_nulls = true;
+    }
+  }
+  double leaf = 0;
+  for (std::uint32_t pattern = 0; pattern < (1u << nullable.size()); ++pattern) {
+    double p = 1;
+    std::vector<bool> is_null(slots.size(), false);
+    for (std::size_t j = 0; j < nullable.size(); ++j) {
+      double nf = averaged[nullable[j]].null_frac;
+      bool null = pattern & (1u << j);
+      is_null[nullable[j]] = null;
+      p *= null ? nf : 1 - nf;
+    }
+    double segment_rows = rows * p;
+    if (segment_rows <= 0) continue;
+    std::vector<const Column*> present;
+    std::uint32_t key_mask = 0;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      if (is_null[i]) continue;
+      present.push_back(&averaged[i]);
+      if (slots[i].key >= 0 && slots[i].key < 32) key_mask |= 1u << slots[i].key;
+    }
+    double header =
+        pattern != 0 || overflow_nulls ? detail::maxalign(kTupleHeader + 1) : kTupleHeader;
+    double combos = detail::combinations(shape, key_mask, rows, segment_rows);
+    detail::Segment seg{segment_rows, std::max(1.0, segment_rows / std::max(1.0, combos)),
+                        detail::tuple_size(header, present), dedup};
+    leaf += detail::leaf_pages(seg, shape.fillfactor, &e.leaf_tuples);
+  }
   e.leaf_pages = std::max(1.0, std::ceil(leaf - 1e-9));
   e.total_pages = 1 + e.leaf_pages;
   double level = e.leaf_pages, pivot = detail::pivot_size(shape, rows, e.leaf_tuples);

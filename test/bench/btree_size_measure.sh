@@ -15,6 +15,17 @@ psql -X -q -v ON_ERROR_STOP=1 -v scale="$scale" -f "$root/scripts/elearning.sql"
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
 CREATE EXTENSION IF NOT EXISTS pageinspect;
 CREATE EXTENSION IF NOT EXISTS hypopg;
+-- The size model's hard cases of issue 15 (item 2), at the issue's 10^6 rows: two independent
+-- uniform columns, and two columns that are each NULL in half the rows.
+SELECT setseed(0.15);
+DROP TABLE IF EXISTS size_ind, size_null;
+CREATE TABLE size_ind AS SELECT (random() * 3000)::int AS a, (random() * 3000)::int AS b
+  FROM generate_series(1, 1000000);
+CREATE TABLE size_null AS
+  SELECT CASE WHEN random() < 0.5 THEN NULL ELSE (random() * 100000)::int END AS a,
+         CASE WHEN random() < 0.5 THEN NULL ELSE (random() * 100000)::int END AS b
+  FROM generate_series(1, 1000000);
+ANALYZE size_ind, size_null;
 SQL
 indexes=(
   "users (email)"
@@ -36,6 +47,8 @@ indexes=(
   "jobs (company, title, category)"
   "jobs (category) WITH (fillfactor = 70)"
   "enrollments (course_id)"
+  "size_ind (a, b)"
+  "size_null (a, b)"
 )
 for def in "${indexes[@]}"; do
   psql -X -q -At -v ON_ERROR_STOP=1 -F ' | ' <<SQL
