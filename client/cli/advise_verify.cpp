@@ -33,6 +33,14 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
+// A server error's message without libpq's "ERROR:  " and the lines after it (DETAIL, HINT).
+std::string first_line(std::string message) {
+  if (message.rfind("ERROR:", 0) == 0) message.erase(0, message.find_first_not_of(' ', 6));
+  size_t nl = message.find('\n');
+  if (nl != std::string::npos) message.erase(nl);
+  return message;
+}
+
 std::vector<long long> numbers(std::string_view array) {
   std::vector<long long> out;
   for (const std::string& item : array_items(array)) out.push_back(std::stoll(item));
@@ -136,7 +144,7 @@ std::string drop_index(Connection& conn, const std::string& name) {
       throw;
     } catch (const SqlError& e) {
       if (e.sqlstate() != "55P03" || seconds_since(start) >= kDropRetrySeconds)
-        return std::string(e.what()) + " (SQLSTATE " + e.sqlstate() + ")";
+        return first_line(e.what()) + " (SQLSTATE " + e.sqlstate() + ")";
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   }
@@ -153,7 +161,7 @@ void build(Connection& conn, Advised& a) {
   } catch (const ConnectionError&) {
     throw;
   } catch (const SqlError& e) {
-    a.error = e.what();
+    a.error = first_line(e.what());
     a.sqlstate = e.sqlstate();
   }
   a.seconds = seconds_since(start);
