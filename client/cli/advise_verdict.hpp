@@ -228,8 +228,9 @@ inline IndexResult judge_index(const std::vector<const Judged*>& statements, con
   }
   bool time_paid = r.mean_gain && *r.mean_gain >= s.min_gain;
   bool blocks_paid = r.blocks_gain && *r.blocks_gain >= s.min_gain;
-  std::string figures = "mean time " + (r.mean_gain ? percent(-*r.mean_gain) : "n/a") +
-                        ", blocks read " + (r.blocks_gain ? percent(-*r.blocks_gain) : "none");
+  std::string figures =
+      "mean time " + (r.mean_gain ? percent(-*r.mean_gain) : "n/a") +
+      (r.blocks_gain ? ", blocks read " + percent(-*r.blocks_gain) : ", no blocks read before");
   if (time_paid || blocks_paid) {
     r.verdict = IndexVerdict::kKept;
     r.reason = figures;

@@ -287,10 +287,10 @@ int apply_and_verify(Context& ctx, Connection& conn, const Result& advice, const
   // Window before: S1 − S0, the indexes not yet there.
   if (text) {
     std::printf(
-        "verify: %zu statements; each window lasts %s s and until each statement made "
-        "%lld calls (at most %s s)\nbefore window ...",
-        queryids.size(), fixed(o.window_s, 1).c_str(), o.settings.min_calls,
-        fixed(o.max_window_s, 1).c_str());
+        "verify: %zu statement%s; each window lasts at least %s s and until each statement "
+        "made %lld calls (at most %s s)\nbefore window ...",
+        queryids.size(), queryids.size() == 1 ? "" : "s", fixed(o.window_s, 1).c_str(),
+        o.settings.min_calls, fixed(o.max_window_s, 1).c_str());
     std::fflush(stdout);
   }
   auto t0 = Clock::now();
