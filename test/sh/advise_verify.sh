@@ -70,7 +70,7 @@ ok "the advisor advises an index on t_pay, t_stale and t_lock"
 
 # A session writes to t_lock and stays in its transaction (no snapshot held: READ COMMITTED
 # between statements), so only t_lock's build waits for it. A watcher ends that transaction
-# once the build has failed: 2 s after the build's INVALID index appeared (lock_timeout is 1 s).
+# once the build has failed: 3 s after the build's INVALID index appeared (lock_timeout is 1 s).
 mkfifo "$AZORA_TMP/holder"
 psql -X -q <"$AZORA_TMP/holder" >"$AZORA_TMP/holder.log" 2>&1 &
 holder=$!
@@ -85,7 +85,7 @@ done
     [ "$(q -c "SELECT count(*) FROM pg_index WHERE indrelid = 't_lock'::regclass AND NOT indisvalid")" -gt 0 ] && break
     sleep 0.1
   done
-  sleep 2
+  sleep 3
   echo "COMMIT;" >&3
 ) &
 watcher=$!
