@@ -126,7 +126,7 @@ const std::vector<Command>& commands() {
        "Prints the slowest call's time, capture time, role, source text and plan. Plans are\n"
        "kept for calls at or over azora_opt.plan_min_ms; exit 3 when none is recorded.\n",
        plan},
-      {"advise", "[--budget SIZE] [--min-improvement X] [--apply [--verify ...]]",
+      {"advise", "[--budget SIZE] [--apply [--verify]] [...]",
        "indexes the tracked workload needs (index advisor)",
        "  --budget SIZE          total size the new indexes may take, e.g. 500MB (no limit)\n"
        "  --min-improvement X    report an index only if it lowers the cost of the queries it\n"
