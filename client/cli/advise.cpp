@@ -3,11 +3,13 @@
 // creation, one CREATE INDEX CONCURRENTLY at a time (it cannot run in a transaction block, and
 // one at a time keeps the load on a production server bounded), each with a progress line and
 // its measured build time, then the affected tracked queries re-planned to show what changed.
+// With --verify, advise_verify.cpp builds them instead and keeps only those that paid.
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <set>
 
+#include "advise_verify.hpp"
 #include "commands.hpp"
 #include "output.hpp"
 #include "table.hpp"
@@ -41,6 +43,11 @@ int advise(Context& ctx) {
   std::optional<std::string> budget = ctx.args().option("--budget");
   std::string min_improvement = ctx.args().option("--min-improvement").value_or("0.10");
   bool apply = ctx.args().flag("--apply");
+  bool verify = ctx.args().flag("--verify");
+  if (verify && !apply)
+    throw UsageError("--verify needs --apply (it verifies the indexes it applies)");
+  VerifyOptions verify_opts;
+  if (verify) verify_opts = verify_options(ctx.args());
   ctx.args().positional();
   Param budget_bytes;
   if (budget) budget_bytes = std::to_string(parse_size(*budget));
@@ -70,6 +77,11 @@ int advise(Context& ctx) {
     }
     print_rows(table, stdout, 2, 200);
     if (advice.rows() == 0) std::printf("no index would help the tracked workload enough\n");
+  }
+  if (verify) {
+    int status = apply_and_verify(ctx, conn, advice, verify_opts, doc);
+    if (ctx.format() == Format::kJson) print_json(doc);
+    return status;
   }
   if (apply) {
     nlohmann::json applied = nlohmann::json::array();

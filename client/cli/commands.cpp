@@ -126,13 +126,27 @@ const std::vector<Command>& commands() {
        "Prints the slowest call's time, capture time, role, source text and plan. Plans are\n"
        "kept for calls at or over azora_opt.plan_min_ms; exit 3 when none is recorded.\n",
        plan},
-      {"advise", "[--budget SIZE] [--min-improvement X] [--apply]",
+      {"advise", "[--budget SIZE] [--apply [--verify]] [...]",
        "indexes the tracked workload needs (index advisor)",
        "  --budget SIZE          total size the new indexes may take, e.g. 500MB (no limit)\n"
        "  --min-improvement X    report an index only if it lowers the cost of the queries it\n"
        "                         helps by at least X (default 0.10 = 10 %)\n"
        "  --apply                create them, one CREATE INDEX CONCURRENTLY at a time, with each\n"
-       "                         build's time, then re-plan the affected tracked queries\n",
+       "                         build's time, then re-plan the affected tracked queries\n"
+       "  --verify               with --apply: measure each statement the advice is for over a\n"
+       "                         window of real calls before and after the builds; keep the\n"
+       "                         indexes that paid, DROP the others (docs/cli.md)\n"
+       "  --window DURATION      a window lasts at least this (default 60s; 500ms, 2min, 1h)\n"
+       "  --min-calls N          ... and until each statement made N calls in it (default 30);\n"
+       "                         a statement with fewer is not judged\n"
+       "  --max-window DURATION  ... but at most this (default 10 x --window, at least 60s)\n"
+       "  --min-gain X           keep an index when mean time or blocks read per call of its\n"
+       "                         statements fell by at least X (default 0.10)\n"
+       "  --max-loss X           ... and no statement's p95 or mean time rose by more than X\n"
+       "                         (default 0.20)\n"
+       "  --lock-timeout DURATION  each CREATE/DROP INDEX waits at most this for a lock\n"
+       "                         (default 5s); a failed build's INVALID index is dropped\n"
+       "Exit 3 when an index could not be built or dropped (after the report).\n",
        advise},
       {"indexes", "--unused|--redundant", "existing indexes that are dead weight, with DROPs",
        "  --unused     never scanned since the statistics reset (unique, primary-key and\n"

@@ -25,7 +25,9 @@ for line in open(os.path.join(tmp, "after.metrics")):
 hit_rate = hits / (hits + misses) if hits + misses > 0 else 0.0
 applied = []
 try:
-    applied = [a["ddl"] for a in json.load(open(os.path.join(tmp, "advice.json"))).get("applied", [])]
+    # The indexes advise --apply --verify (scripts/demo/70-advise.sh) kept.
+    verified = json.load(open(os.path.join(tmp, "advice.json"))).get("verify", {})
+    applied = [i["ddl"] for i in verified.get("indexes", []) if i["verdict"] in ("kept", "inconclusive")]
 except (OSError, ValueError):
     pass
 
