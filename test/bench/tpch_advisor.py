@@ -19,7 +19,9 @@ sample_rate 1) and hypopg created; libpq's PG* environment says where).
      index; the estimate from azora_opt's size model (hypo_size).
 3. Measured, per method, in blocks ordered none, m1 … mk, mk … m1, none (A B … B A; × rounds):
    build the method's indexes, run every query once, drop them (a query cancelled by --timeout
-   counts at the timeout and is not run again with that method). Each query's time with a method is
+   counts at the timeout and is not run again with that method). A query cancelled in the tracked
+   run is left out of the totals and run once per method under --untracked-timeout, only to show
+   whether the method's indexes happen to serve it. Each query's time with a method is
    the median of its runs; the workload's time the sum over queries; relative to "none". Planner
    cost: the sum of EXPLAIN's total cost over the queries. Index bytes: pg_relation_size of what
    was built against the method's estimate. Slower: a template whose time (sum over its parameter
@@ -174,7 +176,8 @@ def main():
     ap.add_argument("--source", default="?")
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=10)
-    ap.add_argument("--track-timeout", type=float, default=20)
+    ap.add_argument("--track-timeout", type=float, default=10)
+    ap.add_argument("--untracked-timeout", type=float, default=3)
     ap.add_argument("--out")
     args = ap.parse_args()
     queries = json.load(open(args.queries))
@@ -188,6 +191,7 @@ def main():
     log(f"data {data_bytes / 2**20:.1f} MB, {len(queries)} queries; tracked run of the workload")
     track_s, untracked = track_workload(queries, args.track_timeout)
     untracked_names = [f"Q{queries[i]['template']}/{queries[i]['set']}" for i in untracked]
+    untracked = set(untracked)
     log(f"tracked run: {track_s:.1f} s; cancelled after {args.track_timeout:g} s (so not tracked): "
         f"{', '.join(untracked_names) or 'none'}")
     cur.execute("SELECT count(*), sum(calls) FROM azora_opt.queries WHERE query ~* '^\\s*(select|with)'")
@@ -236,16 +240,28 @@ def main():
     costs, sizes, builds = {}, {}, {}
     built, built_for = [], None
     for b, m in enumerate(blocks):
+        first = m not in costs
         if built_for != m:
             for n in built:
                 cur.execute(f"DROP INDEX {n}")
             built, built_for = [], m
             if m != "none":
                 built, sizes[m], builds[m] = build(cur, m, methods[m]["ddl"])
-        if m not in costs:
+        if first:
             costs[m] = [plan_cost(cur, q["sql"]) for q in queries]
         t0 = time.perf_counter()
         for i, q in enumerate(queries):
+            if i in untracked:
+                # Not part of what the advisors saw: run once per method, under a short cap, only to
+                # tell whether the method's indexes happen to serve it.
+                if first:
+                    cur.execute("SET statement_timeout = %s", (f"{int(args.untracked_timeout * 1000)}ms",))
+                    t, timed_out = run_timed(cur, q["sql"], args.untracked_timeout)
+                    cur.execute("SET statement_timeout = %s", (f"{int(args.timeout * 1000)}ms",))
+                    times[m][i].append(t)
+                    if timed_out:
+                        capped[m].add(i)
+                continue
             if i in capped[m]:  # timed out before with these indexes: not run again, counted at the cap
                 times[m][i].append(args.timeout)
                 continue
@@ -257,32 +273,40 @@ def main():
     for n in built:
         cur.execute(f"DROP INDEX {n}")
 
+    # Totals are over the queries the advisors saw (completed in the tracked run).
+    seen = [i for i in range(len(queries)) if i not in untracked]
     med = {m: [statistics.median(times[m][i]) for i in range(len(queries))] for m in order}
     per_tpl = {m: {t: sum(med[m][i] for i, q in enumerate(queries) if q["template"] == t) for t in templates}
                for m in order}
-    base_total = sum(med["none"])
-    base_cost = sum(costs["none"])
+    seen_tpl = [t for t in templates if all(i not in untracked for i, q in enumerate(queries) if q["template"] == t)]
+    base_total = sum(med["none"][i] for i in seen)
+    base_cost = sum(costs["none"][i] for i in seen)
     summary = {}
     for m in order:
         # A template capped without indexes cannot be judged slower (its base time is a bound).
-        slower = [t for t in templates if per_tpl[m][t] > 1.10 * per_tpl["none"][t]
+        slower = [t for t in seen_tpl if per_tpl[m][t] > 1.10 * per_tpl["none"][t]
                   and not any(queries[i]["template"] == t for i in capped["none"])]
+        runtime = sum(med[m][i] for i in seen)
         summary[m] = {
             "indexes": len(methods[m]["ddl"]) if m != "none" else 0,
             "estimate": methods[m]["estimate"] if m != "none" else 0,
             "real": sizes.get(m, 0), "build_s": builds.get(m, 0.0),
-            "runtime_s": sum(med[m]), "runtime_rel": sum(med[m]) / base_total,
-            "cost_rel": sum(costs[m]) / base_cost, "slower": slower,
-            "capped": sorted(f"Q{queries[i]['template']}/{queries[i]['set']}" for i in capped[m]),
+            "runtime_s": runtime, "runtime_rel": runtime / base_total,
+            "cost_rel": sum(costs[m][i] for i in seen) / base_cost, "slower": slower,
+            "capped": sorted(f"Q{queries[i]['template']}/{queries[i]['set']}" for i in capped[m] if i not in untracked),
+            "untracked_s": sum(med[m][i] for i in untracked),
+            "untracked_capped": sum(1 for i in capped[m] if i in untracked),
             "advise_s": methods[m]["advise_s"] if m != "none" else 0.0,
         }
 
     print(f"\nTPC-H scale factor {args.sf} ({args.source}), {len(templates)} templates × "
           f"{len(queries) // len(templates)} parameter sets, {args.rounds} A-B-B-A round(s); data "
           f"{data_bytes / 2**20:.1f} MB; azora_opt {commit}; tracked run {track_s:.0f} s")
+    unt = f" | not tracked: {', '.join(untracked_names)} (s; at the {args.untracked_timeout:g} s cap)" if untracked else ""
+    print(f"\nTotals over the {len(seen)} queries the advisors saw ({len(seen_tpl)} templates complete):")
     print("\n| method | indexes | estimated | real bytes | real / estimate | runtime (s) | runtime vs none "
-          "| planner cost vs none | templates > 10 % slower | advice time |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+          f"| planner cost vs none | templates > 10 % slower | advice time{unt} |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|" + ("---|" if untracked else ""))
     for m in order:
         s = summary[m]
         ratio = f"{s['real'] / s['estimate']:.2f}" if s["estimate"] else "–"
@@ -291,13 +315,18 @@ def main():
             slow += f"; at the {args.timeout:g} s cap: {len(s['capped'])}"
         print(f"| {m} | {s['indexes']} | {s['estimate'] / 2**20:.1f} MB | {s['real'] / 2**20:.1f} MB | {ratio} "
               f"| {s['runtime_s']:.2f} | **{s['runtime_rel']:.3f}** | {s['cost_rel']:.3f} | {slow} "
-              f"| {s['advise_s']:.1f} s |")
+              f"| {s['advise_s']:.1f} s |" +
+              (f" {s['untracked_s']:.1f} ({s['untracked_capped']} at the cap) |" if untracked else ""))
     print("\nPer template, runtime relative to none (sum over parameter sets of the median times):\n")
     print("| template | none (s) | " + " | ".join(order[1:]) + " |")
     print("|---|---:|" + "---:|" * (len(order) - 1))
     for t in templates:
-        print(f"| Q{t} | {per_tpl['none'][t]:.3f} | " +
-              " | ".join(f"{per_tpl[m][t] / per_tpl['none'][t]:.2f}" for m in order[1:]) + " |")
+        if t in seen_tpl:
+            print(f"| Q{t} | {per_tpl['none'][t]:.3f} | " +
+                  " | ".join(f"{per_tpl[m][t] / per_tpl['none'][t]:.2f}" for m in order[1:]) + " |")
+        else:  # not tracked: seconds, each query run once under the short cap
+            print(f"| Q{t} (not tracked, s) | {per_tpl['none'][t]:.2f} | " +
+                  " | ".join(f"{per_tpl[m][t]:.2f}" for m in order[1:]) + " |")
     print("\nIndexes per method:")
     for m in order[1:]:
         print(f"  {m}:")
