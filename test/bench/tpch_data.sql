@@ -42,26 +42,29 @@ SELECT array['packages', 'requests', 'accounts', 'deposits', 'foxes', 'ideas', '
   'sandy', 'seashell', 'sienna', 'sky', 'slate', 'smoke', 'snow', 'spring', 'steel', 'tan', 'thistle',
   'tomato', 'turquoise', 'violet', 'wheat', 'white', 'yellow'] AS colors;
 
--- Free text: 4096 random word sequences of 200 characters drawn once; a comment of lo..hi
--- characters is the start of one of them (drawing words per row would take minutes).
+-- Free text: 4096 random word sequences of about 250 characters drawn once; a comment of lo..hi
+-- characters is the start of one of them (drawing words per row would take minutes). One row
+-- each, fetched by key: an array of them would be detoasted whole on every call.
 CREATE TEMP TABLE pool AS
-SELECT array_agg(t) AS texts FROM (
-  SELECT string_agg(w[1 + floor(random() * array_length(w, 1))::int], ' ') AS t
-  FROM words, generate_series(1, 4096) AS k, generate_series(1, 40) AS g
-  GROUP BY k) AS x;
+SELECT k, string_agg(w[1 + floor(random() * array_length(w, 1))::int], ' ') AS t
+FROM words, generate_series(0, 4095) AS k, generate_series(1, 40) AS g
+GROUP BY k;
+ALTER TABLE pool ADD PRIMARY KEY (k);
 CREATE TEMP TABLE chars AS
-SELECT array_agg(t) AS strs FROM (
-  SELECT string_agg(substr('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789, .',
-                           1 + floor(random() * 65)::int, 1), '') AS t
-  FROM generate_series(1, 4096) AS k, generate_series(1, 40) AS g
-  GROUP BY k) AS x;
+SELECT k, string_agg(substr('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789, .',
+                            1 + floor(random() * 65)::int, 1), '') AS t
+FROM generate_series(0, 4095) AS k, generate_series(1, 40) AS g
+GROUP BY k;
+ALTER TABLE chars ADD PRIMARY KEY (k);
+CREATE TEMP TABLE colors AS SELECT c FROM words, unnest(colors) AS c;
+ANALYZE pool, chars, colors;
 CREATE FUNCTION pg_temp.rnd(lo numeric, hi numeric) RETURNS numeric LANGUAGE sql VOLATILE AS
   $$ SELECT lo + floor(random() * (hi - lo + 1)) $$;
 CREATE FUNCTION pg_temp.tpch_text(lo int, hi int) RETURNS text LANGUAGE sql VOLATILE AS
-  $$ SELECT rtrim(left(texts[1 + floor(random() * 4096)::int], pg_temp.rnd(lo, hi)::int)) FROM pool $$;
+  $$ SELECT rtrim(left(t, pg_temp.rnd(lo, hi)::int)) FROM pool WHERE k = (SELECT floor(random() * 4096)::int) $$;
 -- dbgen's v-string (addresses): 10-40 random characters.
 CREATE FUNCTION pg_temp.vstring(lo int, hi int) RETURNS text LANGUAGE sql VOLATILE AS
-  $$ SELECT left(strs[1 + floor(random() * 4096)::int], pg_temp.rnd(lo, hi)::int) FROM chars $$;
+  $$ SELECT left(t, pg_temp.rnd(lo, hi)::int) FROM chars WHERE k = (SELECT floor(random() * 4096)::int) $$;
 -- An ordering customer: a key not divisible by 3 (a third of the customers never order).
 CREATE FUNCTION pg_temp.order_custkey(n int) RETURNS int LANGUAGE sql VOLATILE AS $$
   SELECT CASE WHEN c % 3 = 0 THEN c - 1 ELSE c END FROM (SELECT pg_temp.rnd(1, n)::int AS c) AS x
@@ -89,8 +92,7 @@ SELECT k, 'Supplier#' || lpad(k::text, 9, '0'), pg_temp.vstring(10, 40), nk, pg_
 FROM (SELECT k, pg_temp.rnd(0, 24)::int AS nk FROM generate_series(1, (:sf * 10000)::int) AS k) AS s;
 
 INSERT INTO part
-SELECT k, (SELECT string_agg(c, ' ') FROM (SELECT colors[i] AS c FROM words, generate_series(1, 92) AS i
-                                          WHERE k > 0 ORDER BY random() LIMIT 5) AS five),
+SELECT k, (SELECT string_agg(c, ' ') FROM (SELECT c FROM colors WHERE k > 0 ORDER BY random() LIMIT 5) AS five),
        'Manufacturer#' || m, 'Brand#' || m || pg_temp.rnd(1, 5),
        (array['STANDARD', 'SMALL', 'MEDIUM', 'LARGE', 'ECONOMY', 'PROMO'])[pg_temp.rnd(1, 6)] || ' ' ||
        (array['ANODIZED', 'BURNISHED', 'PLATED', 'POLISHED', 'BRUSHED'])[pg_temp.rnd(1, 5)] || ' ' ||
