@@ -68,8 +68,8 @@ if [ "${TPCH_DBGEN:-1}" != 0 ]; then
       make -s -C "$cache/dbgen.tmp" MACHINE=LINUX DATABASE=ORACLE WORKLOAD=TPCH dbgen qgen >"$work/make.log" 2>&1; then
       mv "$cache/dbgen.tmp" "$cache/dbgen"
     else
-      say "dbgen could not be fetched or built from $src ($(tail -1 "$work/clone.log" "$work/make.log" 2>/dev/null | tr '\n' ' '));" \
-        "generating the data in SQL instead"
+      reason=$(tail -n 1 "$work/make.log" 2>/dev/null || tail -n 1 "$work/clone.log")
+      say "dbgen could not be fetched or built from $src ($reason); generating the data in SQL instead"
     fi
   fi
   [ -x "$cache/dbgen/qgen" ] && dbgen="$cache/dbgen"
