@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   libssl-dev nlohmann-json3-dev
-  prometheus sqlsmith libcpp-httplib-dev wrk postgresql-15-hypopg
+  prometheus sqlsmith libcpp-httplib-dev wrk postgresql-15-hypopg postgresql-15-pg-qualstats
   python3 python3-yaml python3-psycopg2 bc
   valgrind
 )
