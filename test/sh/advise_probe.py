@@ -7,8 +7,9 @@ returned, the NOTICEs it sent (counted by reason) and how it failed, if it faile
 Memory: the backend's /proc/<pid>/status, sampled every 20 ms while the call runs (peak RssAnon:
 the backend's private memory, i.e. its memory contexts; shared_buffers pages it touches are
 RssShmem and not counted), and VmHWM after it (peak resident set including shared memory).
-Time: a call still running after --timeout seconds is cancelled (pg_cancel_backend), then
-terminated 30 s later if the cancel is not honoured; either counts as a failure.
+Time: wall and the backend's CPU time (/proc/<pid>/stat). A call still running after --timeout
+seconds is cancelled (pg_cancel_backend), then terminated 30 s later if the cancel is not
+honoured; either counts as a failure.
 
 Prints one line per budget and exits 1 if any call failed (an error escaped, the time bound or
 the memory bound was exceeded). Usage:
@@ -16,6 +17,7 @@ the memory bound was exceeded). Usage:
 where BUDGET is NULL or a byte count with an optional kB/MB/GB suffix."""
 import argparse
 import collections
+import os
 import re
 import sys
 import threading
@@ -47,6 +49,18 @@ def status_kb(pid):
     return fields
 
 
+def cpu_seconds(pid):
+    """User + system CPU the backend has used (s): unlike wall time, barely moved by the load of
+    other processes on a shared machine."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    # fields[0] is the state (field 3 of proc(5)); utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class NoticeCounter:
     """Stands in for psycopg2's notices list: counts NOTICEs by reason, keeps a few examples,
     and writes each one's first line to `out` if given."""
@@ -65,6 +79,7 @@ class NoticeCounter:
         first = text.splitlines()[0] if text else ""
         reason = re.sub(r"query -?\d+", "query N", first)
         # Names and numbers vary per statement; the message's words are the reason.
+        reason = re.sub(r'(at or near ).*?\)$', r'\1"…")', reason)
         reason = re.sub(r'"[^"]*"', '"…"', reason)
         reason = re.sub(r"\d+", "N", reason)
         reason = reason[:160]
@@ -110,6 +125,7 @@ def probe(args, budget):
         t.start()
     error = None
     rows = index_bytes = 0
+    cpu_start = cpu_seconds(pid)
     start = time.monotonic()
     try:
         cur.execute("SELECT count(*), coalesce(sum(index_bytes), 0)::bigint "
@@ -118,6 +134,7 @@ def probe(args, budget):
     except psycopg2.Error as e:
         error = (e.pgcode or "connection lost", (e.pgerror or str(e)).strip().splitlines()[0])
     seconds = time.monotonic() - start
+    cpu = cpu_seconds(pid) - cpu_start
     st = status_kb(pid)
     done.set()
     for t in threads:
@@ -130,7 +147,7 @@ def probe(args, budget):
         pass
     if out:
         out.close()
-    return {"seconds": seconds, "rows": rows, "index_bytes": index_bytes, "error": error,
+    return {"seconds": seconds, "cpu": cpu, "rows": rows, "index_bytes": index_bytes, "error": error,
             "anon_mb": peak["RssAnon"] / 1024, "hwm_mb": st.get("VmHWM", 0) / 1024,
             "notices": notices, **watchdog}
 
@@ -152,7 +169,7 @@ def main():
         all_notices.update(r["notices"].by_reason)
         for k, v in r["notices"].examples.items():
             examples.setdefault(k, v)
-        line = (f"advise_indexes({text}): {r['seconds']:.1f} s, peak private memory "
+        line = (f"advise_indexes({text}): {r['seconds']:.1f} s ({r['cpu']:.1f} s CPU), peak private memory "
                 f"{r['anon_mb']:.0f} MB (VmHWM {r['hwm_mb']:.0f} MB), {r['rows']} indexes "
                 f"({r['index_bytes']} bytes), {n} notices")
         if r["error"]:
