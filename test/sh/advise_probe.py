@@ -176,7 +176,10 @@ def main():
             line += f", ERROR {r['error'][0]}: {r['error'][1]}"
             failed = True
         if r["cancelled"]:
-            line += f", CANCELLED after {args.timeout:.0f} s"
+            line += f", CANCELLED after {args.timeout:g} s"
+            if not r["error"]:
+                line += (" yet it returned normally (the cancel was swallowed, unless it came as"
+                         " the call ended)")
             failed = True
         if r["terminated"]:
             line += ", TERMINATED (the cancel was not honoured within 30 s)"
