@@ -29,7 +29,7 @@ import psycopg2
 def budget_bytes(text):
     if text.upper() == "NULL":
         return None
-    m = re.fullmatch(r"(\d+)\s*(kB|MB|GB)?", text)
+    m = re.fullmatch(r"(-?\d+)\s*(kB|MB|GB)?", text)
     if not m:
         sys.exit(f"bad budget {text!r}")
     return int(m.group(1)) * {None: 1, "kB": 1024, "MB": 1024**2, "GB": 1024**3}[m.group(2)]
@@ -132,7 +132,8 @@ def probe(args, budget):
                     "FROM azora_opt.advise_indexes(%s)", (budget,))
         rows, index_bytes = cur.fetchone()
     except psycopg2.Error as e:
-        error = (e.pgcode or "connection lost", (e.pgerror or str(e)).strip().splitlines()[0])
+        message = e.diag.message_primary or (e.pgerror or str(e)).strip().splitlines()[0]
+        error = (e.pgcode or "connection lost", message)
     seconds = time.monotonic() - start
     cpu = cpu_seconds(pid) - cpu_start
     st = status_kb(pid)
