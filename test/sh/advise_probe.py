@@ -77,12 +77,15 @@ class NoticeCounter:
             self.out.write((text.splitlines()[0] if text else "") + "\n")
         # "index advisor: query 123 skipped: it no longer parses or plans (detail)" -> the reason
         first = text.splitlines()[0] if text else ""
-        reason = re.sub(r"query -?\d+", "query N", first)
-        # Names and numbers vary per statement; the message's words are the reason.
-        reason = re.sub(r'(at or near ).*?\)$', r'\1"…")', reason)
-        reason = re.sub(r'"[^"]*"', '"…"', reason)
-        reason = re.sub(r"\d+", "N", reason)
-        reason = reason[:160]
+        reason = first
+        if re.search(r"query -?\d+", first):
+            # A NOTICE about one statement: names and numbers vary per statement, the message's
+            # words are the reason. Others (a summary) are kept as they are, numbers included.
+            reason = re.sub(r"query -?\d+", "query N", reason)
+            reason = re.sub(r'(at or near ).*?\)$', r'\1"…")', reason)
+            reason = re.sub(r'"[^"]*"', '"…"', reason)
+            reason = re.sub(r"\d+", "N", reason)
+        reason = reason[:300]
         self.by_reason[reason] += 1
         self.examples.setdefault(reason, text.splitlines()[0] if text else "")
 
