@@ -2,12 +2,15 @@
 """advisor_workload.py — prints N distinct statement shapes over the e-learning schema
 (scripts/elearning.sql), each twice with different constants, for the advisor benchmark
 (test/bench/advisor_bench.sh). Shapes differ in projection, filters (equality and range, one or
-two), ORDER BY and table, so the tracker keeps N entries. Deterministic (seeded)."""
+two), ORDER BY and table, so the tracker keeps N entries. A share of them (JOIN_SHARE, default
+1/4) are joins of two or three tables along the schema's foreign keys, with filters on either
+side. Deterministic (seeded). Usage: advisor_workload.py [N] [JOIN_SHARE]"""
 import itertools
 import random
 import sys
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+join_share = float(sys.argv[2]) if len(sys.argv) > 2 else 0.25
 rng = random.Random(9)
 # table -> (columns for the select list, filters: (column, operator, value generator), order columns)
 tables = {
@@ -43,18 +46,56 @@ tables = {
                      ("enrolled_at", ">", lambda: f"now() - interval '{rng.randint(1, 300)} days'")],
                     ["enrolled_at", "progress"]),
 }
-shapes = []
-for table, (cols, filters, orders) in tables.items():
+tables["wallets"] = (["user_id", "balance", "currency", "updated_at"],
+                     [("currency", "=", lambda: f"'{rng.choice(['NGN', 'KES', 'USD'])}'"),
+                      ("balance", ">", lambda: str(rng.randint(0, 3300)))],
+                     ["balance"])
+
+
+def shapes_of(table, cols, filters, orders):
     projections = [", ".join(p) for k in (1, 2, 3) for p in itertools.combinations(cols, k)]
     filter_sets = [(f,) for f in filters] + list(itertools.permutations(filters, 2))
-    for proj in projections:
-        for fs in filter_sets:
-            for order in [None] + orders:
-                shapes.append((table, proj, fs, order))
+    return [(table, proj, fs, order)
+            for proj in projections for fs in filter_sets for order in [None] + orders]
+
+
+def aliased(alias, table):
+    """The table's select columns, filters and orders, qualified with alias."""
+    cols, filters, orders = tables[table]
+    return ([f"{alias}.{c}" for c in cols], [(f"{alias}.{c}", op, v) for c, op, v in filters],
+            [f"{alias}.{o}" for o in orders])
+
+
+# Joins along the foreign keys: FROM clause -> the aliased tables whose columns it offers.
+joins = {
+    "users u JOIN enrollments e ON e.user_id = u.id": [("u", "users"), ("e", "enrollments")],
+    "courses c JOIN enrollments e ON e.course_id = c.id": [("c", "courses"), ("e", "enrollments")],
+    "courses c JOIN users u ON u.id = c.instructor_id": [("c", "courses"), ("u", "users")],
+    "transactions t JOIN users u ON u.id = t.user_id": [("t", "transactions"), ("u", "users")],
+    "wallets w JOIN users u ON u.id = w.user_id": [("w", "wallets"), ("u", "users")],
+    "users u JOIN enrollments e ON e.user_id = u.id JOIN courses c ON c.id = e.course_id":
+        [("u", "users"), ("e", "enrollments"), ("c", "courses")],
+}
+single = [s for table, spec in tables.items() for s in shapes_of(table, *spec)]
+per_join = []
+for from_clause, parts in joins.items():
+    cols, filters, orders = [], [], []
+    for alias, table in parts:
+        c, f, o = aliased(alias, table)
+        cols += c[:3]  # a few columns of each side keep the projections' count reasonable
+        filters += f
+        orders += o[:1]
+    per_join.append(shapes_of(from_clause, cols, filters, orders))
+    rng.shuffle(per_join[-1])
+rng.shuffle(single)
+# Round robin over the joins, so each join is as common as the others.
+joined = [s for group in itertools.zip_longest(*per_join) for s in group if s is not None]
+n_joined = round(n * join_share)
+if len(single) < n - n_joined or len(joined) < n_joined:
+    sys.exit(f"only {len(single)} single-table and {len(joined)} join shapes")
+shapes = single[:n - n_joined] + joined[:n_joined]
 rng.shuffle(shapes)
-if len(shapes) < n:
-    sys.exit(f"only {len(shapes)} shapes")
-for table, proj, fs, order in shapes[:n]:
+for table, proj, fs, order in shapes:
     for _ in range(2):
         where = " AND ".join(f"{c} {op} {v()}" for c, op, v in fs)
         tail = f" ORDER BY {order} DESC LIMIT 20" if order else ""
