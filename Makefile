@@ -61,8 +61,11 @@ client-all:
 
 # `make install` stays the extension's (PGXS; scripts install it with sudo or into a private
 # server copy with DESTDIR, where building the client would be slow and root-owned).
+# install-client builds first, except as root over an existing build (`make client && sudo make
+# install-client`: root only copies, and leaves no root-owned objects in build/).
 AZORA_PREFIX ?= /usr/local
-install-client: client
+install-client:
+	@if [ "$$(id -u)" -ne 0 ] || [ ! -f build/CMakeCache.txt ]; then scripts/build.sh client; fi
 	DESTDIR="$(DESTDIR)" cmake --install build --prefix "$(AZORA_PREFIX)"
 
 install-all: install install-client

@@ -33,8 +33,8 @@ run_logged() {
   "$@" 2>&1 | tee -a build.log | sed -un -E \
     -e 's#^\[ *([0-9]+)%\] Building CXX object .*/CMakeFiles/[^/]+\.dir/(.*)\.o$#build: [\1%] \2#p' \
     -e 's#^\[ *([0-9]+)%\] Linking CXX (executable|static library|shared library) (.*)$#build: [\1%] link \3#p' \
-    -e 's#^g\+\+ .* -c -o ([^ ]+)\.o .*#build: extension \1.cpp#p' \
-    -e 's#^g\+\+ .* -shared -o ([^ ]+\.so) .*#build: extension link \1#p' || status=$?
+    -e 's#^g\+\+ .* -c -o ([^ ]+)\.o .*#build: \1.cpp#p' \
+    -e 's#^g\+\+ .* -shared -o ([^ ]+\.so) .*#build: link \1#p' || status=$?
   [ "$status" -eq 0 ] && return 0
   echo "build: FAILED ($*); the errors (full log: $root/build.log):" >&2
   grep -E -A3 'error:|Error [0-9]|CMake Error|undefined reference' build.log | head -60 >&2 ||
