@@ -50,6 +50,9 @@ TEST(Conversions, ParamsBecomePostgresText) {
   EXPECT_EQ(p[12], "3");
   EXPECT_EQ(p[13], std::nullopt);
   EXPECT_EQ(p[14], "-32768");
+  // 0 is also a null pointer constant: it must still be the integer zero, not NULL.
+  EXPECT_EQ(Param(0), "0");
+  EXPECT_EQ(std::vector<Param>({0})[0], "0");
 }
 
 TEST(Conversions, NonFiniteDoublesUsePostgresSpelling) {

@@ -99,6 +99,7 @@ TEST(TypedQuery, RowsIterateLikeLibpqxx) {
   EXPECT_EQ(sum, 10);
   EXPECT_EQ(evens, 2);
   EXPECT_FALSE(r.empty());
+  EXPECT_EQ(r.size(), 4);
 }
 
 }  // namespace

@@ -70,6 +70,7 @@ class Result {
   const_iterator begin() const noexcept;
   const_iterator end() const noexcept;
   bool empty() const noexcept { return rows() == 0; }
+  int size() const noexcept { return rows(); }  // libpqxx's name for rows()
 
   PGresult* native() const noexcept { return res_; }
   PGresult* release() noexcept {
