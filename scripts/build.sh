@@ -34,7 +34,7 @@ run_logged() {
     -e 's#^\[ *([0-9]+)%\] Building CXX object .*/CMakeFiles/[^/]+\.dir/(.*)\.o$#build: [\1%] \2#p' \
     -e 's#^\[ *([0-9]+)%\] Linking CXX (executable|static library|shared library) (.*)$#build: [\1%] link \3#p' \
     -e 's#^g\+\+ .* -c -o ([^ ]+)\.o .*#build: \1.cpp#p' \
-    -e 's#^g\+\+ .* -shared -o ([^ ]+\.so) .*#build: link \1#p' || status=$?
+    -e 's#^(gcc|g\+\+) .* -shared -o ([^ ]+\.so) .*#build: link \2#p' || status=$?
   [ "$status" -eq 0 ] && return 0
   echo "build: FAILED ($*); the errors (full log: $root/build.log):" >&2
   grep -E -A3 'error:|Error [0-9]|CMake Error|undefined reference' build.log | head -60 >&2 ||
