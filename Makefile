@@ -2,7 +2,17 @@
 #   make demo   the whole story on a throwaway cluster (installs what is missing first)
 #   make test   every test on a throwaway cluster, ending with "N passed, N failed"
 #   make bench  the benchmarks (figures go to docs/benchmarks.md)
+#   make client          the client library and the azora-opt CLI (CMake in build/; quick path)
+#   make client-all      the same plus the GoogleTest suites and benchmarks
+#   make install-client  installs the library, headers, CMake/pkg-config files and azora-opt
+#                        into AZORA_PREFIX (default /usr/local); make install-all: both parts
 # The client library, CLI, unit tests and benchmarks are built by CMake (CMakeLists.txt).
+
+# One job per core unless the caller chose (-jN, or -j1 for serial output): PGXS's rules are
+# parallel-safe (PostgreSQL itself builds with -j).
+ifeq (,$(filter -j%,$(MAKEFLAGS)))
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 
@@ -39,12 +49,26 @@ endif
 
 -include $(OBJS:.o=.d)
 
-.PHONY: deps client demo test bench format format-check
+.PHONY: deps client client-all install-client install-all demo test bench format format-check
 deps:
 	scripts/install-deps.sh
 
 client:
 	scripts/build.sh client
+
+client-all:
+	scripts/build.sh client-all
+
+# `make install` stays the extension's (PGXS; scripts install it with sudo or into a private
+# server copy with DESTDIR, where building the client would be slow and root-owned).
+# install-client builds first, except as root over an existing build (`make client && sudo make
+# install-client`: root only copies, and leaves no root-owned objects in build/).
+AZORA_PREFIX ?= /usr/local
+install-client:
+	@if [ "$$(id -u)" -ne 0 ] || [ ! -f build/CMakeCache.txt ]; then scripts/build.sh client; fi
+	DESTDIR="$(DESTDIR)" cmake --install build --prefix "$(AZORA_PREFIX)"
+
+install-all: install install-client
 
 demo:
 	scripts/demo.sh

@@ -10,7 +10,8 @@ cd "$root"
 echo "=== install: the Debian packages that are missing (scripts/install-deps.sh)"
 scripts/install-deps.sh
 echo "=== build: the extension (PGXS), the client library, CLI and example API (CMake)"
-scripts/build.sh all
+scripts/build.sh extension
+scripts/build.sh client  # no tests or benchmarks: the demo does not run them
 echo "=== start: a throwaway PostgreSQL 15 cluster (azora_opt preloaded) and Redis"
 exec scripts/cluster.sh -- bash -c '
   set -euo pipefail

@@ -1,5 +1,5 @@
 // base64.cpp — base64url without padding (see base64.hpp).
-#include "azora/base64.hpp"
+#include "azora/detail/base64.hpp"
 
 #include <cstdint>
 

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "azora/base64.hpp"
+#include "azora/detail/base64.hpp"
 
 namespace azora {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "azora/utf8.hpp"
+#include "azora/detail/utf8.hpp"
 
 namespace azora::detail {
 

@@ -5,7 +5,7 @@
 #include <functional>
 
 #include "append_only_map.hpp"
-#include "azora/sql_classify.hpp"
+#include "azora/detail/sql_classify.hpp"
 
 namespace azora {
 

@@ -1,5 +1,5 @@
 // reconnect_backoff.cpp — exponential reconnect backoff (see reconnect_backoff.hpp).
-#include "azora/reconnect_backoff.hpp"
+#include "azora/detail/reconnect_backoff.hpp"
 
 #include <algorithm>
 

@@ -3,7 +3,7 @@
 
 #include "azora/error.hpp"
 #include "azora/shaping.hpp"
-#include "azora/utf8.hpp"
+#include "azora/detail/utf8.hpp"
 #include "field_tree.hpp"
 #include "shaping_detail.hpp"
 

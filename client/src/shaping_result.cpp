@@ -8,7 +8,7 @@
 
 #include "azora/error.hpp"
 #include "azora/shaping.hpp"
-#include "azora/utf8.hpp"
+#include "azora/detail/utf8.hpp"
 #include "iso8601.hpp"
 #include "json_text.hpp"
 #include "shaping_detail.hpp"

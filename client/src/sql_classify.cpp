@@ -1,5 +1,5 @@
 // sql_classify.cpp — operation and table labels from SQL text (see sql_classify.hpp).
-#include "azora/sql_classify.hpp"
+#include "azora/detail/sql_classify.hpp"
 
 #include <cctype>
 #include <vector>

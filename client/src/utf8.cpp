@@ -1,6 +1,6 @@
 // utf8.cpp — UTF-8 boundaries (see utf8.hpp). Follows the well-formed byte table of Unicode
 // §3.9 (Table 3-7), so overlong forms and surrogates are rejected like a strict decoder would.
-#include "azora/utf8.hpp"
+#include "azora/detail/utf8.hpp"
 
 #include <cstdint>
 

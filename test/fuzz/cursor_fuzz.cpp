@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "azora/base64.hpp"
+#include "azora/detail/base64.hpp"
 #include "azora/cursor.hpp"
 
 namespace {

@@ -21,7 +21,7 @@
 #include "azora/gzip.hpp"
 #include "azora/payload_size.hpp"
 #include "azora/shaping.hpp"
-#include "azora/utf8.hpp"
+#include "azora/detail/utf8.hpp"
 
 namespace {
 

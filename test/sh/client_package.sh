@@ -1,24 +1,42 @@
 #!/usr/bin/env bash
-# client_package.sh — the installed client package works for an application: `cmake --install`
-# into a temp prefix, then a consumer program — using a header from each public dependency
-# (libpq inline in Result, libpqxx in the adapter, nlohmann_json in the cache) — built with
-# find_package(azora_client) against the static and the shared library, and with pkg-config
-# using exactly the flags the package gives (nothing added by hand), each run against the
-# throwaway cluster.
+# client_package.sh — the installed client package works for an application and a user:
+# `make install-client AZORA_PREFIX=<temp prefix>` (the README's install path), then
+#   * the installed `azora-opt --version` runs (linked statically: no library path needed);
+#   * the umbrella header is installed, the internals only under azora/detail/;
+#   * a consumer program that includes nothing but <azora/azora.hpp> — using each public
+#     dependency (libpq inline in Result, libpqxx in the adapter, nlohmann_json in the cache) and
+#     typed parameters / field conversions — and the first program of docs/client/README.md, as
+#     written there, are built with find_package(azora_client) against the static and the shared
+#     library, and with pkg-config using exactly the flags the package gives (nothing added by
+#     hand), each run against the throwaway cluster.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work="$AZORA_TMP/client_package"
 prefix="$work/prefix"
 rm -rf "$work" && mkdir -p "$work/consumer"
 unset MAKEFLAGS MFLAGS MAKELEVEL
-cmake --install "$root/build" --prefix "$prefix" >/dev/null
+make -C "$root" -s install-client AZORA_PREFIX="$prefix" >"$work/install.log" 2>&1 ||
+  { tail -n 30 "$work/install.log"; echo "FAIL: make install-client"; exit 1; }
+
+# The CLI, installed and runnable as is.
+version=$(env -u LD_LIBRARY_PATH "$prefix/bin/azora-opt" --version)
+grep -q "$(sed -nE 's/.*kClientVersion = "([^"]+)".*/\1/p' "$root/client/include/azora/version.hpp")" \
+  <<<"$version" || { echo "FAIL: installed azora-opt --version printed: $version"; exit 1; }
+echo "installed: $version"
+# Headers: the umbrella, and the internals under detail/ only.
+[ -f "$prefix/include/azora/azora.hpp" ] || { echo "FAIL: no azora/azora.hpp installed"; exit 1; }
+for h in utf8 base64 sql_classify reconnect_backoff; do
+  [ -f "$prefix/include/azora/detail/$h.hpp" ] && [ ! -e "$prefix/include/azora/$h.hpp" ] ||
+    { echo "FAIL: $h.hpp is not (only) under azora/detail/"; exit 1; }
+done
+
+# The first ```cpp block of docs/client/README.md, as written.
+awk '/^```cpp$/ { if (!done) { on = 1; next } } /^```$/ { if (on) { on = 0; done = 1 } } on' \
+  "$root/docs/client/README.md" >"$work/consumer/readme.cpp"
+grep -q 'azora/azora.hpp' "$work/consumer/readme.cpp" || { echo "FAIL: no program in docs/client/README.md"; exit 1; }
 
 cat >"$work/consumer/main.cpp" <<'CPP'
-#include <azora/connection.hpp>
-#include <azora/pool.hpp>
-#include <azora/pqxx_adapter.hpp>
-#include <azora/redis_cache.hpp>
-#include <azora/version.hpp>
+#include <azora/azora.hpp>
 #include <cstdio>
 #include <cstdlib>
 int main() {
@@ -27,7 +45,10 @@ int main() {
   o.min_size = 1;
   azora::Pool pool(o);
   auto db = pool.acquire();
-  azora::Result r = db->exec_params("SELECT $1::int * 2", {std::string("21")});
+  azora::Result r = db->exec_params("SELECT $1::int * 2 AS n, $2::float8 AS d, $3::text AS t",
+                                    {21, 0.1, std::nullopt});
+  if (r[0]["n"].as<int>() != 42 || r[0]["d"].as<double>() != 0.1 || r[0]["t"].get<std::string>())
+    return 2;
   std::string via_pqxx;
   {
     azora::PqxxWork w(db);
@@ -50,15 +71,18 @@ project(consumer CXX)
 set(CMAKE_CXX_STANDARD 17)
 find_package(azora_client 1.0 REQUIRED)
 add_executable(consumer main.cpp)
+add_executable(readme readme.cpp)
 target_link_libraries(consumer PRIVATE azora::azora_client)
+target_link_libraries(readme PRIVATE azora::azora_client)
 CMAKE
 for target in azora::azora_client azora::azora_client_shared; do
-  sed -i "s/^target_link_libraries(consumer PRIVATE .*)/target_link_libraries(consumer PRIVATE $target)/" \
+  sed -i -E "s/^target_link_libraries\((consumer|readme) PRIVATE .*\)/target_link_libraries(\\1 PRIVATE $target)/" \
     "$work/consumer/CMakeLists.txt"
   rm -rf "$work/consumer/build"
   cmake -S "$work/consumer" -B "$work/consumer/build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
   cmake --build "$work/consumer/build" >/dev/null
   "$work/consumer/build/consumer"
+  "$work/consumer/build/readme" >/dev/null
 done
 
 libdir=$(dirname "$(find "$prefix" -name azora_client.pc | head -1)")/..
@@ -67,4 +91,7 @@ export PKG_CONFIG_PATH="$libdir/pkgconfig"
 g++ -std=c++17 "$work/consumer/main.cpp" -o "$work/consumer/pc" \
   $(pkg-config --cflags --libs azora_client)
 LD_LIBRARY_PATH="$libdir" "$work/consumer/pc"
-echo "ok: find_package (static and shared) and pkg-config consumers all work"
+g++ -std=c++17 "$work/consumer/readme.cpp" -o "$work/consumer/readme_pc" \
+  $(pkg-config --cflags --libs azora_client)
+LD_LIBRARY_PATH="$libdir" "$work/consumer/readme_pc"
+echo "ok: installed azora-opt runs; find_package (static and shared) and pkg-config consumers of <azora/azora.hpp> all work"

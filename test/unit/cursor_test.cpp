@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "azora/base64.hpp"
+#include "azora/detail/base64.hpp"
 #include "azora/cursor.hpp"
 
 namespace {

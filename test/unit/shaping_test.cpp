@@ -9,7 +9,7 @@
 #include "azora/error.hpp"
 #include "azora/payload_size.hpp"
 #include "azora/shaping.hpp"
-#include "azora/utf8.hpp"
+#include "azora/detail/utf8.hpp"
 #include "test_env.hpp"
 
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "azora/error.hpp"
-#include "azora/reconnect_backoff.hpp"
+#include "azora/detail/reconnect_backoff.hpp"
 #include "azora/single_flight.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // sql_classify_test.cpp — operation and table labels read from SQL text.
 #include <gtest/gtest.h>
 
-#include "azora/sql_classify.hpp"
+#include "azora/detail/sql_classify.hpp"
 
 namespace {
 

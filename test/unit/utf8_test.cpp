@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "azora/utf8.hpp"
+#include "azora/detail/utf8.hpp"
 
 namespace {
 

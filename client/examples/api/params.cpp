@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api_error.hpp"
-#include "azora/utf8.hpp"
+#include "azora/detail/utf8.hpp"
 
 namespace azora::example {
 

@@ -15,13 +15,14 @@
 
 #include <libpq-fe.h>
 
+#include "azora/conversions.hpp"
 #include "azora/error.hpp"
 #include "azora/result.hpp"
 
 namespace azora {
 
-// A statement parameter: a text value, or std::nullopt for NULL.
-using Param = std::optional<std::string>;
+// Statement parameters are azora::Param (conversions.hpp): ints, doubles, bools, strings,
+// std::optional<T> and std::nullopt/nullptr (NULL), e.g. exec_params(sql, {42, "x", nullptr}).
 
 // Sees each statement run through exec, exec_params or exec_prepared once it finished: its SQL
 // text, how long it took, and its SQLSTATE when it failed (nullptr on success). A Pool with a

@@ -39,7 +39,7 @@
 #include <nlohmann/json.hpp>
 
 #include "azora/metrics.hpp"
-#include "azora/reconnect_backoff.hpp"
+#include "azora/detail/reconnect_backoff.hpp"
 #include "azora/redis_connection.hpp"
 #include "azora/single_flight.hpp"
 #include "azora/value_cipher.hpp"

@@ -3,6 +3,9 @@
 // hammered with connects while requests keep failing open at full speed.
 //
 // Thread-safe.
+//
+// Internal (azora/detail/): used by the library and its tools, installed because public headers
+// or the example API include it, but not part of the client API; it may change without notice.
 #pragma once
 
 #include <chrono>

@@ -2,6 +2,9 @@
 //
 // Used by payload shaping (max_string_length) and safe for arbitrary bytes: invalid input is
 // never read past its end and never makes these functions throw.
+//
+// Internal (azora/detail/): used by the library and its tools, installed because public headers
+// or the example API include it, but not part of the client API; it may change without notice.
 #pragma once
 
 #include <cstddef>

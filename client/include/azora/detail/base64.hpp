@@ -1,4 +1,7 @@
 // base64.hpp — base64url without padding (RFC 4648 §5), for tokens that travel in URLs.
+//
+// Internal (azora/detail/): used by the library and its tools, installed because public headers
+// or the example API include it, but not part of the client API; it may change without notice.
 #pragma once
 
 #include <optional>

@@ -4,6 +4,9 @@
 // times every statement). It is a light lexer, not a parser: it skips comments, string
 // literals and quoted identifiers correctly, and takes the statement's first keyword and the
 // first table after FROM (SELECT, DELETE), INTO (INSERT) or UPDATE at the outermost level.
+//
+// Internal (azora/detail/): used by the library and its tools, installed because public headers
+// or the example API include it, but not part of the client API; it may change without notice.
 #pragma once
 
 #include <string>

@@ -1,0 +1,36 @@
+// azora.hpp — the client library in one include: `#include <azora/azora.hpp>` gives every
+// public class (Connection, Result/Row/Field, Param, Pool, Pipeline, pagination, shaping, the
+// Redis and server caches, metrics, the libpqxx adapter). The headers it includes can also be
+// included one by one; azora/detail/ holds internals and is not part of the API.
+#pragma once
+
+#include "azora/accept_encoding.hpp"
+#include "azora/array_page.hpp"
+#include "azora/async_cache_set.hpp"
+#include "azora/cache_keys.hpp"
+#include "azora/connection.hpp"
+#include "azora/conversions.hpp"
+#include "azora/cursor.hpp"
+#include "azora/error.hpp"
+#include "azora/gzip.hpp"
+#include "azora/lease.hpp"
+#include "azora/metrics.hpp"
+#include "azora/pagination.hpp"
+#include "azora/payload_size.hpp"
+#include "azora/pipeline.hpp"
+#include "azora/pool.hpp"
+#include "azora/pqxx_adapter.hpp"
+#include "azora/projection.hpp"
+#include "azora/query_timer.hpp"
+#include "azora/redis_cache.hpp"
+#include "azora/redis_connection.hpp"
+#include "azora/response_encoding.hpp"
+#include "azora/result.hpp"
+#include "azora/routing.hpp"
+#include "azora/server_cache.hpp"
+#include "azora/shaping.hpp"
+#include "azora/single_flight.hpp"
+#include "azora/ttl_presets.hpp"
+#include "azora/value_cipher.hpp"
+#include "azora/version.hpp"
+#include "azora/write_behind.hpp"
