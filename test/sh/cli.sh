@@ -32,7 +32,7 @@ psql -XAtqc 'CREATE EXTENSION IF NOT EXISTS azora_opt'
 # Capture every slowest call's plan (plan_min_ms is server-wide: ALTER SYSTEM, then reload).
 psql -XAtq -c 'ALTER SYSTEM SET azora_opt.plan_min_ms = 0' -c 'SELECT pg_reload_conf()' >/dev/null
 trap "psql -XAtq -c 'ALTER SYSTEM RESET azora_opt.plan_min_ms' -c 'SELECT pg_reload_conf()' >/dev/null" EXIT
-check "version" 0 '^azora_opt extension 1\.1\.0 \(server 15[0-9]{4}\)$' -- "$cli" version
+check "version" 0 '^azora_opt extension 1\.2\.0 \(server 15[0-9]{4}\)$' -- "$cli" version
 check "version as JSON" 0 '"server_version_num": 15[0-9]{4}' -- "$cli" --format json version
 json_ok version
 json_ok ping
