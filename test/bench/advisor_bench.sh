@@ -10,6 +10,7 @@
 set -euo pipefail
 n=${1:-1000}
 scale=${2:-1}
+join_share=${3:-0.25}  # share of 2- and 3-table joins (advisor_workload.py)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export PATH="${PG_BIN:-/usr/lib/postgresql/15/bin}:$PATH"
 psql -X -q -v ON_ERROR_STOP=1 -v scale="$scale" -f "$root/scripts/elearning.sql" >/dev/null
@@ -25,7 +26,7 @@ if [ -n "${PLAN_MIN_MS:-}" ]; then
 fi
 echo "azora_opt.plan_min_ms = $(psql -X -At -c 'SHOW azora_opt.plan_min_ms')"
 psql -X -q -v ON_ERROR_STOP=1 -c 'SELECT azora_opt.reset()' >/dev/null
-python3 "$root/test/bench/advisor_workload.py" "$n" | psql -X -q -v ON_ERROR_STOP=1 >/dev/null
+python3 "$root/test/bench/advisor_workload.py" "$n" "$join_share" | psql -X -q -v ON_ERROR_STOP=1 >/dev/null
 echo "tracked statements: $(psql -X -At -c "SELECT count(*) FROM azora_opt.queries WHERE calls >= 2 AND query LIKE 'SELECT %FROM%WHERE%'")"
 for i in 1 2 3; do
   # The first run also shows the summary NOTICE (statements advised on, skipped by reason).
