@@ -85,6 +85,21 @@ RESET ROLE;
 SELECT statement AS superuser_sees FROM azora_opt.query_samples()
 WHERE userid = 'samp_alice'::regrole ORDER BY statement COLLATE "C" DESC;
 
+-- Every literal form comes back token for token. The first statement has only numbers and
+-- plain strings (measured without the scanner, pure/literal_length.hpp); the second has forms
+-- left to PostgreSQL's scanner (an E'' string, a dollar quote, a typed literal, a minus sign
+-- before white space, two quoted strings joined across a newline, a boolean).
+CREATE TEMP TABLE samp_forms (n int, sql text);
+INSERT INTO samp_forms VALUES
+  (1, $q$SELECT count(*) FROM samp_t WHERE id IN (1, -2, 3.5, -.5, 1e2, 2.5E-1, 7::bigint) AND note <> 'it''s' AND note <> 'a\b' AND note <> ''$q$),
+  (2, $q$SELECT count(*) FROM samp_t WHERE note <> E'x\'y' AND note <> $d$dollar$d$ AND created < date '2024-01-02' AND id <> - 7 AND note <> 'a'
+'b' AND (id > 0) = true$q$);
+\o /dev/null
+SELECT sql FROM samp_forms ORDER BY n \gexec
+\o
+SELECT f.n, s.statement = f.sql AS rebuilt_exactly, s.param_values
+FROM samp_forms f LEFT JOIN azora_opt.query_samples() s ON s.statement = f.sql ORDER BY f.n;
+
 -- reset() clears the samples with their entries.
 SELECT azora_opt.reset(NULL, NULL, NULL) > 0 AS reset;
 SELECT count(*) AS samples_after_reset FROM azora_opt.query_samples()

@@ -33,12 +33,15 @@ void on_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate
   // Only statements with constants need their text normalized before the first execution
   // shows the real text; the rest get their (constant-free) text when first counted.
   if (jstate == nullptr || jstate->clocations_count == 0) return;
-  // Where this call's constants are, in case its execution is sampled (sampling.hpp).
-  if (sampling()) stash_constants(pstate->p_sourcetext, query, jstate, level);
+  bool sampled = sampling();
+  int due_constants = -1;
   guarded("azora_opt post_parse_analyze hook", [&] {
     record(pstate->p_sourcetext, query->stmt_location, query->stmt_len, query->queryId, level == 0,
-           Kind::kParse, Call{}, jstate);
+           Kind::kParse, Call{}, jstate, nullptr, sampled ? &due_constants : nullptr);
   });
+  // The reservoir's verdict for this call, and where its constants are if it is to be sampled
+  // (sampling.hpp). Always noted: no earlier parse's locations may be taken for this call's.
+  if (sampled) note_parse(pstate->p_sourcetext, query, jstate, level, due_constants);
 }
 
 bool planner_timed(Query* parse, const char* text) {
@@ -78,13 +81,21 @@ void on_executor_end(QueryDesc* desc) {
   call.rows = desc->estate->es_processed;
   call.buffers = &desc->totaltime->bufusage;
   bool toplevel = level == 0;
-  SampleTicket ticket;
+  // The sample is built before the call is recorded, only when the reservoir's next turn is
+  // (probably) this call's, so that record() stores it under the lock it takes anyway. Outside
+  // guarded(): plain C-style code calling type output functions (sampling.hpp).
+  SampleOffer offer;
+  bool sampled = sampling();
+  if (sampled) {
+    int constants = parse_verdict(desc, queryid, level);
+    if (constants == -2 && !sample_due(queryid, toplevel, true, &constants)) constants = -1;
+    if (constants >= 0) build_sample(desc, queryid, level, constants, &offer);
+  }
   bool slowest = guarded("azora_opt ExecutorEnd hook", [&] {
     return record(desc->sourceText, desc->plannedstmt->stmt_location, desc->plannedstmt->stmt_len,
-                  queryid, toplevel, Kind::kExec, call, nullptr, sampling() ? &ticket : nullptr);
+                  queryid, toplevel, Kind::kExec, call, nullptr, sampled ? &offer : nullptr);
   });
-  // Outside guarded(): plain C-style code calling type output functions (sampling.hpp).
-  if (ticket.slot >= 0) sample_call(desc, queryid, toplevel, level, ticket);
+  if (offer.record != nullptr) release_sample();
   // Outside guarded(): the capture runs PostgreSQL code in its own subtransaction.
   if (slowest && capture_plans && call.ms >= effective_plan_min_ms())
     capture_plan(desc, queryid, toplevel, call.ms);

@@ -1,8 +1,11 @@
 // normalize.cpp — replaces a statement's constants by $n (see normalize.hpp).
 //
-// The query jumble records where each constant starts but not how long it is, so the statement
-// is re-lexed with PostgreSQL's own scanner to find each constant's last byte.
+// The query jumble records where each constant starts but not how long it is. Numbers and
+// plain strings are measured directly (pure/literal_length.hpp); a statement with any other
+// constant is re-lexed with PostgreSQL's own scanner to find each constant's last byte.
 #include "tracker/normalize.hpp"
+
+#include "pure/literal_length.hpp"
 
 namespace azora::tracker {
 namespace {
@@ -54,17 +57,41 @@ void measure_constants(const char* stmt, int len, LocationLen* locs, int n) {
   scanner_finish(scanner);
 }
 
+// measure_constants without the scanner, when every constant is a number or a plain string
+// (the common case); false (locs partly measured) when one is not.
+bool measure_simple_constants(const char* stmt, int len, LocationLen* locs, int n) {
+  int previous = -1;
+  for (int i = 0; i < n; i++) {
+    int start = locs[i].location;
+    locs[i].length = -1;
+    if (start < 0 || start >= len || start <= previous) continue;  // as measure_constants
+    locs[i].length = literal::simple_length(stmt, len, start, standard_conforming_strings);
+    if (locs[i].length < 0) return false;
+    previous = start;
+  }
+  return true;
+}
+
 // Copies jstate's constant locations (clocs[0, n), offsets from query - location) rebased to
-// the statement, sorted and measured (length -1 for those the scanner never reaches).
-LocationLen* measured_constants(const char* stmt, int location, int len, const LocationLen* clocs,
-                                int n) {
+// the statement and sorted, not yet measured.
+LocationLen* rebased_constants(int location, const LocationLen* clocs, int n) {
   auto* locs = static_cast<LocationLen*>(palloc(sizeof(LocationLen) * Max(n, 1)));
+  bool sorted = true;  // the jumble usually records them in text order already
   for (int i = 0; i < n; i++) {
     locs[i].location = clocs[i].location - location;
     locs[i].length = -1;
+    if (i > 0 && locs[i - 1].location > locs[i].location) sorted = false;
   }
-  qsort(locs, n, sizeof(LocationLen), by_location);
-  measure_constants(stmt, len, locs, n);
+  if (!sorted) qsort(locs, n, sizeof(LocationLen), by_location);
+  return locs;
+}
+
+// rebased_constants, measured (length -1 for those the scanner never reaches); stmt is
+// NUL-terminated at len.
+LocationLen* measured_constants(const char* stmt, int location, int len, const LocationLen* clocs,
+                                int n) {
+  LocationLen* locs = rebased_constants(location, clocs, n);
+  if (!measure_simple_constants(stmt, len, locs, n)) measure_constants(stmt, len, locs, n);
   return locs;
 }
 
@@ -105,22 +132,26 @@ char* normalize_query(const char* query, int location, int len, JumbleState* jst
   return out;
 }
 
-int constant_tokens(const char* query, int location, int len, const LocationLen* clocs, int n,
-                    char*** tokens) {
-  char* stmt = pnstrdup(query, len);
-  LocationLen* locs = measured_constants(stmt, location, len, clocs, n);
-  auto** out = static_cast<char**>(palloc(sizeof(char*) * Max(n, 1)));
+int constant_spans(const char* query, int location, int len, const LocationLen* clocs, int n,
+                   const char** tokens, int* lengths) {
+  // Measured in place when every constant is simple; the scanner needs its own NUL-terminated
+  // copy of the statement (offsets are the same in both).
+  LocationLen* locs = rebased_constants(location, clocs, n);
+  if (!measure_simple_constants(query, len, locs, n)) {
+    char* copy = pnstrdup(query, len);
+    measure_constants(copy, len, locs, n);
+    pfree(copy);
+  }
   int count = 0;
   int copied_to = 0;
   for (int i = 0; i < n; i++) {
     if (!replaced(locs[i], copied_to)) continue;
     int end = Min(locs[i].location + locs[i].length, len);
-    out[count++] = pnstrdup(stmt + locs[i].location, end - locs[i].location);
+    tokens[count] = query + locs[i].location;
+    lengths[count++] = end - locs[i].location;
     copied_to = end;
   }
-  pfree(stmt);
   pfree(locs);
-  *tokens = out;
   return count;
 }
 

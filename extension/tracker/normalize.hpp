@@ -13,10 +13,11 @@ char* normalize_query(const char* query, int location, int len, JumbleState* jst
                       int* constants);
 
 // The literal tokens of the constants normalize_query would replace (clocs[0, n) as in a
-// JumbleState, offsets from query - location), in the order of their $k: sets *tokens to a
-// palloc'd array of palloc'd strings and returns its length.
-int constant_tokens(const char* query, int location, int len, const LocationLen* clocs, int n,
-                    char*** tokens);
+// JumbleState, offsets from query - location), in the order of their $k: sets tokens[i] to
+// where the i-th starts within query[0, len) and lengths[i] to its length (both arrays hold n),
+// and returns how many there are.
+int constant_spans(const char* query, int location, int len, const LocationLen* clocs, int n,
+                   const char** tokens, int* lengths);
 
 // text with each $k, first < k <= first + n, replaced by tokens[k - first - 1]: palloc'd, or
 // nullptr unless exactly n parameters were replaced (text and tokens do not match).

@@ -208,6 +208,9 @@ bool read_entries(FILE* file, Reason* why, int64* loaded) {
     memcpy(reinterpret_cast<char*>(e) + sizeof(Key), buffer + sizeof(Key), size - sizeof(Key));
     SpinLockInit(&e->mutex);
     e->long_text = InvalidDsaPointer;
+    // The reservoir's schedule is drawn again (at the rate of its call count), not trusted.
+    e->samples.next_call = 0;
+    e->samples.threshold = 1.0;
     if (has_long_text) owners[long_texts - 1] = e;
     (*loaded)++;
   }

@@ -11,7 +11,7 @@ namespace azora::tracker {
 
 constexpr uint32 kStatMagic = 0x417a5446;    // "AzTF"
 constexpr uint32 kStatMagicV1 = 0x417a5401;  // format 1: no version field, no checksum
-constexpr uint32 kStatFormatVersion = 3;     // 3: samples, long texts
+constexpr uint32 kStatFormatVersion = 4;     // 3: samples, long texts; 4: sample schedule
 
 // The file starts with this header, then `count` entries of entry_size() bytes each (Entry, text
 // area, plan area, sample area: the shared memory image), then long_text_bytes of long texts. The

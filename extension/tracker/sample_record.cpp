@@ -13,18 +13,21 @@ bool text_at(const char* p, const char* end, int len, int encoding) {
 
 char* build_record(bool extended, TimestampTz captured_at, const char* search_path,
                    const char* source, int source_len, int nvalues, const Oid* types,
-                   const char* const* values, int* len) {
+                   const char* const* values, const int* value_lens, int* len) {
   int path_len = static_cast<int>(strlen(search_path));
   int64 size = static_cast<int64>(sizeof(RecordHeader)) + path_len + 1;
   if (extended) size += static_cast<int64>(sizeof(Oid)) * nvalues;
   if (source != nullptr) size += source_len + 1;
+  auto value_len = [&](int i) {
+    return value_lens != nullptr ? value_lens[i] : static_cast<int>(strlen(values[i]));
+  };
   for (int i = 0; i < nvalues; i++)
-    size += sizeof(int32) + (values[i] != nullptr ? strlen(values[i]) + 1 : 0);
+    size += sizeof(int32) + (values[i] != nullptr ? value_len(i) + 1 : 0);
   if (size > static_cast<int64>(MaxAllocSize / 2)) {
     *len = INT_MAX;  // far beyond any sample area: the caller drops it
     return nullptr;
   }
-  auto* out = static_cast<char*>(palloc0(size));
+  auto* out = static_cast<char*>(palloc(size));
   RecordHeader h;
   memset(&h, 0, sizeof h);
   h.size = static_cast<uint32>(size);
@@ -48,11 +51,12 @@ char* build_record(bool extended, TimestampTz captured_at, const char* search_pa
     p += source_len + 1;
   }
   for (int i = 0; i < nvalues && p < out + size; i++) {
-    int32 vlen = values[i] != nullptr ? static_cast<int32>(strlen(values[i])) : -1;
+    int32 vlen = values[i] != nullptr ? value_len(i) : -1;
     memcpy(p, &vlen, sizeof vlen);
     p += sizeof vlen;
     if (vlen >= 0) {
-      memcpy(p, values[i], vlen + 1);
+      memcpy(p, values[i], vlen);
+      p[vlen] = '\0';
       p += vlen + 1;
     }
   }

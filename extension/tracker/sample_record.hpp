@@ -36,11 +36,13 @@ struct RecordView {
   int size;
 };
 
-// A palloc'd record; values[i] nullptr is SQL NULL; types nullptr for simple protocol. *len is
-// its size (nullptr and INT_MAX when it would be larger than any sample area).
+// A palloc'd record; values[i] nullptr is SQL NULL; types nullptr for simple protocol;
+// value_lens nullptr when the values are NUL-terminated, else their lengths (values then need
+// not be terminated: tokens within the statement). *len is its size (nullptr and INT_MAX when
+// it would be larger than any sample area).
 char* build_record(bool extended, TimestampTz captured_at, const char* search_path,
                    const char* source, int source_len, int nvalues, const Oid* types,
-                   const char* const* values, int* len);
+                   const char* const* values, const int* value_lens, int* len);
 
 // Reads the record at p, which has avail bytes left in its area; false when it does not fit or
 // is malformed (text not valid in encoding, not NUL-terminated, negative counts).

@@ -8,18 +8,6 @@
 namespace azora::tracker {
 namespace {
 
-// The last parsed statement with constants at each nesting level.
-struct Stash {
-  uint64 queryid;
-  const char* source;  // the source string pointer, compared (never read) until it matches
-  int stmt_location;
-  int count;
-  int capacity;
-  LocationLen* locations;  // in TopMemoryContext, grown when a statement needs more
-};
-constexpr int kStashLevels = 4;
-Stash stashes[kStashLevels];
-
 // Whether a bind value of this type is converted by built-in code only: a user-defined output
 // function (or a container holding such a type) could fail or run user code at ExecutorEnd.
 bool trusted_output(Oid type, int depth) {
@@ -54,15 +42,25 @@ char* output_unambiguous(Oid output, Datum value) {
   return text;
 }
 
+// One context for the sample being built, reset after each (and before, should a conversion
+// have failed last time): cheaper than creating and deleting a context per sampled call.
+MemoryContext context = nullptr;
+MemoryContext sample_context() {
+  if (context == nullptr)
+    context = AllocSetContextCreate(TopMemoryContext, "azora_opt sample", ALLOCSET_SMALL_SIZES);
+  MemoryContextReset(context);
+  return context;
+}
+
 char* search_path() {
   return namespace_search_path != nullptr ? namespace_search_path : const_cast<char*>("");
 }
 
 }  // namespace
 
-void stash_constants(const char* source, const Query* query, const JumbleState* jstate, int level) {
-  if (level >= kStashLevels) return;
-  Stash& s = stashes[level];
+Stash stashes[kStashLevels];
+
+void copy_locations(Stash& s, const JumbleState* jstate) {
   int n = jstate->clocations_count;
   if (n > s.capacity) {
     int capacity = Max(n, 16);
@@ -74,13 +72,9 @@ void stash_constants(const char* source, const Query* query, const JumbleState* 
   }
   memcpy(s.locations, jstate->clocations, sizeof(LocationLen) * n);
   s.count = n;
-  s.queryid = query->queryId;
-  s.source = source;
-  s.stmt_location = query->stmt_location;
 }
 
-void sample_call(QueryDesc* desc, uint64 queryid, bool toplevel, int level,
-                 const SampleTicket& ticket) {
+void build_sample(QueryDesc* desc, uint64 queryid, int level, int constants, SampleOffer* offer) {
   ParamListInfo params = desc->params;
   bool extended = params != nullptr && params->numParams > 0;
   // PL/pgSQL variables (fetched on demand) are not a client's values: no sample.
@@ -89,31 +83,34 @@ void sample_call(QueryDesc* desc, uint64 queryid, bool toplevel, int level,
   int location = desc->plannedstmt->stmt_location;
   int len = desc->plannedstmt->stmt_len;
   const Stash* stash = nullptr;
-  if (!extended && ticket.constants > 0) {
+  if (!extended && constants > 0) {
     // The constants' tokens: only from this very statement's parse.
     if (level >= kStashLevels) return;
     stash = &stashes[level];
     if (stash->queryid != queryid || stash->source != desc->sourceText ||
-        stash->stmt_location != location)
+        stash->stmt_location != location || stash->due_constants < 0)
       return;
   }
-  MemoryContext context =
-      AllocSetContextCreate(CurrentMemoryContext, "azora_opt sample", ALLOCSET_SMALL_SIZES);
-  MemoryContext old = MemoryContextSwitchTo(context);
+  offer->constants = constants;
+  MemoryContext old = MemoryContextSwitchTo(sample_context());
   const char* stmt = CleanQuerytext(desc->sourceText, &location, &len);
   char* record = nullptr;
   int record_len = 0;
   bool too_big = false;
   TimestampTz now = GetCurrentStatementStartTimestamp();
   if (!extended) {
-    char** tokens = nullptr;
+    const char** tokens = nullptr;
+    int* lengths = nullptr;
     int n = 0;
     if (stash != nullptr) {
-      n = constant_tokens(stmt, location, len, stash->locations, stash->count, &tokens);
-      if (n != ticket.constants) n = -1;  // not the entry's constants: no sample
+      tokens = static_cast<const char**>(palloc(sizeof(char*) * Max(stash->count, 1)));
+      lengths = static_cast<int*>(palloc(sizeof(int) * Max(stash->count, 1)));
+      n = constant_spans(stmt, location, len, stash->locations, stash->count, tokens, lengths);
+      if (n != constants) n = -1;  // not the entry's constants: no sample
     }
     if (n >= 0)
-      record = build_record(false, now, search_path(), nullptr, 0, n, nullptr, tokens, &record_len);
+      record = build_record(false, now, search_path(), nullptr, 0, n, nullptr, tokens, lengths,
+                            &record_len);
   } else {
     int n = params->numParams;
     auto* types = static_cast<Oid*>(palloc(sizeof(Oid) * n));
@@ -141,17 +138,21 @@ void sample_call(QueryDesc* desc, uint64 queryid, bool toplevel, int level,
     }
     // The call's own text only when it holds constants the entry's text has as $k.
     if (usable && !too_big)
-      record = build_record(true, now, search_path(), ticket.constants > 0 ? stmt : nullptr, len, n,
-                            types, values, &record_len);
+      record = build_record(true, now, search_path(), constants > 0 ? stmt : nullptr, len, n, types,
+                            values, nullptr, &record_len);
   }
   MemoryContextSwitchTo(old);
-  // Not convertible (extended) or too big: dropped, and counted as such.
+  // Not convertible (extended) or too big: dropped, and counted as such if the turn is its.
   if (too_big || (extended && record == nullptr) || record_len > max_sample_bytes) {
-    store_sample(queryid, toplevel, ticket.slot, nullptr, 0);
-  } else if (record != nullptr) {
-    store_sample(queryid, toplevel, ticket.slot, record, record_len);
+    offer->dropped = true;
+  } else {
+    offer->record = record;
+    offer->len = record_len;
   }
-  MemoryContextDelete(context);
+}
+
+void release_sample() {
+  if (context != nullptr) MemoryContextReset(context);
 }
 
 }  // namespace azora::tracker

@@ -1,6 +1,7 @@
 // store.cpp — the tracker's shared hash table: creation, counting, eviction, removal.
 #include "tracker/store.hpp"
 
+#include "pure/reservoir.hpp"
 #include "shmem.hpp"
 #include "tracker/long_text.hpp"
 #include "tracker/normalize.hpp"
@@ -143,8 +144,61 @@ uint64 next_random() {
 // Filled once by init_bucket_table() (tracker::init, in _PG_init): bucket_of without a log().
 histogram::BucketTable bucket_table;
 
+// A uniform number in (0, 1) for the reservoir's schedule.
+double uniform01() {
+  return (static_cast<double>(next_random() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+// With e->mutex held: puts record[0, len) in the reservoir's slot, replacing the sample there,
+// unless it does not fit the area (false: the reservoir keeps what it had).
+bool put_sample(Entry* e, int slot, const char* record, int len) {
+  SampleArea& a = e->samples;
+  char* area = entry_sample_area(e);
+  // Records lie back to back, each starting with its uint32 size: find the one replaced.
+  int offset = 0;
+  int old_len = 0;
+  if (slot < a.count) {
+    for (int i = 0; i < slot; i++) {
+      uint32 size;
+      memcpy(&size, area + offset, sizeof size);
+      offset += static_cast<int>(size);
+    }
+    uint32 size;
+    memcpy(&size, area + offset, sizeof size);
+    old_len = static_cast<int>(size);
+  }
+  if (a.used - old_len + len > max_sample_bytes) return false;
+  if (old_len > 0) {
+    // Close the gap, then append: the order of samples carries no meaning.
+    memmove(area + offset, area + offset + old_len, a.used - offset - old_len);
+    a.used -= old_len;
+    a.count--;
+  }
+  memcpy(area + a.used, record, len);
+  a.used += len;
+  a.count++;
+  return true;
+}
+
+// With e->mutex held, after call n was counted: the reservoir's turn (reservoir.hpp). The offer
+// is stored when the turn is this call's; a turn without a sample built (another backend's
+// call was expected to take it, or the call's values could not be read) passes.
+// Returns whether a sample was dropped.
+bool sample_turn(Entry* e, int64 n, const SampleOffer& offer) {
+  reservoir::Schedule s{e->samples.next_call, e->samples.threshold};
+  int slot = reservoir::take(s, n, samples_per_query, uniform01);
+  e->samples.next_call = s.next_call;
+  e->samples.threshold = s.threshold;
+  if (slot < 0 || (offer.record == nullptr && !offer.dropped)) return false;
+  // Built from an unlocked read of another entry (this one was evicted meanwhile): not its.
+  if (offer.constants != e->constants) return false;
+  bool dropped = offer.dropped || !put_sample(e, slot, offer.record, offer.len);
+  if (dropped) e->samples.dropped++;
+  return dropped;
+}
+
 void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* slowest,
-                int64* calls) {
+                const SampleOffer* offer, bool* dropped) {
   // The bucket is found before the spinlock is taken.
   int bucket = kind == Kind::kPlan ? 0 : histogram::bucket_of(bucket_table, call.ms);
   SpinLockAcquire(&e->mutex);
@@ -154,7 +208,7 @@ void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* sl
     c.total_plan_ms += call.ms;
   } else {
     *slowest = c.calls == 0 || call.ms > c.max_exec_ms;
-    *calls = ++c.calls;
+    ++c.calls;
     c.rows += call.rows;
     c.total_exec_ms += call.ms;
     if (c.calls == 1) {
@@ -183,6 +237,11 @@ void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* sl
     }
   }
   c.last_seen = now;
+  // Most calls are not a reservoir turn: one comparison (the schedule's, reservoir.hpp).
+  if (offer != nullptr && kind == Kind::kExec &&
+      (c.calls <= samples_per_query || e->samples.next_call == 0 ||
+       c.calls >= e->samples.next_call))
+    *dropped = sample_turn(e, c.calls, *offer);
   SpinLockRelease(&e->mutex);
 }
 
@@ -233,14 +292,24 @@ int copy_clipped(char* dst, int cap, const char* src, int len, int encoding) {
 }
 
 bool record(const char* query, int location, int len, uint64 queryid, bool toplevel, Kind kind,
-            const Call& call, JumbleState* jstate, SampleTicket* ticket) {
+            const Call& call, JumbleState* jstate, const SampleOffer* offer, int* next_due) {
   if (!ready() || queryid == UINT64CONST(0) || query == nullptr) return false;
   Key key = make_key(GetUserId(), MyDatabaseId, queryid, toplevel);
   Memo& m = memo_slot(key);
   // At parse time the only job is to create a missing entry: one this backend knows needs no
   // lock. (Read without the lock, the count may miss a removal under way; the entry is then
   // created at the end of execution, as after a removal between parse and execution.)
-  if (kind == Kind::kParse && remembered(m, key) != nullptr) return false;
+  if (kind == Kind::kParse) {
+    if (Entry* known = remembered(m, key)) {
+      // Unlocked reads, as in sample_due().
+      if (next_due != nullptr) {
+        reservoir::Schedule s{known->samples.next_call, known->samples.threshold};
+        bool due = reservoir::due(s, known->counters.calls + 1, samples_per_query);
+        *next_due = due ? known->constants : -1;
+      }
+      return false;
+    }
+  }
   bool slowest = false;
   // The statement's start time is already known: no clock read on the hot path.
   TimestampTz now = GetCurrentStatementStartTimestamp();
@@ -264,26 +333,49 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
     e = create_entry(key, text, len, kind == Kind::kParse, constants, first_constant);
     if (normalized != nullptr) pfree(normalized);
   }
-  int64 calls = 0;
-  if (kind != Kind::kParse) count_call(e, kind, call, now, &slowest, &calls);
-  if (ticket != nullptr && calls > 0) {
-    // Reservoir sampling (Vitter's algorithm R): the first K calls fill the reservoir, call n
-    // replaces a uniformly chosen sample with probability K/n. So every call is equally likely
-    // to be in it, and the mean over the samples estimates the call-weighted mean.
-    uint64 k = static_cast<uint64>(samples_per_query);
-    uint64 j = static_cast<uint64>(calls) <= k ? static_cast<uint64>(calls) - 1
-                                               : next_random() % static_cast<uint64>(calls);
-    if (j < k) {
-      ticket->slot = static_cast<int>(j);
-      ticket->constants = e->constants;  // set at creation, never changed
-    }
-  }
+  bool dropped = false;
+  if (kind != Kind::kParse) count_call(e, kind, call, now, &slowest, offer, &dropped);
+  // Not remembered at parse time: the call is sampled if it can be (first calls are).
+  if (next_due != nullptr) *next_due = e->constants;
   // Still under the lock, so the count read matches e (create_entry may have evicted).
   m.key = key;
   m.entry = e;
   m.removals = pg_atomic_read_u64(&removals->count);
   LWLockRelease(lock());
+  if (dropped) {
+    SpinLockAcquire(&captures->mutex);
+    captures->counters.samples_dropped++;
+    SpinLockRelease(&captures->mutex);
+  }
   return slowest;
+}
+
+bool sample_due(uint64 queryid, bool toplevel, bool look_up, int* constants) {
+  *constants = 0;
+  if (!ready()) return false;
+  // The memo's check without building a key first (this runs at every call).
+  Oid userid = GetUserId();
+  const Memo& m = memo[(queryid ^ static_cast<uint64>(toplevel)) & (kMemoSlots - 1)];
+  Entry* e = m.entry != nullptr && m.key.queryid == queryid && m.key.userid == userid &&
+                     m.key.dbid == MyDatabaseId && m.key.toplevel == toplevel &&
+                     m.removals == pg_atomic_read_u64(&removals->count)
+                 ? m.entry
+                 : nullptr;
+  if (e == nullptr && !look_up) return true;
+  if (e == nullptr) {
+    Key key = make_key(userid, MyDatabaseId, queryid, toplevel);
+    // Not remembered (a first call here, or entries were removed since): look it up.
+    LWLockAcquire(lock(), LW_SHARED);
+    e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
+    if (e != nullptr) *constants = e->constants;
+    LWLockRelease(lock());
+    return true;
+  }
+  // Unlocked reads of a counter and the schedule: at worst the prediction is wrong, and the
+  // call's turn passes (record() decides under the entry's spinlock).
+  *constants = e->constants;  // set at creation, never changed
+  reservoir::Schedule s{e->samples.next_call, e->samples.threshold};
+  return reservoir::due(s, e->counters.calls + 1, samples_per_query);
 }
 
 void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* source, int source_len,
@@ -313,54 +405,6 @@ void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* sourc
   }
   LWLockRelease(lock());
   pfree(buffer);
-}
-
-void store_sample(uint64 queryid, bool toplevel, int slot, const char* record, int len) {
-  if (!ready()) return;
-  Key key = make_key(GetUserId(), MyDatabaseId, queryid, toplevel);
-  LWLockAcquire(lock(), LW_SHARED);
-  Entry* e = remembered(memo_slot(key), key);
-  if (e == nullptr) e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
-  if (e != nullptr) {
-    bool dropped = false;
-    SpinLockAcquire(&e->mutex);
-    SampleArea& a = e->samples;
-    char* area = entry_sample_area(e);
-    // Records lie back to back, each starting with its uint32 size: find the one replaced.
-    int offset = 0;
-    int old_len = 0;
-    if (slot < a.count) {
-      for (int i = 0; i < slot; i++) {
-        uint32 size;
-        memcpy(&size, area + offset, sizeof size);
-        offset += static_cast<int>(size);
-      }
-      uint32 size;
-      memcpy(&size, area + offset, sizeof size);
-      old_len = static_cast<int>(size);
-    }
-    dropped = record == nullptr || a.used - old_len + len > max_sample_bytes;
-    if (dropped) {
-      a.dropped++;  // the reservoir keeps what it had
-    } else {
-      if (old_len > 0) {
-        // Close the gap, then append: the order of samples carries no meaning.
-        memmove(area + offset, area + offset + old_len, a.used - offset - old_len);
-        a.used -= old_len;
-        a.count--;
-      }
-      memcpy(area + a.used, record, len);
-      a.used += len;
-      a.count++;
-    }
-    SpinLockRelease(&e->mutex);
-    if (dropped) {
-      SpinLockAcquire(&captures->mutex);
-      captures->counters.samples_dropped++;
-      SpinLockRelease(&captures->mutex);
-    }
-  }
-  LWLockRelease(lock());
 }
 
 void with_entry(const Key& key, void (*visit)(Entry* e, void* arg), void* arg) {

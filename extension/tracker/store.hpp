@@ -67,6 +67,10 @@ struct SampleArea {
   int32 count;    // records stored (at most azora_opt.samples_per_query)
   int32 used;     // bytes they fill
   int64 dropped;  // samples that did not fit the area (never stored truncated)
+  // The reservoir's schedule (Li's algorithm L, store.cpp): the call number that next replaces
+  // a sample (0: not drawn yet, e.g. after a restart) and the threshold it was drawn from.
+  int64 next_call;
+  double threshold;
 };
 
 // The text fields stay last (encoding, text_len right before the text area: the corrupt-file
@@ -123,25 +127,32 @@ struct Call {
   const BufferUsage* buffers = nullptr;
 };
 
-// Whether (and where) a call gives its entry a parameter sample: reservoir sampling over the
-// entry's calls (samples.hpp).
-struct SampleTicket {
-  int slot = -1;      // the sample to replace or add; -1: this call is not sampled
-  int constants = 0;  // the entry's (see Entry)
+// A call's parameter sample, built before the call is recorded when the reservoir is about to
+// take it (sample_due), and stored by record() under the lock it holds anyway (samples.hpp).
+struct SampleOffer {
+  const char* record = nullptr;  // the sample record, or nullptr
+  int len = 0;
+  bool dropped = false;  // built but not storable (too big, a type not sampled): counted
+  int constants = 0;     // the entry's constants count it was built for (from sample_due)
 };
+
+// Whether the statement's next call is (probably) one the reservoir takes, so that its sample
+// is worth building, and the entry's constants count (see Entry). Read without the lock from
+// this backend's memo of the entry: another backend's call may take the turn first, and then
+// record() ignores the offer. For an entry this backend does not remember: true, after looking
+// the entry up under the lock for its constants count if look_up (else *constants is 0).
+bool sample_due(uint64 queryid, bool toplevel, bool look_up, int* constants);
 
 // Records one event for the statement at query[location, location+len) (PostgreSQL's statement
 // bounds within a multi-statement string). kParse only creates the entry with the normalized
 // text built from jstate. Returns true for kExec when this call is slower than every previous
-// call, i.e. when its plan should be captured. With ticket (kExec), says whether this call is
-// sampled.
+// call, i.e. when its plan should be captured. With offer (kExec, sampling on): when the
+// reservoir takes this call, stores the offered sample, or counts it as dropped. With next_due
+// (kParse): what sample_due() would say for the call being parsed (no second lookup): -1 not
+// due, else due and the entry's constants count.
 bool record(const char* query, int location, int len, uint64 queryid, bool toplevel, Kind kind,
-            const Call& call, JumbleState* jstate, SampleTicket* ticket = nullptr);
-
-// Puts the sample record[0, len) of the current user's entry in slot (from its ticket), unless
-// it does not fit the sample area: then (and with record null: it was too big to build) the
-// entry counts it as dropped.
-void store_sample(uint64 queryid, bool toplevel, int slot, const char* record, int len);
+            const Call& call, JumbleState* jstate, const SampleOffer* offer = nullptr,
+            int* next_due = nullptr);
 
 // Calls visit(e, arg) with the tracker lock held in shared mode if the entry exists.
 void with_entry(const Key& key, void (*visit)(Entry* e, void* arg), void* arg);
