@@ -126,19 +126,18 @@ Entry* create_entry(const Key& key, const char* text, int len, bool never_ran, i
   return e;
 }
 
-// The sampling draw: xorshift64* per backend, seeded once. Not for anything secret; it only has
-// to be uniform and cheap (the not-sampled path of a call is one draw and one comparison).
+// The reservoir's random numbers: SplitMix64 per backend (a counter through a strong mixer, so
+// that backends whose seeds differ in a few bits — consecutive pids, the same second — still
+// draw unrelated streams from their first number on). Not for anything secret; drawn only at a
+// reservoir turn.
 uint64 random_state = 0;
 uint64 next_random() {
-  if (unlikely(random_state == 0)) {
-    random_state = (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime) ^
-                   UINT64CONST(0x9E3779B97F4A7C15);
-    if (random_state == 0) random_state = 1;
-  }
-  random_state ^= random_state >> 12;
-  random_state ^= random_state << 25;
-  random_state ^= random_state >> 27;
-  return random_state * UINT64CONST(0x2545F4914F6CDD1D);
+  if (unlikely(random_state == 0))
+    random_state = (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime);
+  uint64 z = (random_state += UINT64CONST(0x9E3779B97F4A7C15));
+  z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
+  return z ^ (z >> 31);
 }
 
 // Filled once by init_bucket_table() (tracker::init, in _PG_init): bucket_of without a log().
