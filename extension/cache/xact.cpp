@@ -78,6 +78,8 @@ bool in_committing(uint32 slot) {
 }
 
 void end_commits() {
+  // Most transactions wrote nothing the cache notes: nothing to close or clear.
+  if (!committing_now && !end_owed && n_written == 0 && !overflow) return;
   if (committing_now && ready()) {
     if (committing_overflow) {
       for (uint32 s = 0; s < kAllSlots; s++) gen_end_commit(generations(), s);
@@ -268,7 +270,21 @@ void on_executor_start(QueryDesc* query_desc) {
 
 void on_utility(PlannedStmt* pstmt) {
   Node* n = pstmt->utilityStmt;
-  if (n == nullptr || !ready()) return;
+  if (n == nullptr) return;
+  // What applications send around their queries (SET, SHOW, BEGIN, ...) neither writes nor
+  // moves an epoch (classify): no further look. COMMIT PREPARED is a TransactionStmt handled
+  // below, so transaction statements are not in this list.
+  switch (nodeTag(n)) {
+    case T_VariableSetStmt:
+    case T_VariableShowStmt:
+    case T_PrepareStmt:
+    case T_ExecuteStmt:
+    case T_DeallocateStmt:
+      return;
+    default:
+      break;
+  }
+  if (!ready()) return;
   switch (classify(n)) {
     case Effect::kNone:
       break;

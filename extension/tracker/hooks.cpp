@@ -28,8 +28,11 @@ bool counted_utility(NodeTag tag) {
 }
 
 void on_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate) {
+  // Utilities first: they are counted by on_utility_done (cheapest test first, as SET and the
+  // like come through here at every call).
+  if (query->utilityStmt != nullptr) return;
   int level = hooks::level();
-  if (!ready() || !enabled(level) || query->utilityStmt != nullptr) return;
+  if (!ready() || !enabled(level)) return;
   // Only statements with constants need their text normalized before the first execution
   // shows the real text; the rest get their (constant-free) text when first counted.
   if (jstate == nullptr || jstate->clocations_count == 0) return;
