@@ -214,6 +214,8 @@ const hooks::Feature kFeature = [] {
   f.index_name = on_index_name;
   f.utility_start = on_utility_start;
   f.utility_done = on_utility_done;
+  f.utility_tags[0] = T_ExplainStmt;  // the only statements those two act on
+  f.utility_tags[1] = T_DiscardStmt;
   f.xact_event = on_xact_event;
   f.subxact_event = on_subxact_event;
   return f;

@@ -337,6 +337,8 @@ void on_utility(PlannedStmt* pstmt) {
 }
 
 void on_xact_event(XactEvent event) {
+  // A transaction that noted no write and has no window open: nothing to open or close.
+  if (!committing_now && !end_owed && n_written == 0 && !overflow) return;
   switch (event) {
     case XACT_EVENT_PRE_COMMIT:
     case XACT_EVENT_PARALLEL_PRE_COMMIT:

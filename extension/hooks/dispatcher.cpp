@@ -36,6 +36,13 @@ Callbacks<decltype(Feature::xact_event)> xact_event_cbs;
 Callbacks<decltype(Feature::subxact_event)> subxact_event_cbs;
 Callbacks<decltype(Feature::relation_info)> relation_info_cbs;
 const int* relation_info_levels[kMaxFeatures];  // Feature::relation_info_level, by index
+// Feature::utility_tags of each utility_start / utility_done callback, by index (null: all).
+const NodeTag* utility_start_tags[kMaxFeatures];
+const NodeTag* utility_done_tags[kMaxFeatures];
+
+bool wants(const NodeTag* tags, NodeTag tag) {
+  return tags == nullptr || tags[0] == tag || tags[1] == tag || tags[2] == tag || tags[3] == tag;
+}
 // planner_timed and planner_done of the same feature at the same index.
 const Feature* planner_features[kMaxFeatures];
 int planner_feature_count = 0;
@@ -190,7 +197,9 @@ void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tre
                         DestReceiver* dest, QueryCompletion* qc) {
   Node* stmt = pstmt->utilityStmt;
   UtilityStart start{pstmt, text, context, params, nesting_level};
-  for (int i = 0; i < utility_start_cbs.n; i++) utility_start_cbs.fn[i](start);
+  NodeTag tag = nodeTag(stmt);
+  for (int i = 0; i < utility_start_cbs.n; i++)
+    if (wants(utility_start_tags[i], tag)) utility_start_cbs.fn[i](start);
   // Copied now: pstmt must not be read once the utility ran (it may have been freed).
   UtilityDone done;
   bool report = report_utilities;
@@ -216,7 +225,8 @@ void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tre
   memset(&done.buffers, 0, sizeof done.buffers);
   BufferUsageAccumDiff(&done.buffers, &pgBufferUsage, &buffers_before);
   done.qc = qc;
-  for (int i = utility_done_cbs.n - 1; i >= 0; i--) utility_done_cbs.fn[i](done);
+  for (int i = utility_done_cbs.n - 1; i >= 0; i--)
+    if (wants(utility_done_tags[i], done.tag)) utility_done_cbs.fn[i](done);
 }
 
 // Transaction events: PostgreSQL already keeps a list of callbacks, so each feature's callback
@@ -275,7 +285,10 @@ void install() {
     post_parse_analyze_cbs.add(f->post_parse_analyze);
     executor_start_cbs.add(f->executor_start);
     executor_end_cbs.add(f->executor_end);
+    const NodeTag* tags = f->utility_tags[0] != T_Invalid ? f->utility_tags : nullptr;
+    if (f->utility_start != nullptr) utility_start_tags[utility_start_cbs.n] = tags;
     utility_start_cbs.add(f->utility_start);
+    if (f->utility_done != nullptr) utility_done_tags[utility_done_cbs.n] = tags;
     utility_done_cbs.add(f->utility_done);
     xact_event_cbs.add(f->xact_event);
     subxact_event_cbs.add(f->subxact_event);
@@ -286,7 +299,13 @@ void install() {
   }
   // Executor, planner, parse and utility hooks always: they own the nesting level.
   prev_post_parse_analyze = post_parse_analyze_hook;
-  post_parse_analyze_hook = on_post_parse_analyze;
+  // The parse hook does not move the nesting level: with no earlier library's hook to chain
+  // and a single listener (the tracker), the listener itself is the hook (no dispatcher frame
+  // at every parse).
+  if (prev_post_parse_analyze == nullptr && post_parse_analyze_cbs.n == 1)
+    post_parse_analyze_hook = post_parse_analyze_cbs.fn[0];
+  else
+    post_parse_analyze_hook = on_post_parse_analyze;
   prev_planner = planner_hook;
   planner_hook = on_planner;
   prev_executor_start = ExecutorStart_hook;

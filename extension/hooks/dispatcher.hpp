@@ -67,6 +67,10 @@ struct Feature {
   // Before a utility statement runs, and after it finished without error.
   void (*utility_start)(const UtilityStart& start);
   void (*utility_done)(const UtilityDone& done);
+  // If its first tag is not T_Invalid: utility_start and utility_done are called only for
+  // statements of these tags (the dispatcher compares, so that the SET and BEGIN an
+  // application sends around every query do not call a feature that ignores them).
+  NodeTag utility_tags[4];
   // Transaction and subtransaction events (RegisterXactCallback / RegisterSubXactCallback).
   void (*xact_event)(XactEvent event);
   void (*subxact_event)(SubXactEvent event, SubTransactionId sub, SubTransactionId parent);
