@@ -126,8 +126,8 @@ int advise(Context& ctx) {
       applied.push_back({{"ddl", ddl}, {"index", name}, {"seconds", secs}, {"bytes", bytes}});
       if (ctx.format() == Format::kText)
         print_line("      built %s in %.2f s, %s (estimated %s)", name.c_str(), secs,
-                    size_pretty(bytes).c_str(),
-                    size_pretty(std::stoll(std::string(advice.value(r, 3)))).c_str());
+                   size_pretty(bytes).c_str(),
+                   size_pretty(std::stoll(std::string(advice.value(r, 3)))).c_str());
     }
     // Re-plan each affected query once, now that every index exists.
     auto json_cost = [](const std::optional<double>& c) {
@@ -143,8 +143,7 @@ int advise(Context& ctx) {
         if (cost && was) {
           print_line("      query %s: plan cost %.1f -> %.1f", q.c_str(), *was, *cost);
         } else {
-          print_line("      query %s: no parameter-free slowest-call text to re-plan",
-                      q.c_str());
+          print_line("      query %s: no parameter-free slowest-call text to re-plan", q.c_str());
         }
       }
     }

@@ -312,17 +312,17 @@ int apply_and_verify(Context& ctx, Connection& conn, const Result& advice, const
     if (!text) continue;
     if (a.error.empty()) {
       print_line("      built %s in %.2f s, %s (estimated %s)", a.index.c_str(), a.seconds,
-                  size_pretty(a.bytes).c_str(), size_pretty(a.estimated_bytes).c_str());
+                 size_pretty(a.bytes).c_str(), size_pretty(a.estimated_bytes).c_str());
     } else {
       print_line("      FAILED after %.2f s: %s (SQLSTATE %s)", a.seconds, a.error.c_str(),
-                  a.sqlstate.c_str());
+                 a.sqlstate.c_str());
       if (!a.invalid_index.empty())
         print_line(a.cleanup_error.empty() ? "      INVALID index %s left behind: dropped"
                                            : "      INVALID index %s left behind: NOT dropped",
-                    a.invalid_index.c_str());
+                   a.invalid_index.c_str());
       if (!a.cleanup_error.empty())
         print_line("      %s; run: DROP INDEX CONCURRENTLY %s", a.cleanup_error.c_str(),
-                    a.invalid_index.c_str());
+                   a.invalid_index.c_str());
     }
     std::fflush(stdout);
   }

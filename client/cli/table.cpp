@@ -183,9 +183,8 @@ void print_expanded(const std::vector<std::vector<std::string>>& cells, std::FIL
       std::vector<std::string> parts = wrap_text(value, value_width);
       for (size_t p = 0; p < parts.size(); p++) {
         const std::string name = p == 0 ? cells[0][c] : std::string();
-        std::fprintf(out, "%s%*s |%s%s\n", name.c_str(),
-                     static_cast<int>(name_width - width(name)), "", parts[p].empty() ? "" : " ",
-                     parts[p].c_str());
+        std::fprintf(out, "%s%*s |%s%s\n", name.c_str(), static_cast<int>(name_width - width(name)),
+                     "", parts[p].empty() ? "" : " ", parts[p].c_str());
       }
     }
   }

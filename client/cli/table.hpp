@@ -34,8 +34,7 @@ void print_table(const Result& result, std::FILE* out, size_t max_cell_width = 6
 // a reason, a query), which is never cut but broken into lines when the table would not fit
 // otherwise.
 void print_rows(const std::vector<std::vector<std::string>>& rows, std::FILE* out,
-                size_t numeric_columns, size_t max_cell_width = 60,
-                size_t wrap_column = kNoWrap);
+                size_t numeric_columns, size_t max_cell_width = 60, size_t wrap_column = kNoWrap);
 
 // `text` with every line longer than kTableWidth broken at blanks, continued on lines indented
 // two more than it (a plan node's detail stays under the node).
