@@ -99,6 +99,22 @@ check_verdicts=$("$cli" advise 2>&1)
 grep -q 'CREATE INDEX' <<<"$check_verdicts" || { echo "FAIL: nothing to advise before --verify:"; echo "$check_verdicts"; fail=1; }
 fits "advise --apply --verify" -- "$cli" advise --apply --verify --window 500ms --min-calls 3
 kill "$load" 2>/dev/null; wait "$load" 2>/dev/null
+# A short index name leaves the verdict table room for its reason wrapped (a table, not records).
+q -c "CREATE TABLE w (id int, v text)" -c "SET azora_opt.track = 'none'" \
+  -c "INSERT INTO w SELECT g, 'v' || g FROM generate_series(1, 20000) g" -c "ANALYZE w"
+for i in 1 2 3; do q -c "SELECT id FROM w WHERE v = 'v$i'" >/dev/null; done
+(for i in $(seq 1 300); do echo "SELECT id FROM w WHERE v = 'v$i';"; echo "SELECT pg_sleep(0.01);"; done | q >/dev/null) &
+load=$!
+fits "advise --apply --verify, short names" -- "$cli" advise --apply --verify --window 500ms --min-calls 3
+kill "$load" 2>/dev/null; wait "$load" 2>/dev/null
+if awk '/^== advise --apply --verify, short names/ { on = 1 } on' "$AZORA_TMP/cli_width.txt" |
+  grep -A1 -E '^ kept +\| [0-9]+ kB +\| .*\| w_v_idx +\| ' | tail -1 | grep -qE '^ +\| .*\| +\| [a-z]'; then
+  echo "ok: the verdict table keeps its rows, the reason wrapped"
+else
+  echo "FAIL: the verdict table of a short index name is not a table with its reason wrapped:"
+  awk '/^== advise --apply --verify, short names/ { on = 1 } on' "$AZORA_TMP/cli_width.txt" | tail -12
+  fail=1
+fi
 fits "reset" -- "$cli" reset
 fits "cache flush" -- "$cli" cache flush
 exit $fail
