@@ -4,14 +4,20 @@
 #   make bench  the benchmarks (figures go to docs/benchmarks.md)
 #   make client          the client library and the azora-opt CLI (CMake in build/; quick path)
 #   make client-all      the same plus the GoogleTest suites and benchmarks
-#   make install-client  installs the library, headers, CMake/pkg-config files and azora-opt
-#                        into AZORA_PREFIX (default /usr/local); make install-all: both parts
+#   make install            the extension (into PostgreSQL's directories) and the client (below)
+#   make install-extension  the extension alone (PGXS's install; what the scripts use)
+#   make install-client     the library, headers, CMake/pkg-config files and azora-opt into
+#                           AZORA_PREFIX (default /usr/local), building the quick path first
+#   DESTDIR=DIR stages any of them under DIR; make install-all is make install
 # The client library, CLI, unit tests and benchmarks are built by CMake (CMakeLists.txt).
 
 # One job per core unless the caller chose (-jN, or -j1 for serial output): PGXS's rules are
-# parallel-safe (PostgreSQL itself builds with -j).
+# parallel-safe (PostgreSQL itself builds with -j). A sub-make (install-extension's) shares its
+# parent's jobs.
+ifeq (0,$(MAKELEVEL))
 ifeq (,$(filter -j%,$(MAKEFLAGS)))
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 endif
 
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
@@ -49,7 +55,7 @@ endif
 
 -include $(OBJS:.o=.d)
 
-.PHONY: deps client client-all install-client install-all demo test bench format format-check
+.PHONY: deps client client-all install-extension install-client install-all demo test bench format format-check
 deps:
 	scripts/install-deps.sh
 
@@ -59,16 +65,25 @@ client:
 client-all:
 	scripts/build.sh client-all
 
-# `make install` stays the extension's (PGXS; scripts install it with sudo or into a private
-# server copy with DESTDIR, where building the client would be slow and root-owned).
+# `make install` installs both parts: PGXS's install (the extension) with install-client as one
+# more prerequisite. PGXS's recipe is attached to `install` itself, so the extension alone is
+# that same install in a sub-make told to leave the client out (scripts install the extension
+# with sudo or into a private server copy with DESTDIR, where building the client would be slow
+# and root-owned).
+ifndef AZORA_EXTENSION_ONLY
+install: install-client
+endif
+install-extension:
+	$(MAKE) install AZORA_EXTENSION_ONLY=1
+
 # install-client builds first, except as root over an existing build (`make client && sudo make
-# install-client`: root only copies, and leaves no root-owned objects in build/).
+# install`: root only copies, and leaves no root-owned objects in build/).
 AZORA_PREFIX ?= /usr/local
 install-client:
 	@if [ "$$(id -u)" -ne 0 ] || [ ! -f build/CMakeCache.txt ]; then scripts/build.sh client; fi
 	DESTDIR="$(DESTDIR)" cmake --install build --prefix "$(AZORA_PREFIX)"
 
-install-all: install install-client
+install-all: install
 
 demo:
 	scripts/demo.sh

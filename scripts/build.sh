@@ -46,7 +46,7 @@ run_logged() {
 if [ "$what" = all ] || [ "$what" = extension ]; then
   echo "build: extension (PGXS, -j$jobs)"
   run_logged make -j"$jobs"
-  "${SUDO[@]}" make -s install >/dev/null
+  "${SUDO[@]}" make -s install-extension >/dev/null
   echo "build: extension installed"
 fi
 if [ "$what" != extension ]; then

@@ -13,6 +13,6 @@ mkdir -p "$dir/usr/lib/postgresql" "$dir/usr/share/postgresql"
 [ -d "$dir/usr/lib/postgresql/15" ] || cp -a /usr/lib/postgresql/15 "$dir/usr/lib/postgresql/"
 [ -d "$dir/usr/share/postgresql/15" ] || cp -a /usr/share/postgresql/15 "$dir/usr/share/postgresql/"
 make -C "$root" -s -j2 >&2
-make -C "$root" -s install DESTDIR="$dir" >/dev/null
+make -C "$root" -s install-extension DESTDIR="$dir" >/dev/null
 chmod -R a+rX "$dir"
 echo "$dir/usr/lib/postgresql/15/bin"

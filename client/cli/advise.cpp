@@ -96,7 +96,7 @@ int advise(Context& ctx) {
       std::string ddl(advice.value(r, 0));
       std::string relation(advice.value(r, 1));
       if (ctx.format() == Format::kText) {
-        std::printf("[%d/%d] %s\n", r + 1, advice.rows(), ddl.c_str());
+        print_line("[%d/%d] %s", r + 1, advice.rows(), ddl.c_str());
         std::fflush(stdout);
       }
       // The new index is the one that was not there before.
@@ -125,9 +125,9 @@ int advise(Context& ctx) {
       }
       applied.push_back({{"ddl", ddl}, {"index", name}, {"seconds", secs}, {"bytes", bytes}});
       if (ctx.format() == Format::kText)
-        std::printf("      built %s in %.2f s, %s (estimated %s)\n", name.c_str(), secs,
-                    size_pretty(bytes).c_str(),
-                    size_pretty(std::stoll(std::string(advice.value(r, 3)))).c_str());
+        print_line("      built %s in %.2f s, %s (estimated %s)", name.c_str(), secs,
+                   size_pretty(bytes).c_str(),
+                   size_pretty(std::stoll(std::string(advice.value(r, 3)))).c_str());
     }
     // Re-plan each affected query once, now that every index exists.
     auto json_cost = [](const std::optional<double>& c) {
@@ -141,10 +141,9 @@ int advise(Context& ctx) {
                            {"cost_after", json_cost(cost)}});
       if (ctx.format() == Format::kText) {
         if (cost && was) {
-          std::printf("      query %s: plan cost %.1f -> %.1f\n", q.c_str(), *was, *cost);
+          print_line("      query %s: plan cost %.1f -> %.1f", q.c_str(), *was, *cost);
         } else {
-          std::printf("      query %s: no parameter-free slowest-call text to re-plan\n",
-                      q.c_str());
+          print_line("      query %s: no parameter-free slowest-call text to re-plan", q.c_str());
         }
       }
     }

@@ -286,11 +286,12 @@ int apply_and_verify(Context& ctx, Connection& conn, const Result& advice, const
 
   // Window before: S1 − S0, the indexes not yet there.
   if (text) {
-    std::printf(
+    print_line(
         "verify: %zu statement%s; each window lasts at least %s s and until each statement "
-        "made %lld calls (at most %s s)\nbefore window ...",
+        "made %lld calls (at most %s s)",
         queryids.size(), queryids.size() == 1 ? "" : "s", fixed(o.window_s, 1).c_str(),
         o.settings.min_calls, fixed(o.max_window_s, 1).c_str());
+    std::printf("before window ...");
     std::fflush(stdout);
   }
   auto t0 = Clock::now();
@@ -304,24 +305,24 @@ int apply_and_verify(Context& ctx, Connection& conn, const Result& advice, const
   for (int i = 0; i < n; i++) {
     Advised& a = advised[i];
     if (text) {
-      std::printf("[%d/%d] %s\n", i + 1, n, a.ddl.c_str());
+      print_line("[%d/%d] %s", i + 1, n, a.ddl.c_str());
       std::fflush(stdout);
     }
     build(conn, a);
     if (!text) continue;
     if (a.error.empty()) {
-      std::printf("      built %s in %.2f s, %s (estimated %s)\n", a.index.c_str(), a.seconds,
-                  size_pretty(a.bytes).c_str(), size_pretty(a.estimated_bytes).c_str());
+      print_line("      built %s in %.2f s, %s (estimated %s)", a.index.c_str(), a.seconds,
+                 size_pretty(a.bytes).c_str(), size_pretty(a.estimated_bytes).c_str());
     } else {
-      std::printf("      FAILED after %.2f s: %s (SQLSTATE %s)\n", a.seconds, a.error.c_str(),
-                  a.sqlstate.c_str());
+      print_line("      FAILED after %.2f s: %s (SQLSTATE %s)", a.seconds, a.error.c_str(),
+                 a.sqlstate.c_str());
       if (!a.invalid_index.empty())
-        std::printf(a.cleanup_error.empty() ? "      INVALID index %s left behind: dropped\n"
-                                            : "      INVALID index %s left behind: NOT dropped\n",
-                    a.invalid_index.c_str());
+        print_line(a.cleanup_error.empty() ? "      INVALID index %s left behind: dropped"
+                                           : "      INVALID index %s left behind: NOT dropped",
+                   a.invalid_index.c_str());
       if (!a.cleanup_error.empty())
-        std::printf("      %s; run: DROP INDEX CONCURRENTLY %s\n", a.cleanup_error.c_str(),
-                    a.invalid_index.c_str());
+        print_line("      %s; run: DROP INDEX CONCURRENTLY %s", a.cleanup_error.c_str(),
+                   a.invalid_index.c_str());
     }
     std::fflush(stdout);
   }
@@ -444,7 +445,7 @@ int apply_and_verify(Context& ctx, Connection& conn, const Result& advice, const
                                  : a.index,
                  reason});
   }
-  print_rows(t, stdout, 0, 90);
+  print_rows(t, stdout, 0, 90, t[0].size() - 1);
   if (!measured.empty()) {
     std::printf("\n");
     std::vector<std::vector<std::string>> s = {
@@ -462,7 +463,7 @@ int apply_and_verify(Context& ctx, Connection& conn, const Result& advice, const
                    arrow(ms(j.before, true), ms(j.after, true)),
                    arrow(blocks(j.before), blocks(j.after)), verdict});
     }
-    print_rows(s, stdout, 0, 90);
+    print_rows(s, stdout, 0, 90, s[0].size() - 1);
   }
   return status;
 }

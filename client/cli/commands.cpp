@@ -7,6 +7,7 @@
 
 #include "azora/version.hpp"
 #include "output.hpp"
+#include "table.hpp"
 
 namespace azora::cli {
 
@@ -66,10 +67,11 @@ int plan(Context& ctx) {
     return 0;
   }
   for (int row = 0; row < r.rows(); row++) {
-    std::printf("slowest call: %s ms at %s (role %s)\n%s\n\n%s\n",
-                std::string(r.value(row, 1)).c_str(), std::string(r.value(row, 2)).c_str(),
-                std::string(r.value(row, 0)).c_str(), std::string(r.value(row, 3)).c_str(),
-                std::string(r.value(row, 4)).c_str());
+    // The text and the plan keep their lines; a line wider than the terminal is broken.
+    print_line("slowest call: %s ms at %s (role %s)", std::string(r.value(row, 1)).c_str(),
+               std::string(r.value(row, 2)).c_str(), std::string(r.value(row, 0)).c_str());
+    std::printf("%s\n\n%s\n", fit_lines(r.value(row, 3)).c_str(),
+                fit_lines(r.value(row, 4)).c_str());
   }
   return 0;
 }

@@ -24,13 +24,16 @@ using azora::cli::Command;
 
 constexpr int kOk = 0, kUsage = 1, kConnection = 2, kServer = 3;
 
+// Within 100 columns, as every output: the whole synopsis wraps before COMMAND, and one
+// command's usage names its options by reference.
 constexpr const char* kSynopsis =
     "usage: azora-opt [-h HOST] [-p PORT] [-U USER] [-d DBNAME|CONNINFO]... [--format text|json] "
-    "[-x]";
+    "[-x]\n                 COMMAND [ARGS...]";
+constexpr const char* kCommandSynopsis = "usage: azora-opt [OPTION]...";
 
 int usage(std::FILE* out) {
   std::fprintf(out,
-               "%s COMMAND [ARGS...]\n"
+               "%s\n"
                "       azora-opt --version | --help | COMMAND --help\n"
                "connection options (as psql's; the rest from the PG* environment variables):\n"
                "  -h, --host=HOST        server host or socket directory\n"
@@ -46,9 +49,16 @@ int usage(std::FILE* out) {
                "  -?, --help             show this help and exit\n"
                "commands:\n",
                kSynopsis);
+  // A command whose arguments reach the description's column has the description on the
+  // next line.
+  constexpr int kColumn = 28;
   for (const Command& c : azora::cli::commands()) {
     std::string head = std::string(c.name) + (*c.args ? " " : "") + c.args;
-    std::fprintf(out, "  %-58s %s\n", head.c_str(), c.help);
+    if (head.size() < kColumn) {
+      std::fprintf(out, "  %-*s%s\n", kColumn, head.c_str(), c.help);
+    } else {
+      std::fprintf(out, "  %s\n  %-*s%s\n", head.c_str(), kColumn, "", c.help);
+    }
   }
   std::fprintf(out,
                "'azora-opt COMMAND --help' describes one command.\n"
@@ -57,7 +67,7 @@ int usage(std::FILE* out) {
 }
 
 int command_help(const Command& c) {
-  std::printf("%s %s%s%s\n%s\n%s", kSynopsis, c.name, *c.args ? " " : "", c.args, c.help,
+  std::printf("%s %s%s%s\n%s\n%s", kCommandSynopsis, c.name, *c.args ? " " : "", c.args, c.help,
               c.details);
   return kOk;
 }

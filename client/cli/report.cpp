@@ -226,7 +226,7 @@ int report(Context& ctx) {
     line.push_back(m->query);
     table.push_back(std::move(line));
   }
-  print_rows(table, stdout, 8);
+  print_rows(table, stdout, 8, 60, table[0].size() - 1);
   return 0;
 }
 

@@ -2,6 +2,8 @@
 #include "table.hpp"
 
 #include <algorithm>
+#include <cstdarg>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,41 @@ std::string cut(const std::string& s, size_t max) {
   return s.substr(0, i) + "…";
 }
 
+// Code point offsets: the byte where code point `n` of `s` starts (s.size() past the end).
+size_t byte_of(const std::string& s, size_t n) {
+  size_t points = 0;
+  for (size_t i = 0; i < s.size(); i++) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (points == n) return i;
+      points++;
+    }
+  }
+  return s.size();
+}
+
+// `s` (one line) broken into lines of at most `max` code points, at the last blank that keeps
+// a line within `max`, or inside a word longer than `max`; blanks at the breaks are dropped.
+std::vector<std::string> wrap_text(std::string s, size_t max) {
+  std::vector<std::string> lines;
+  if (max == 0) max = 1;
+  while (width(s) > max) {
+    size_t limit = byte_of(s, max);  // the first byte that does not fit
+    size_t blank = s.rfind(' ', limit);
+    size_t end = blank != std::string::npos && blank > 0 ? blank : limit;
+    std::string head = s.substr(0, end);
+    while (!head.empty() && head.back() == ' ') head.pop_back();
+    if (head.empty()) {  // only blanks before the break: cut the word
+      end = limit;
+      head = s.substr(0, end);
+    }
+    lines.push_back(head);
+    size_t next = s.find_first_not_of(' ', end);
+    s = next == std::string::npos ? std::string() : s.substr(next);
+  }
+  if (!s.empty() || lines.empty()) lines.push_back(s);
+  return lines;
+}
+
 // Numbers are right-aligned, as psql does: int2/4/8, oid, float4/8, numeric.
 bool is_numeric_column(const Result& result, int col) {
   switch (PQftype(result.native(), col)) {
@@ -55,21 +92,33 @@ bool is_numeric_column(const Result& result, int col) {
   }
 }
 
-// Prints cells[0] as the header, then the rows; numeric[c] right-aligns column c.
+// Prints cells[0] as the header, then the rows; numeric[c] right-aligns column c. Column
+// `wrap` (kNoWrap: none) is not cut but broken into lines of at most wrap_width, continued
+// under itself with the other columns blank (psql's wrapped format).
 void print_cells(std::vector<std::vector<std::string>> cells, const std::vector<bool>& numeric,
-                 std::FILE* out, size_t max_cell_width) {
+                 std::FILE* out, size_t max_cell_width, size_t wrap, size_t wrap_width) {
   const size_t cols = cells.empty() ? 0 : cells[0].size();
   std::vector<size_t> widths(cols, 0);
-  for (auto& row : cells)
-    for (size_t c = 0; c < cols && c < row.size(); c++) {
-      row[c] = cut(one_line(row[c]), max_cell_width);
-      widths[c] = std::max(widths[c], width(row[c]));
-    }
+  std::vector<std::vector<std::string>> wrapped(cells.size());
   for (size_t r = 0; r < cells.size(); r++) {
+    auto& row = cells[r];
+    row.resize(cols);
     for (size_t c = 0; c < cols; c++) {
-      const std::string& cell = c < cells[r].size() ? cells[r][c] : std::string();
+      if (c == wrap) {
+        wrapped[r] = wrap_text(one_line(row[c]), wrap_width);
+        row[c] = wrapped[r].empty() ? std::string() : wrapped[r][0];
+        for (const std::string& part : wrapped[r]) widths[c] = std::max(widths[c], width(part));
+      } else {
+        row[c] = cut(one_line(row[c]), max_cell_width);
+        widths[c] = std::max(widths[c], width(row[c]));
+      }
+    }
+  }
+  auto print_line = [&](const std::vector<std::string>& line, bool align_numbers) {
+    for (size_t c = 0; c < cols; c++) {
+      const std::string& cell = line[c];
       int pad = static_cast<int>(widths[c] - width(cell));
-      if (r > 0 && numeric[c]) {
+      if (align_numbers && numeric[c]) {
         std::fprintf(out, "%s%*s%s", c ? " | " : " ", pad, "", cell.c_str());
       } else {
         // The last column is not padded (psql does not leave trailing blanks either).
@@ -77,6 +126,14 @@ void print_cells(std::vector<std::vector<std::string>> cells, const std::vector<
       }
     }
     std::fputc('\n', out);
+  };
+  for (size_t r = 0; r < cells.size(); r++) {
+    print_line(cells[r], r > 0);
+    for (size_t part = 1; part < wrapped[r].size(); part++) {
+      std::vector<std::string> more(cols);
+      more[wrap] = wrapped[r][part];
+      print_line(more, false);
+    }
     if (r == 0) {
       for (size_t c = 0; c < cols; c++)
         std::fprintf(out, "%s%s", c ? "-+-" : "-", std::string(widths[c], '-').c_str());
@@ -120,24 +177,57 @@ void print_expanded(const std::vector<std::vector<std::string>>& cells, std::FIL
       head += std::string(name_width + value_width + 3 - head.size(), '-');
     }
     std::fprintf(out, "%s\n", head.c_str());
+    // A value longer than the record line continues on the next lines, under itself.
     for (size_t c = 0; c < cols; c++) {
       std::string value = c < cells[r].size() ? one_line(cells[r][c]) : std::string();
-      std::fprintf(out, "%s%*s | %s\n", cells[0][c].c_str(),
-                   static_cast<int>(name_width - width(cells[0][c])), "", value.c_str());
+      std::vector<std::string> parts = wrap_text(value, value_width);
+      for (size_t p = 0; p < parts.size(); p++) {
+        const std::string name = p == 0 ? cells[0][c] : std::string();
+        std::fprintf(out, "%s%*s |%s%s\n", name.c_str(), static_cast<int>(name_width - width(name)),
+                     "", parts[p].empty() ? "" : " ", parts[p].c_str());
+      }
     }
   }
 }
 
-// The width of the aligned table of `cells` once cut.
-size_t table_width(const std::vector<std::vector<std::string>>& cells, size_t max_cell_width) {
+// The widths of the columns of `cells` once cut (column `wrap` at its whole width).
+std::vector<size_t> column_widths(const std::vector<std::vector<std::string>>& cells,
+                                  size_t max_cell_width, size_t wrap) {
   const size_t cols = cells.empty() ? 0 : cells[0].size();
   std::vector<size_t> widths(cols, 0);
   for (const auto& row : cells)
-    for (size_t c = 0; c < cols && c < row.size(); c++)
-      widths[c] = std::max(widths[c], std::min(width(one_line(row[c])), max_cell_width));
-  size_t total = 1;
-  for (size_t w : widths) total += w + 3;
-  return total - 3;
+    for (size_t c = 0; c < cols && c < row.size(); c++) {
+      size_t w = width(one_line(row[c]));
+      widths[c] = std::max(widths[c], c == wrap ? w : std::min(w, max_cell_width));
+    }
+  return widths;
+}
+
+// Prints `cells` as psql's \x auto would, within kTableWidth: a table when it fits, with
+// column `wrap` (a free text, kNoWrap for none) broken into lines if that is what it takes
+// and leaves it at least kMinWrapWidth; otherwise (or with -x) one record per row.
+void print_fitted(std::vector<std::vector<std::string>> cells, const std::vector<bool>& numeric,
+                  std::FILE* out, size_t max_cell_width, size_t wrap) {
+  const size_t cols = cells.empty() ? 0 : cells[0].size();
+  if (wrap >= cols) wrap = kNoWrap;
+  std::vector<size_t> widths = column_widths(cells, max_cell_width, wrap);
+  size_t total = 1, others = 1;
+  for (size_t c = 0; c < cols; c++) {
+    total += widths[c] + 3;
+    if (c != wrap) others += widths[c] + 3;
+  }
+  total -= 3;  // no separator after the last column
+  size_t wrap_width = kTableWidth;
+  if (expanded_mode == Expanded::kOn) {
+    print_expanded(cells, out);
+  } else if (cols <= 1 || total <= kTableWidth) {
+    print_cells(std::move(cells), numeric, out, max_cell_width, wrap, wrap_width);
+  } else if (wrap != kNoWrap && others + kMinWrapWidth <= kTableWidth) {
+    wrap_width = kTableWidth - others;
+    print_cells(std::move(cells), numeric, out, max_cell_width, wrap, wrap_width);
+  } else {
+    print_expanded(cells, out);
+  }
 }
 
 }  // namespace
@@ -168,25 +258,55 @@ void print_table(const Result& result, std::FILE* out, size_t max_cell_width) {
       }
       cells[static_cast<size_t>(r) + 1].push_back(std::move(text));
     }
-  // Wider than kTableWidth columns (a record of many fields): one field a line, as psql -x.
-  if (expanded_mode == Expanded::kOn ||
-      (cols > 1 && table_width(cells, max_cell_width) > kTableWidth)) {
-    print_expanded(cells, out);
-  } else {
-    print_cells(std::move(cells), numeric, out, max_cell_width);
-  }
+  print_fitted(std::move(cells), numeric, out, max_cell_width, kNoWrap);
 }
 
 void print_rows(const std::vector<std::vector<std::string>>& rows, std::FILE* out,
-                size_t numeric_columns, size_t max_cell_width) {
+                size_t numeric_columns, size_t max_cell_width, size_t wrap_column) {
   size_t cols = rows.empty() ? 0 : rows[0].size();
   std::vector<bool> numeric(cols, false);
   for (size_t c = 0; c < cols && c < numeric_columns; c++) numeric[c] = true;
-  if (expanded_mode == Expanded::kOn) {
-    print_expanded(rows, out);
-  } else {
-    print_cells(rows, numeric, out, max_cell_width);
+  print_fitted(rows, numeric, out, max_cell_width, wrap_column);
+}
+
+std::string fit_lines(std::string_view text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    std::string line(text.substr(start, end == std::string_view::npos ? end : end - start));
+    if (width(line) <= kTableWidth) {
+      out += line;
+    } else {
+      // Continuations are indented two more than the line (a plan node's detail stays under it).
+      size_t lead = line.find_first_not_of(' ');
+      std::string indent(lead == std::string::npos || lead + 2 > kTableWidth / 2 ? 2 : lead + 2,
+                         ' ');
+      std::string first = wrap_text(line, kTableWidth)[0];  // a prefix of the line
+      out += first;
+      std::string rest = line.substr(first.size());
+      rest.erase(0, rest.find_first_not_of(' '));
+      for (const std::string& part : wrap_text(rest, kTableWidth - indent.size()))
+        if (!part.empty()) out += "\n" + indent + part;
+    }
+    if (end == std::string_view::npos) break;
+    out += '\n';
+    start = end + 1;
   }
+  return out;
+}
+
+void print_line(const char* format, ...) {
+  std::va_list args, again;
+  va_start(args, format);
+  va_copy(again, args);
+  int n = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string line(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(line.data(), line.size() + 1, format, again);
+  va_end(again);
+  std::fputs(fit_lines(line).c_str(), stdout);
+  std::fputc('\n', stdout);
 }
 
 }  // namespace azora::cli

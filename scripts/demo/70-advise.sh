@@ -5,7 +5,7 @@ source scripts/demo/lib.sh
 say "azora-opt report --top 5 --order total  (everything the API and the traffic above ran)"
 "$AZORA_CLI" report --top 5 --order total | sed 's/^/    /'
 say "azora-opt advise  (what-if planning over the tracked statements; only primary keys exist)"
-"$AZORA_CLI" advise | cut -c1-160 | sed 's/^/    /'
+"$AZORA_CLI" advise | sed 's/^/    /'
 courses="SELECT id, title, category, rating FROM courses WHERE published ORDER BY rating DESC NULLS LAST, id LIMIT 20 OFFSET 980"
 wallet="SELECT w.balance, t.amount, t.kind FROM wallets w JOIN transactions t ON t.user_id = w.user_id WHERE w.user_id = 4242 ORDER BY t.created_at DESC LIMIT 10"
 jobs="SELECT id, title, company, salary FROM jobs WHERE category = 'data' AND remote ORDER BY created_at DESC LIMIT 20"

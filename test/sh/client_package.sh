@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # client_package.sh — the installed client package works for an application and a user:
+# `make install DESTDIR=<temp>` installs the extension and the client (azora-opt, library,
+# headers, package files), `make install-extension` the extension alone;
 # `make install-client AZORA_PREFIX=<temp prefix>` (the README's install path), then
 #   * the installed `azora-opt --version` runs (linked statically: no library path needed);
 #   * the umbrella header is installed, the internals only under azora/detail/;
@@ -17,6 +19,34 @@ rm -rf "$work" && mkdir -p "$work/consumer"
 unset MAKEFLAGS MFLAGS MAKELEVEL
 make -C "$root" -s install-client AZORA_PREFIX="$prefix" >"$work/install.log" 2>&1 ||
   { tail -n 30 "$work/install.log"; echo "FAIL: make install-client"; exit 1; }
+
+# `make install` installs both parts (issue 16: it used to install the extension only), and
+# `make install-extension` the extension alone; into a DESTDIR, as packagers do.
+pkglibdir=$(/usr/lib/postgresql/15/bin/pg_config --pkglibdir)
+sharedir=$(/usr/lib/postgresql/15/bin/pg_config --sharedir)
+for target in install install-extension; do
+  dest="$work/destdir-$target"
+  make -C "$root" -s "$target" DESTDIR="$dest" >"$work/$target.log" 2>&1 ||
+    { tail -n 30 "$work/$target.log"; echo "FAIL: make $target DESTDIR=..."; exit 1; }
+  for f in "$pkglibdir/azora_opt.so" "$sharedir/extension/azora_opt.control" \
+    "$sharedir/extension/azora_opt--1.0.sql"; do
+    [ -f "$dest$f" ] || { echo "FAIL: make $target did not install $f"; exit 1; }
+  done
+  if [ "$target" = install ]; then
+    for f in bin/azora-opt include/azora/azora.hpp; do
+      [ -f "$dest/usr/local/$f" ] ||
+        { echo "FAIL: make install did not install /usr/local/$f"; find "$dest" -type f | head -20; exit 1; }
+    done
+    for f in azora_client.pc azora_clientConfig.cmake 'libazora_client.a' 'libazora_client.so*'; do
+      find "$dest/usr/local" -name "$f" | grep -q . || { echo "FAIL: make install did not install $f"; exit 1; }
+    done
+    env -u LD_LIBRARY_PATH "$dest/usr/local/bin/azora-opt" --version >/dev/null ||
+      { echo "FAIL: make install's azora-opt does not run"; exit 1; }
+  elif [ -n "$(find "$dest" -name 'azora-opt' -o -name 'libazora_client.*')" ]; then
+    echo "FAIL: make install-extension installed the client too"; exit 1
+  fi
+  echo "ok: make $target DESTDIR=... installed $(find "$dest" -type f | wc -l) files"
+done
 
 # The CLI, installed and runnable as is.
 version=$(env -u LD_LIBRARY_PATH "$prefix/bin/azora-opt" --version)

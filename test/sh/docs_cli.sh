@@ -4,8 +4,9 @@
 # primary and streaming standby with the demo schema and a small workload: the statement of the
 # `plan` example (its query id is PostgreSQL's and the same on every PostgreSQL 15), e-learning
 # lookups for `advise`, and pg_sleep calls on the standby for the merged `report`. JSON output
-# is checked against its command's schema (test/docs/cli_json_schema.json); other printed output
-# is not checked yet (test/docs/cli_examples.py). AZORA_CLI overrides the binary (default
+# is checked against its command's schema (test/docs/cli_json_schema.json); text output documented
+# as a table or as expanded records must have that shape and names, and fit 100 columns
+# (test/docs/cli_examples.py). AZORA_CLI overrides the binary (default
 # build/client/azora-opt).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
