@@ -60,10 +60,10 @@ deps:
 	scripts/install-deps.sh
 
 client:
-	scripts/build.sh client
+	@scripts/build.sh client
 
 client-all:
-	scripts/build.sh client-all
+	@scripts/build.sh client-all
 
 # `make install` installs both parts: PGXS's install (the extension) with install-client as one
 # more prerequisite. PGXS's recipe is attached to `install` itself, so the extension alone is
