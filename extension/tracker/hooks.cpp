@@ -88,7 +88,9 @@ void on_executor_end(QueryDesc* desc) {
   // (probably) this call's, so that record() stores it under the lock it takes anyway. Outside
   // guarded(): plain C-style code calling type output functions (sampling.hpp).
   SampleOffer offer;
-  bool sampled = sampling();
+  // PL/pgSQL variables (fetched on demand) are not a client's values: such calls are never
+  // sampled, so they skip the reservoir altogether (its turn goes to a later client call).
+  bool sampled = sampling() && (desc->params == nullptr || desc->params->paramFetch == nullptr);
   if (sampled) {
     int constants = parse_verdict(desc, queryid, level);
     if (constants == -2 && !sample_due(queryid, toplevel, true, &constants)) constants = -1;
