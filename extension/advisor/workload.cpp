@@ -43,6 +43,7 @@ struct Walk {
   bool denied;       // a table the caller cannot SELECT from
   bool user_table;   // reads at least one ordinary table outside the system schemas
   bool expression;   // a btree-comparable condition on an expression of a column
+  bool opaque;       // see WorkloadQuery::opaque_reads
 };
 
 namespace sel = index_selection;
@@ -216,6 +217,7 @@ bool walk(Node* node, void* context) {
       auto* rte = static_cast<RangeTblEntry*>(lfirst(lc));
       if (rte->rtekind == RTE_RELATION && !system_schema(get_rel_namespace(rte->relid)))
         w->user_table = true;
+      if (rte->rtekind == RTE_FUNCTION || rte->rtekind == RTE_TABLEFUNC) w->opaque = true;
     }
     if (outermost) walk_order(w, q);
     walk_sort_clauses(w, q, q->sortClause);
@@ -227,6 +229,7 @@ bool walk(Node* node, void* context) {
   Oid relid;
   AttrNumber attnum;
   if (IsA(node, Var)) {
+    if (reinterpret_cast<Var*>(node)->varattno <= 0) w->opaque = true;
     if (table_column(w, node, &relid, &attnum)) add_column(&w->referenced, relid, attnum, kSort);
     return false;
   }
@@ -289,7 +292,7 @@ void or_group(OrWalk* ow, BoolExpr* expr) {
   int a = 0;
   ListCell* lc;
   foreach (lc, expr->args) {
-    Walk arm{ow->walk.queries, new_list(), new_list(), new_list(), false, false, false};
+    Walk arm{ow->walk.queries, new_list(), new_list(), new_list(), false, false, false, false};
     walk(static_cast<Node*>(lfirst(lc)), &arm);
     if (arm.denied) return;
     arms[a++] = arm.candidates;
@@ -626,7 +629,7 @@ int sources_of(const Entry& e, Source** out, CostBasis* basis) {
 }  // namespace
 
 List* or_arm_groups(Query* query) {
-  OrWalk ow{{NIL, new_list(), new_list(), new_list(), false, false, false}, NIL};
+  OrWalk ow{{NIL, new_list(), new_list(), new_list(), false, false, false, false}, NIL};
   or_walk(reinterpret_cast<Node*>(query), &ow);
   return ow.groups;
 }
@@ -666,7 +669,7 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     int nsources = sources_of(e, &sources, &wq->basis);
     wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample) * std::max(nsources, 1)));
     auto* signatures = static_cast<double*>(palloc0(sizeof(double) * std::max(nsources, 1)));
-    Walk w{NIL, new_list(), new_list(), new_list(), false, false, false};
+    Walk w{NIL, new_list(), new_list(), new_list(), false, false, false, false};
     // Every source parsed and walked as the role; the statement's outcome is its best one (a
     // sample that no longer parses among others that do is dropped).
     Outcome outcome = kNoParse;
@@ -747,6 +750,7 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     wq->nreferenced = w.referenced.count;
     wq->order = w.order.items;
     wq->norder = w.order.count;
+    wq->opaque_reads = w.opaque;
     ++n;
   }
   MemoryContextDelete(work);
