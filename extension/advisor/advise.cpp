@@ -153,6 +153,26 @@ double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, Memory
   return weights > 0 ? total / weights : 0;
 }
 
+// The oracle's memo key for (statement, configuration): the same content as
+// index_selection::memo_key, packed to the widths the values have (a relation OID, attribute
+// numbers up to 1600, a few flag bits) instead of 8 bytes each, so a memo of hundreds of
+// thousands of configurations takes a quarter of the memory. The configuration's order is
+// kept: it is the order the planner sees the indexes in.
+std::string compact_key(int64_t query, const std::vector<sel::Index>& indexes) {
+  std::string key;
+  auto put = [&key](auto v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(static_cast<int32_t>(query));
+  for (const sel::Index& ix : indexes) {
+    put(static_cast<uint32_t>(ix.table));
+    put(static_cast<uint8_t>(ix.columns.size()));
+    put(static_cast<uint8_t>(ix.include.size()));
+    for (int c : ix.columns) put(static_cast<int16_t>(c));
+    for (int c : ix.include) put(static_cast<int16_t>(c));
+    for (size_t k = 0; k < ix.columns.size(); ++k) put(static_cast<uint8_t>(ix.flag(k)));
+  }
+  return key;
+}
+
 // The droppable existing indexes per table (existing_indexes.hpp), read once per call.
 class ExistingIndexes {
  public:
@@ -257,7 +277,7 @@ class WhatIfOracle : public sel::CostOracle {
     std::vector<sel::Index> matter;
     for (const sel::Index& ix : indexes)
       if (can_matter(wq, ix)) matter.push_back(ix);
-    std::string key = sel::memo_key(q.id, matter);
+    std::string key = compact_key(q.id, matter);
     auto known = costs_.find(key);
     if (known != costs_.end()) {
       if (matter.size() < indexes.size()) ++narrowed_hits_;
