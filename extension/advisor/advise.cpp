@@ -81,7 +81,7 @@ char* index_ddl(const sel::Index& index, bool concurrently) {
 // rollback still releases the statement's locks before the next statement is planned.
 struct PlanJob {
   const WorkloadQuery* wq;
-  int first;                  // the first sample of the group
+  int first;  // the first sample of the group
   HypoIndex* const* items;
   int n;
   MemoryContext per_sample;  // reset after each sample: its copy and the planner's memory
@@ -399,9 +399,9 @@ class WhatIfOracle : public sel::CostOracle {
   // Costs shared by every strategy run over this oracle (the selection keeps its own too).
   std::unordered_map<std::string, double> costs_;
   std::vector<Oid> pool_;
-  int64 plans_ = 0;    // statement costings (oracle misses)
-  int64 planned_ = 0;  // planner calls (one per sample of each costing)
-  int64 probes_ = 0;   // rolled-back subtransactions they ran in
+  int64 plans_ = 0;          // statement costings (oracle misses)
+  int64 planned_ = 0;        // planner calls (one per sample of each costing)
+  int64 probes_ = 0;         // rolled-back subtransactions they ran in
   int64 narrowed_hits_ = 0;  // costings saved by leaving out indexes that cannot matter
 };
 
@@ -715,7 +715,8 @@ std::vector<Row> advise(double budget, double min_improvement) {
     ereport(DEBUG1,
             (errmsg("index advisor: %d statements; load %.2f s (CPU %.2f s), base costs %.2f s "
                     "(CPU %.2f s, %lld costings), selection %.2f s (CPU %.2f s); %lld costings, "
-                    "%lld planner calls, %lld probes, %lld saved by can_matter; %zu memo entries; %zu bytes in the "
+                    "%lld planner calls, %lld probes, %lld saved by can_matter; %zu memo entries; "
+                    "%zu bytes in the "
                     "advice's contexts",
                     w.count, clock.load.wall, clock.load.cpu, clock.base.wall, clock.base.cpu,
                     static_cast<long long>(base_plans), clock.select.wall, clock.select.cpu,
