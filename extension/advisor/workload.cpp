@@ -637,8 +637,17 @@ List* or_arm_groups(Query* query) {
 void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
   MemoryContext keep = CurrentMemoryContext;
   *summary = WorkloadSummary{};
+  // The tracker's texts (every entry's normalized and slowest-call text, every sample's) are
+  // needed only while loading: read into contexts deleted after it, so the call keeps, per
+  // statement, its analysed samples and the one text and search_path each is planned with.
+  MemoryContext texts =
+      AllocSetContextCreate(keep, "azora_opt advice texts", ALLOCSET_DEFAULT_SIZES);
+  MemoryContext statement_texts =
+      AllocSetContextCreate(keep, "azora_opt advice statement texts", ALLOCSET_DEFAULT_SIZES);
   Entry* entries;
+  MemoryContextSwitchTo(texts);
   int rows = read_entries(&entries);
+  MemoryContextSwitchTo(keep);
   auto* queries = static_cast<WorkloadQuery*>(
       MemoryContextAllocZero(keep, sizeof(WorkloadQuery) * std::max(rows, 1)));
   // Parse trees and probe plans of one statement; reset after each, so memory stays bounded by
@@ -663,12 +672,15 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     }
     WorkloadQuery* wq = &queries[n];
     wq->queryid = e.queryid;
-    wq->role = ProbeRole{e.userid, e.search_path};
+    wq->role = ProbeRole{e.userid, e.search_path != nullptr ? pstrdup(e.search_path) : nullptr};
     wq->total_ms = e.total_ms;
     Source* sources;
+    MemoryContextReset(statement_texts);
+    MemoryContextSwitchTo(statement_texts);
     int nsources = sources_of(e, &sources, &wq->basis);
-    wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample) * std::max(nsources, 1)));
     auto* signatures = static_cast<double*>(palloc0(sizeof(double) * std::max(nsources, 1)));
+    MemoryContextSwitchTo(keep);
+    wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample) * std::max(nsources, 1)));
     Walk w{NIL, new_list(), new_list(), new_list(), false, false, false, false};
     // Every source parsed and walked as the role; the statement's outcome is its best one (a
     // sample that no longer parses among others that do is dropped).
@@ -705,8 +717,10 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
           wq->samples[same].weight += sources[k].weight;
         } else {
           signatures[wq->nsamples] = job.scanned_rows;
+          const char* path = sources[k].search_path;
           wq->samples[wq->nsamples++] =
-              Sample{job.text, sources[k].search_path, job.query, job.params, sources[k].weight};
+              Sample{pstrdup(job.text), path != nullptr ? pstrdup(path) : nullptr, job.query,
+                     job.params, sources[k].weight};
         }
       }
       if (outcome != kParsed &&
@@ -754,6 +768,8 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     ++n;
   }
   MemoryContextDelete(work);
+  MemoryContextDelete(statement_texts);
+  MemoryContextDelete(texts);
   summary->advised = n;
   *out = queries;
   *count = n;
