@@ -18,6 +18,9 @@
 #include "pure/index_baselines.hpp"
 #include "pure/index_selection.hpp"
 
+#include <sys/resource.h>
+#include <time.h>
+
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -72,38 +75,68 @@ char* index_ddl(const sel::Index& index, bool concurrently) {
   return buf.data;
 }
 
-// One planning of one sample, run in a probe as the statement's role.
+// The plannings of one statement with one configuration that share a search_path, run in one
+// probe as the statement's role: one subtransaction, role switch and lock pass for all of
+// them (most statements have one or two samples, all with one search_path). The probe's
+// rollback still releases the statement's locks before the next statement is planned.
 struct PlanJob {
   const WorkloadQuery* wq;
-  const Sample* sample;
+  int first;  // the first sample of the group
   HypoIndex* const* items;
   int n;
-  double cost;
+  MemoryContext per_sample;  // reset after each sample: its copy and the planner's memory
+  double total;              // sum of cost x weight over the group's samples
+  int weights;
+  int64 planned;  // planner calls
 };
+
+bool same_path(const char* a, const char* b) {
+  return a == b || (a != nullptr && b != nullptr && strcmp(a, b) == 0);
+}
 
 void plan_job(void* arg) {
   auto* job = static_cast<PlanJob*>(arg);
-  // The probe that parsed the query released its locks; take them again, as the plan cache
-  // does before planning an analysed query anew.
-  lock_relations(job->sample->query);
-  auto* copy = static_cast<Query*>(copyObjectImpl(job->sample->query));
-  PlannedStmt* plan =
-      plan_candidates(copy, job->sample->text, job->items, job->n, job->sample->params);
-  job->cost = plan->planTree->total_cost;
+  const WorkloadQuery* wq = job->wq;
+  const char* path = wq->samples[job->first].search_path;
+  for (int s = job->first; s < wq->nsamples; ++s) {
+    const Sample& sample = wq->samples[s];
+    if (!same_path(sample.search_path, path)) continue;
+    // The probe that parsed the query released its locks; take them again, as the plan cache
+    // does before planning an analysed query anew (for the group's later samples, which read
+    // the same relations, a lookup in the backend's own lock table).
+    lock_relations(sample.query);
+    MemoryContext old = MemoryContextSwitchTo(job->per_sample);
+    auto* copy = static_cast<Query*>(copyObjectImpl(sample.query));
+    PlannedStmt* plan = plan_candidates(copy, sample.text, job->items, job->n, sample.params);
+    job->total += plan->planTree->total_cost * sample.weight;
+    job->weights += sample.weight;
+    ++job->planned;
+    MemoryContextSwitchTo(old);
+    MemoryContextReset(job->per_sample);
+  }
 }
 
 // The planner's total cost of one statement with `n` candidate indexes: the mean over its
 // samples (a uniform sample of its calls, so the mean is the call-weighted cost of one call).
-// Each sample is planned in its own rolled-back probe as the statement's role, which releases
-// its locks; all planner memory is freed before returning.
-double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, MemoryContext scratch) {
+// The samples are planned as the statement's role in rolled-back probes, one per distinct
+// search_path, which release their locks; all planner memory is freed before returning.
+double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, MemoryContext scratch,
+                 int64* planned, int64* probes) {
   MemoryContext old = MemoryContextSwitchTo(scratch);
+  MemoryContext per_sample =
+      AllocSetContextCreate(scratch, "azora_opt advice sample", ALLOCSET_DEFAULT_SIZES);
   double total = 0;
   int weights = 0;
   for (int s = 0; s < wq->nsamples; ++s) {
-    PlanJob job{wq, &wq->samples[s], items, n, 0};
+    // A search_path met at an earlier sample was planned with that sample's group.
+    bool seen = false;
+    for (int e = 0; e < s && !seen; ++e)
+      seen = same_path(wq->samples[e].search_path, wq->samples[s].search_path);
+    if (seen) continue;
+    PlanJob job{wq, s, items, n, per_sample, 0, 0, 0};
     const char* error =
         run_probe(ProbeRole{wq->role.userid, wq->samples[s].search_path}, plan_job, &job, true);
+    ++*probes;
     if (error != nullptr) {
       ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                       errmsg("index advisor: query %lld no longer plans: %s",
@@ -111,13 +144,33 @@ double plan_cost(const WorkloadQuery* wq, HypoIndex* const* items, int n, Memory
                       errhint("A table it reads changed while advising: run advise_indexes() "
                               "again.")));
     }
-    total += job.cost * wq->samples[s].weight;
-    weights += wq->samples[s].weight;
-    MemoryContextReset(scratch);
+    total += job.total;
+    weights += job.weights;
+    *planned += job.planned;
   }
   MemoryContextSwitchTo(old);
   MemoryContextReset(scratch);
   return weights > 0 ? total / weights : 0;
+}
+
+// The oracle's memo key for (statement, configuration): the same content as
+// index_selection::memo_key, packed to the widths the values have (a relation OID, attribute
+// numbers up to 1600, a few flag bits) instead of 8 bytes each, so a memo of hundreds of
+// thousands of configurations takes a quarter of the memory. The configuration's order is
+// kept: it is the order the planner sees the indexes in.
+std::string compact_key(int64_t query, const std::vector<sel::Index>& indexes) {
+  std::string key;
+  auto put = [&key](auto v) { key.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put(static_cast<int32_t>(query));
+  for (const sel::Index& ix : indexes) {
+    put(static_cast<uint32_t>(ix.table));
+    put(static_cast<uint8_t>(ix.columns.size()));
+    put(static_cast<uint8_t>(ix.include.size()));
+    for (int c : ix.columns) put(static_cast<int16_t>(c));
+    for (int c : ix.include) put(static_cast<int16_t>(c));
+    for (size_t k = 0; k < ix.columns.size(); ++k) put(static_cast<uint8_t>(ix.flag(k)));
+  }
+  return key;
 }
 
 // The droppable existing indexes per table (existing_indexes.hpp), read once per call.
@@ -185,6 +238,30 @@ class WhatIfOracle : public sel::CostOracle {
     return out;
   }
 
+  // Whether `ix` can change the statement's plan. Not when the statement reads (by what the
+  // walk saw: WorkloadQuery::opaque_reads) some column of its table but none of its columns:
+  // then no clause or join clause matches a key, no ORDER BY, GROUP BY or merge join order is
+  // over it, and it does not cover the statement's columns, which is every way the planner
+  // builds an index path (a statement that reads no column of the table, count(*), could use
+  // any index for an index-only scan).
+  static bool can_matter(const WorkloadQuery& wq, const sel::Index& ix) {
+    if (wq.opaque_reads) return true;
+    bool reads_table = false;
+    auto in_index = [&ix](int attnum) {
+      return std::find(ix.columns.begin(), ix.columns.end(), attnum) != ix.columns.end() ||
+             std::find(ix.include.begin(), ix.include.end(), attnum) != ix.include.end();
+    };
+    for (const CandidateColumn* list : {wq.referenced, wq.columns, wq.order}) {
+      int n = list == wq.referenced ? wq.nreferenced : list == wq.columns ? wq.ncolumns : wq.norder;
+      for (int k = 0; k < n; ++k) {
+        if (list[k].relid != static_cast<Oid>(ix.table)) continue;
+        reads_table = true;
+        if (in_index(list[k].attnum)) return true;
+      }
+    }
+    return !reads_table;
+  }
+
   // Whether tracked UPDATEs that are HOT today would lose HOT with `ix` (after maintenance()).
   bool hot_update_loss(const sel::Index& ix) const {
     auto found = hot_loss_.find(ix);
@@ -192,10 +269,21 @@ class WhatIfOracle : public sel::CostOracle {
   }
 
   double cost(const sel::Query& q, const std::vector<sel::Index>& indexes) override {
-    std::string key = sel::memo_key(q.id, indexes);
+    // Only the indexes that can give the planner a path for the statement take part: the
+    // selection passes every chosen index on its tables, and a new index on a column the
+    // statement never reads would otherwise re-plan it for a cost that cannot move. Memoised
+    // by what takes part, so every such configuration is planned once.
+    const WorkloadQuery& wq = queries_[q.id];
+    std::vector<sel::Index> matter;
+    for (const sel::Index& ix : indexes)
+      if (can_matter(wq, ix)) matter.push_back(ix);
+    std::string key = compact_key(q.id, matter);
     auto known = costs_.find(key);
-    if (known != costs_.end()) return known->second;
-    double c = plan(q, indexes);
+    if (known != costs_.end()) {
+      if (matter.size() < indexes.size()) ++narrowed_hits_;
+      return known->second;
+    }
+    double c = plan(q, matter);
     costs_.emplace(std::move(key), c);
     return c;
   }
@@ -211,7 +299,11 @@ class WhatIfOracle : public sel::CostOracle {
     int n = static_cast<int>(items.size());
     MemoryContext scratch = scratch_;
     ++plans_;
-    return pg_call([wq, data, n, scratch] { return plan_cost(wq, data, n, scratch); });
+    int64* planned = &planned_;
+    int64* probes = &probes_;
+    return pg_call([wq, data, n, scratch, planned, probes] {
+      return plan_cost(wq, data, n, scratch, planned, probes);
+    });
   }
 
   double size_bytes(const sel::Index& ix) override {
@@ -222,6 +314,10 @@ class WhatIfOracle : public sel::CostOracle {
   }
 
   int64 plans() const { return plans_; }
+  int64 planner_calls() const { return planned_; }
+  int64 probes() const { return probes_; }
+  size_t memo_entries() const { return costs_.size(); }
+  int64 narrowed_hits() const { return narrowed_hits_; }
 
  private:
   static void estimate_job(void* arg) {
@@ -303,7 +399,10 @@ class WhatIfOracle : public sel::CostOracle {
   // Costs shared by every strategy run over this oracle (the selection keeps its own too).
   std::unordered_map<std::string, double> costs_;
   std::vector<Oid> pool_;
-  int64 plans_ = 0;
+  int64 plans_ = 0;          // statement costings (oracle misses)
+  int64 planned_ = 0;        // planner calls (one per sample of each costing)
+  int64 probes_ = 0;         // rolled-back subtransactions they ran in
+  int64 narrowed_hits_ = 0;  // costings saved by leaving out indexes that cannot matter
 };
 
 // Per table of the query: its equality columns in the order the query names them, then its
@@ -566,18 +665,68 @@ std::vector<sel::Query> selection_queries(const Workload& w, WhatIfOracle& oracl
   return out;
 }
 
+// Wall and CPU seconds of the call's phases, for the DEBUG1 line that says where the time went.
+struct PhaseClock {
+  struct Lap {
+    double wall = 0, cpu = 0;
+  };
+  Lap load, base, select;
+  double wall0 = now_wall(), cpu0 = now_cpu();
+
+  static double now_wall() {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return static_cast<double>(t.tv_sec) + t.tv_nsec * 1e-9;
+  }
+  static double now_cpu() {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           (u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+  }
+  // Charges the time since the previous lap to `lap`.
+  void lap(Lap* lap) {
+    double wall = now_wall(), cpu = now_cpu();
+    lap->wall = wall - wall0;
+    lap->cpu = cpu - cpu0;
+    wall0 = wall;
+    cpu0 = cpu;
+  }
+};
+
 std::vector<Row> advise(double budget, double min_improvement) {
   check_arguments(budget, min_improvement);
+  PhaseClock clock;
   Workload w = load();
   if (w.count == 0) return {};
   ExistingIndexes existing;
   WhatIfOracle oracle(w.queries, w.defs, w.scratch, w.writes, w.nwrites, &existing);
+  clock.lap(&clock.load);
   std::vector<sel::Query> workload = selection_queries(w, oracle, &existing);
+  clock.lap(&clock.base);
+  int64 base_plans = oracle.plans();
   WorkloadQuery* queries = w.queries;
   sel::Options options;
   options.budget_bytes = budget;
   options.min_improvement = min_improvement;
   sel::Result result = sel::select_indexes(std::move(workload), oracle, options);
+  clock.lap(&clock.select);
+  pg_call([&clock, &oracle, base_plans, &w] {
+    ereport(DEBUG1,
+            (errmsg("index advisor: %d statements; load %.2f s (CPU %.2f s), base costs %.2f s "
+                    "(CPU %.2f s, %lld costings), selection %.2f s (CPU %.2f s); %lld costings, "
+                    "%lld planner calls, %lld probes, %lld saved by can_matter; %zu memo entries; "
+                    "%zu bytes in the "
+                    "advice's contexts",
+                    w.count, clock.load.wall, clock.load.cpu, clock.base.wall, clock.base.cpu,
+                    static_cast<long long>(base_plans), clock.select.wall, clock.select.cpu,
+                    static_cast<long long>(oracle.plans()),
+                    static_cast<long long>(oracle.planner_calls()),
+                    static_cast<long long>(oracle.probes()),
+                    static_cast<long long>(oracle.narrowed_hits()), oracle.memo_entries(),
+                    static_cast<size_t>(MemoryContextMemAllocated(w.defs, true) +
+                                        MemoryContextMemAllocated(w.scratch, true)))));
+  });
 
   std::vector<Row> rows;
   std::set<int64_t> dropped;

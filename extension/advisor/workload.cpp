@@ -43,6 +43,7 @@ struct Walk {
   bool denied;       // a table the caller cannot SELECT from
   bool user_table;   // reads at least one ordinary table outside the system schemas
   bool expression;   // a btree-comparable condition on an expression of a column
+  bool opaque;       // see WorkloadQuery::opaque_reads
 };
 
 namespace sel = index_selection;
@@ -216,6 +217,7 @@ bool walk(Node* node, void* context) {
       auto* rte = static_cast<RangeTblEntry*>(lfirst(lc));
       if (rte->rtekind == RTE_RELATION && !system_schema(get_rel_namespace(rte->relid)))
         w->user_table = true;
+      if (rte->rtekind == RTE_FUNCTION || rte->rtekind == RTE_TABLEFUNC) w->opaque = true;
     }
     if (outermost) walk_order(w, q);
     walk_sort_clauses(w, q, q->sortClause);
@@ -227,6 +229,7 @@ bool walk(Node* node, void* context) {
   Oid relid;
   AttrNumber attnum;
   if (IsA(node, Var)) {
+    if (reinterpret_cast<Var*>(node)->varattno <= 0) w->opaque = true;
     if (table_column(w, node, &relid, &attnum)) add_column(&w->referenced, relid, attnum, kSort);
     return false;
   }
@@ -289,7 +292,7 @@ void or_group(OrWalk* ow, BoolExpr* expr) {
   int a = 0;
   ListCell* lc;
   foreach (lc, expr->args) {
-    Walk arm{ow->walk.queries, new_list(), new_list(), new_list(), false, false, false};
+    Walk arm{ow->walk.queries, new_list(), new_list(), new_list(), false, false, false, false};
     walk(static_cast<Node*>(lfirst(lc)), &arm);
     if (arm.denied) return;
     arms[a++] = arm.candidates;
@@ -626,7 +629,7 @@ int sources_of(const Entry& e, Source** out, CostBasis* basis) {
 }  // namespace
 
 List* or_arm_groups(Query* query) {
-  OrWalk ow{{NIL, new_list(), new_list(), new_list(), false, false, false}, NIL};
+  OrWalk ow{{NIL, new_list(), new_list(), new_list(), false, false, false, false}, NIL};
   or_walk(reinterpret_cast<Node*>(query), &ow);
   return ow.groups;
 }
@@ -634,8 +637,17 @@ List* or_arm_groups(Query* query) {
 void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
   MemoryContext keep = CurrentMemoryContext;
   *summary = WorkloadSummary{};
+  // The tracker's texts (every entry's normalized and slowest-call text, every sample's) are
+  // needed only while loading: read into contexts deleted after it, so the call keeps, per
+  // statement, its analysed samples and the one text and search_path each is planned with.
+  MemoryContext texts =
+      AllocSetContextCreate(keep, "azora_opt advice texts", ALLOCSET_DEFAULT_SIZES);
+  MemoryContext statement_texts =
+      AllocSetContextCreate(keep, "azora_opt advice statement texts", ALLOCSET_DEFAULT_SIZES);
   Entry* entries;
+  MemoryContextSwitchTo(texts);
   int rows = read_entries(&entries);
+  MemoryContextSwitchTo(keep);
   auto* queries = static_cast<WorkloadQuery*>(
       MemoryContextAllocZero(keep, sizeof(WorkloadQuery) * std::max(rows, 1)));
   // Parse trees and probe plans of one statement; reset after each, so memory stays bounded by
@@ -660,13 +672,16 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     }
     WorkloadQuery* wq = &queries[n];
     wq->queryid = e.queryid;
-    wq->role = ProbeRole{e.userid, e.search_path};
+    wq->role = ProbeRole{e.userid, e.search_path != nullptr ? pstrdup(e.search_path) : nullptr};
     wq->total_ms = e.total_ms;
     Source* sources;
+    MemoryContextReset(statement_texts);
+    MemoryContextSwitchTo(statement_texts);
     int nsources = sources_of(e, &sources, &wq->basis);
-    wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample) * std::max(nsources, 1)));
     auto* signatures = static_cast<double*>(palloc0(sizeof(double) * std::max(nsources, 1)));
-    Walk w{NIL, new_list(), new_list(), new_list(), false, false, false};
+    MemoryContextSwitchTo(keep);
+    wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample) * std::max(nsources, 1)));
+    Walk w{NIL, new_list(), new_list(), new_list(), false, false, false, false};
     // Every source parsed and walked as the role; the statement's outcome is its best one (a
     // sample that no longer parses among others that do is dropped).
     Outcome outcome = kNoParse;
@@ -702,8 +717,10 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
           wq->samples[same].weight += sources[k].weight;
         } else {
           signatures[wq->nsamples] = job.scanned_rows;
+          const char* path = sources[k].search_path;
           wq->samples[wq->nsamples++] =
-              Sample{job.text, sources[k].search_path, job.query, job.params, sources[k].weight};
+              Sample{pstrdup(job.text), path != nullptr ? pstrdup(path) : nullptr, job.query,
+                     job.params, sources[k].weight};
         }
       }
       if (outcome != kParsed &&
@@ -747,9 +764,12 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     wq->nreferenced = w.referenced.count;
     wq->order = w.order.items;
     wq->norder = w.order.count;
+    wq->opaque_reads = w.opaque;
     ++n;
   }
   MemoryContextDelete(work);
+  MemoryContextDelete(statement_texts);
+  MemoryContextDelete(texts);
   summary->advised = n;
   *out = queries;
   *count = n;

@@ -62,6 +62,12 @@ struct WorkloadQuery {
   // direction's default) and its columns are plain columns of one table; else empty.
   int norder;
   CandidateColumn* order;
+  // Whether `referenced` may miss columns the planner sees: a whole-row or system column, or a
+  // function in FROM (the planner may inline an SQL function's query into it). When false, an
+  // index none of whose columns it reads, on a table it reads other columns of, gives the
+  // planner no path for it (no clause, no order, no index-only scan): its cost does not
+  // depend on that index.
+  bool opaque_reads;
 };
 
 // Why statements were left out of the advice, for the one summary NOTICE.

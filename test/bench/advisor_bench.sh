@@ -29,9 +29,10 @@ psql -X -q -v ON_ERROR_STOP=1 -c 'SELECT azora_opt.reset()' >/dev/null
 python3 "$root/test/bench/advisor_workload.py" "$n" "$join_share" | psql -X -q -v ON_ERROR_STOP=1 >/dev/null
 echo "tracked statements: $(psql -X -At -c "SELECT count(*) FROM azora_opt.queries WHERE calls >= 2 AND query LIKE 'SELECT %FROM%WHERE%'")"
 for i in 1 2 3; do
-  # The first run also shows the summary NOTICE (statements advised on, skipped by reason).
-  psql -X -q 2>&1 <<SQL | grep -E "^Time|^ +[0-9]|NOTICE"
-SET client_min_messages = $([ "$i" = 1 ] && echo notice || echo warning);
+  # The first run also shows the summary NOTICE (statements advised on, skipped by reason) and
+  # the DEBUG1 line with the call's phases, costings, planner calls and probes.
+  psql -X -q 2>&1 <<SQL | grep -E "^Time|^ +[0-9]|NOTICE|DEBUG:  index advisor: [0-9]"
+SET client_min_messages = $([ "$i" = 1 ] && echo debug1 || echo warning);
 \timing on
 SELECT count(*) AS advised FROM azora_opt.advise_indexes();
 SQL
