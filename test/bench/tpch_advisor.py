@@ -174,6 +174,7 @@ def main():
     ap.add_argument("--queries", required=True)
     ap.add_argument("--sf", required=True)
     ap.add_argument("--source", default="?")
+    ap.add_argument("--build", default="?", help="which azora_opt.so is measured (tpch_advisor.sh says)")
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=10)
     ap.add_argument("--track-timeout", type=float, default=10)
@@ -301,7 +302,7 @@ def main():
 
     print(f"\nTPC-H scale factor {args.sf} ({args.source}), {len(templates)} templates × "
           f"{len(queries) // len(templates)} parameter sets, {args.rounds} A-B-B-A round(s); data "
-          f"{data_bytes / 2**20:.1f} MB; azora_opt {commit}; tracked run {track_s:.0f} s")
+          f"{data_bytes / 2**20:.1f} MB; azora_opt {commit}, {args.build}; tracked run {track_s:.0f} s")
     unt = f" | not tracked: {', '.join(untracked_names)} (s; at the {args.untracked_timeout:g} s cap)" if untracked else ""
     print(f"\nTotals over the {len(seen)} queries the advisors saw ({len(seen_tpl)} templates complete):")
     print("\n| method | indexes | estimated | real bytes | real / estimate | runtime (s) | runtime vs none "

@@ -58,6 +58,17 @@ for lib in pg_qualstats hypopg; do
   }
 done
 
+# Which azora_opt this measures: the one installed in PG_BIN's lib, which is this checkout's only
+# when PG_BIN comes from scripts/private-pg.sh (or after an install); a stale system-wide build
+# would be measured silently otherwise.
+so="$PG_BIN/../lib/azora_opt.so"
+if [ -f "$root/azora_opt.so" ] && cmp -s "$root/azora_opt.so" "$so"; then
+  build="this checkout's build ($(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+else
+  build="NOT this checkout's build ($so)"
+  say "warning: $so is not this checkout's azora_opt.so (run make, and PG_BIN=\$(scripts/private-pg.sh DIR))"
+fi
+
 # 1. dbgen and qgen, built once per cache directory.
 dbgen=""
 if [ "${TPCH_DBGEN:-1}" != 0 ]; then
@@ -114,7 +125,7 @@ psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION azora_opt" -c "CREATE EXTENSI
 # 4. Track, advise, measure (with a python3 that has psycopg2: a pyenv one may not see Debian's).
 py=python3
 python3 -c 'import psycopg2' 2>/dev/null || py=/usr/bin/python3
-"$py" "$root/test/bench/tpch_advisor.py" --queries "$work/queries.json" --sf "$sf" --source "$source_name" \
+"$py" "$root/test/bench/tpch_advisor.py" --queries "$work/queries.json" --sf "$sf" --source "$source_name" --build "$build" \
    --rounds "${TPCH_ROUNDS:-1}" --timeout "${TPCH_TIMEOUT_S:-10}" --track-timeout "${TPCH_TRACK_TIMEOUT_S:-10}" \
   --untracked-timeout "${TPCH_UNTRACKED_TIMEOUT_S:-3}" ${TPCH_OUT:+--out "$TPCH_OUT"}
 say "done"
