@@ -20,7 +20,8 @@
 # and the template's statistics are taken from every row. Two runs agree within ~10
 # instructions per statement (see docs/benchmarks.md).
 #
-# Knobs: N1 (20), N2 (120), ROWS, CONFIGS (all), JOBS parallel runs (2), AZORA_SO (default:
+# Knobs: N1 (20), N2 (120), ROWS, CONFIGS (all), JOBS parallel runs (2), AZORA_EXTRA (more -c
+# settings for the azora_opt runs), AZORA_SO (default:
 # built here), AZORA_BASE_SO (adds a "base" build column), KEEP=1 keeps the callgrind files
 # (for callgrind_annotate) in $out. Runs as root (PostgreSQL as the postgres user) or as the
 # owner of the data directories. Takes about 5 minutes on 2 vCPUs.
@@ -145,6 +146,11 @@ settings() {
   # happens to be the slowest so far: noise of +-1000 per statement. 10 s under valgrind is a
   # call of 0.1-0.2 s natively; none of these statements comes near it.
   [ $azora = 1 ] && o+=(-c azora_opt.plan_min_ms=10000)
+  # AZORA_EXTRA="name=value ...": more azora_opt settings, for analysis (e.g. what sampling
+  # costs: azora_opt.samples_per_query=0).
+  if [ $azora = 1 ]; then
+    for kv in ${AZORA_EXTRA:-}; do o+=(-c "$kv"); done
+  fi
   if [ "$row" = plpgsql ]; then
     [ $pgss = 1 ] && o+=(-c pg_stat_statements.track=all)
     [ $azora = 1 ] && o+=(-c azora_opt.track=all)
