@@ -14,6 +14,7 @@ namespace azora::advisor {
 
 int min_calls = 2;
 double min_total_ms = 0;
+int max_statements = 1000;
 
 void define_settings() {
   DefineCustomIntVariable("azora_opt.advisor_min_calls",
@@ -24,6 +25,11 @@ void define_settings() {
                            "advised on.",
                            nullptr, &min_total_ms, 0, 0, 1e15, PGC_USERSET, GUC_UNIT_MS, nullptr,
                            nullptr, nullptr);
+  DefineCustomIntVariable("azora_opt.advisor_max_statements",
+                          "Tracked statements advised on at most, those with the most total "
+                          "execution time first (bounds the call's time and memory).",
+                          nullptr, &max_statements, 1000, 1, INT_MAX, PGC_USERSET, 0, nullptr,
+                          nullptr, nullptr);
 }
 
 namespace {
@@ -658,6 +664,13 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
   for (int r = 0; r < rows; ++r) {
     CHECK_FOR_INTERRUPTS();
     const Entry& e = entries[r];
+    // The rows come heaviest first (total time): past the limit, the rest are counted only.
+    // What the call keeps grows with the statements it advises on (their analysed samples,
+    // the candidates' costings), so this is what bounds its memory and time.
+    if (n >= max_statements) {
+      ++summary->beyond_limit;
+      continue;
+    }
     if (e.hidden || !may_see(e.userid)) {
       ++summary->hidden;
       // Its query id is hidden too: the detail names none.
@@ -776,7 +789,7 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
 }
 
 void report_summary(const WorkloadSummary& s) {
-  int skipped = s.hidden + s.no_role + s.no_parse + s.denied + s.not_read;
+  int skipped = s.hidden + s.no_role + s.no_parse + s.denied + s.not_read + s.beyond_limit;
   if (s.advised + skipped == 0) return;
   StringInfoData reasons;
   initStringInfo(&reasons);
@@ -788,6 +801,7 @@ void report_summary(const WorkloadSummary& s) {
   reason(s.denied, "read a table their role cannot SELECT from");
   reason(s.no_role, "belong to a dropped role");
   reason(s.not_read, "are not a single SELECT, UPDATE or DELETE");
+  reason(s.beyond_limit, "have less total time than the first azora_opt.advisor_max_statements");
   StringInfoData notes;
   initStringInfo(&notes);
   if (s.generic > 0) {
@@ -810,6 +824,11 @@ void report_summary(const WorkloadSummary& s) {
                            "azora_opt.plan_min_ms keep only their normalized text, which "
                            "does not always parse (interval $1): lower "
                            "azora_opt.plan_min_ms to keep their constants. ");
+  }
+  if (s.beyond_limit > 0) {
+    appendStringInfoString(&hint,
+                           "Raise azora_opt.advisor_max_statements to advise on more "
+                           "statements (the call takes more time and memory). ");
   }
   if (s.hidden > 0) {
     appendStringInfoString(&hint,

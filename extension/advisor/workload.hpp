@@ -11,6 +11,8 @@ namespace azora::advisor {
 // azora_opt.advisor_min_calls / advisor_min_total_ms: entries below are not advised on.
 extern int min_calls;
 extern double min_total_ms;
+// azora_opt.advisor_max_statements: at most this many are advised on, the heaviest first.
+extern int max_statements;
 void define_settings();
 
 // How a query uses a column; an index puts equality columns first, then one range or sort
@@ -72,14 +74,15 @@ struct WorkloadQuery {
 
 // Why statements were left out of the advice, for the one summary NOTICE.
 struct WorkloadSummary {
-  int advised;     // statements advised on
-  int hidden;      // another role's statement the caller may not see
-  int no_role;     // its role was dropped
-  int no_parse;    // no longer parses or plans (as its role)
-  int denied;      // its role cannot SELECT from a table it reads
-  int not_read;    // not a SELECT, UPDATE or DELETE, or several statements in one text
-  int expression;  // advised on, but a condition on an expression of a column gave nothing
-  int generic;     // advised on from the normalized text alone (a generic plan)
+  int advised;       // statements advised on
+  int hidden;        // another role's statement the caller may not see
+  int no_role;       // its role was dropped
+  int no_parse;      // no longer parses or plans (as its role)
+  int denied;        // its role cannot SELECT from a table it reads
+  int not_read;      // not a SELECT, UPDATE or DELETE, or several statements in one text
+  int beyond_limit;  // past azora_opt.advisor_max_statements (less total time)
+  int expression;    // advised on, but a condition on an expression of a column gave nothing
+  int generic;       // advised on from the normalized text alone (a generic plan)
 };
 
 // An OR of conditions on one table, one usable column per arm (`a = $1 OR b = $2`): an index
