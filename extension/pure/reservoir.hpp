@@ -37,6 +37,12 @@ inline bool due(const Schedule& s, int64_t n, int k) {
   return n <= k || (s.next_call != 0 && n >= s.next_call);
 }
 
+// Whether take() has anything to do at call n (a turn, or a schedule to draw): every other
+// call is left alone, so callers skip take() on this one test.
+inline bool acts(const Schedule& s, int64_t n, int k) {
+  return n <= k || s.next_call == 0 || n >= s.next_call;
+}
+
 // Call n's turn: the slot (0..k-1) it fills or replaces, or -1. Advances the schedule.
 // A schedule that was never drawn at n > k (lost in a restart, or k raised) resumes at the
 // rate a reservoir of k over n calls has (threshold k/n) without taking call n.

@@ -93,7 +93,7 @@ void on_executor_end(QueryDesc* desc) {
   bool sampled = sampling() && (desc->params == nullptr || desc->params->paramFetch == nullptr);
   if (sampled) {
     int constants = parse_verdict(desc, queryid, level);
-    if (constants == -2 && !sample_due(queryid, toplevel, true, &constants)) constants = -1;
+    if (constants == -2) constants = sample_due(queryid, toplevel);
     if (constants >= 0) build_sample(desc, queryid, level, constants, &offer);
   }
   bool slowest = guarded("azora_opt ExecutorEnd hook", [&] {

@@ -49,13 +49,25 @@ Memo& memo_slot(const Key& key) {
   return memo[(key.queryid ^ static_cast<uint64>(key.toplevel)) & (kMemoSlots - 1)];
 }
 
-// The memo's entry for key if it is still valid (see Memo), else null.
-Entry* remembered(const Memo& m, const Key& key) {
-  if (m.entry == nullptr || m.key.queryid != key.queryid || m.key.userid != key.userid ||
-      m.key.dbid != key.dbid || m.key.toplevel != key.toplevel ||
+// The memo's entry for (userid, dbid, queryid, toplevel) if it is still valid (see Memo), else
+// null. By fields, so that a caller with no Key at hand need not build one.
+Entry* remembered(const Memo& m, Oid userid, Oid dbid, uint64 queryid, bool toplevel) {
+  if (m.entry == nullptr || m.key.queryid != queryid || m.key.userid != userid ||
+      m.key.dbid != dbid || m.key.toplevel != toplevel ||
       m.removals != pg_atomic_read_u64(&removals->count))
     return nullptr;
   return m.entry;
+}
+Entry* remembered(const Memo& m, const Key& key) {
+  return remembered(m, key.userid, key.dbid, key.queryid, key.toplevel);
+}
+
+// Whether e's next call is a reservoir turn: -1 if not, else e's constants count. Unlocked
+// reads of a counter and the schedule: at worst the prediction is wrong, and the call's turn
+// passes (record() decides under the entry's spinlock).
+int due_constants(const Entry* e) {
+  reservoir::Schedule s{e->samples.next_call, e->samples.threshold};
+  return reservoir::due(s, e->counters.calls + 1, samples_per_query) ? e->constants : -1;
 }
 
 constexpr const char* kTruncatedMarker = "...[truncated]";
@@ -238,8 +250,7 @@ void count_call(Entry* e, Kind kind, const Call& call, TimestampTz now, bool* sl
   c.last_seen = now;
   // Most calls are not a reservoir turn: one comparison (the schedule's, reservoir.hpp).
   if (offer != nullptr && kind == Kind::kExec &&
-      (c.calls <= samples_per_query || e->samples.next_call == 0 ||
-       c.calls >= e->samples.next_call))
+      reservoir::acts({e->samples.next_call, e->samples.threshold}, c.calls, samples_per_query))
     *dropped = sample_turn(e, c.calls, *offer);
   SpinLockRelease(&e->mutex);
 }
@@ -300,12 +311,7 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
   // created at the end of execution, as after a removal between parse and execution.)
   if (kind == Kind::kParse) {
     if (Entry* known = remembered(m, key)) {
-      // Unlocked reads, as in sample_due().
-      if (next_due != nullptr) {
-        reservoir::Schedule s{known->samples.next_call, known->samples.threshold};
-        bool due = reservoir::due(s, known->counters.calls + 1, samples_per_query);
-        *next_due = due ? known->constants : -1;
-      }
+      if (next_due != nullptr) *next_due = due_constants(known);
       return false;
     }
   }
@@ -349,32 +355,21 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
   return slowest;
 }
 
-bool sample_due(uint64 queryid, bool toplevel, bool look_up, int* constants) {
-  *constants = 0;
-  if (!ready()) return false;
-  // The memo's check without building a key first (this runs at every call).
+int sample_due(uint64 queryid, bool toplevel) {
+  if (!ready()) return -1;
   Oid userid = GetUserId();
+  // The memo's check without building a key first (this runs at every such call).
   const Memo& m = memo[(queryid ^ static_cast<uint64>(toplevel)) & (kMemoSlots - 1)];
-  Entry* e = m.entry != nullptr && m.key.queryid == queryid && m.key.userid == userid &&
-                     m.key.dbid == MyDatabaseId && m.key.toplevel == toplevel &&
-                     m.removals == pg_atomic_read_u64(&removals->count)
-                 ? m.entry
-                 : nullptr;
-  if (e == nullptr && !look_up) return true;
-  if (e == nullptr) {
-    Key key = make_key(userid, MyDatabaseId, queryid, toplevel);
-    // Not remembered (a first call here, or entries were removed since): look it up.
-    LWLockAcquire(lock(), LW_SHARED);
-    e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
-    if (e != nullptr) *constants = e->constants;
-    LWLockRelease(lock());
-    return true;
-  }
-  // Unlocked reads of a counter and the schedule: at worst the prediction is wrong, and the
-  // call's turn passes (record() decides under the entry's spinlock).
-  *constants = e->constants;  // set at creation, never changed
-  reservoir::Schedule s{e->samples.next_call, e->samples.threshold};
-  return reservoir::due(s, e->counters.calls + 1, samples_per_query);
+  if (const Entry* e = remembered(m, userid, MyDatabaseId, queryid, toplevel))
+    return due_constants(e);
+  // Not remembered (a first call here, or entries were removed since): look it up; due.
+  Key key = make_key(userid, MyDatabaseId, queryid, toplevel);
+  int constants = 0;
+  LWLockAcquire(lock(), LW_SHARED);
+  auto* e = static_cast<Entry*>(hash_search(hash, &key, HASH_FIND, nullptr));
+  if (e != nullptr) constants = e->constants;
+  LWLockRelease(lock());
+  return constants;
 }
 
 void store_plan(uint64 queryid, bool toplevel, double exec_ms, const char* source, int source_len,

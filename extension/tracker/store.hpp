@@ -137,11 +137,11 @@ struct SampleOffer {
 };
 
 // Whether the statement's next call is (probably) one the reservoir takes, so that its sample
-// is worth building, and the entry's constants count (see Entry). Read without the lock from
-// this backend's memo of the entry: another backend's call may take the turn first, and then
-// record() ignores the offer. For an entry this backend does not remember: true, after looking
-// the entry up under the lock for its constants count if look_up (else *constants is 0).
-bool sample_due(uint64 queryid, bool toplevel, bool look_up, int* constants);
+// is worth building: -1 if not, else the entry's constants count (see Entry). Read without the
+// lock from this backend's memo of the entry: another backend's call may take the turn first,
+// and then record() ignores the offer. For an entry this backend does not remember: due, its
+// constants count looked up under the lock (0 if there is no entry yet).
+int sample_due(uint64 queryid, bool toplevel);
 
 // Records one event for the statement at query[location, location+len) (PostgreSQL's statement
 // bounds within a multi-statement string). kParse only creates the entry with the normalized

@@ -30,8 +30,14 @@ std::vector<int64_t> run(int64_t n, int k, Uniform& u, int64_t* turns) {
   r::Schedule s;
   for (int64_t call = 1; call <= n; call++) {
     bool due = r::due(s, call, k);
+    bool acts = r::acts(s, call, k);
+    r::Schedule before = s;
     int slot = r::take(s, call, k, u);
     EXPECT_EQ(due, slot >= 0) << "call " << call;
+    // Callers skip take() when acts() says no: it must then have had nothing to do.
+    if (!acts) {
+      EXPECT_TRUE(slot < 0 && s.next_call == before.next_call) << "call " << call;
+    }
     if (slot < 0) continue;
     (*turns)++;
     if (slot < static_cast<int>(kept.size())) {
