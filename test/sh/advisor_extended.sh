@@ -17,7 +17,8 @@
 # generically, the NOTICE says so, and (code) is not advised.
 #
 # Also: prepared statements with typed parameters (int, text, timestamptz, numeric; inferred
-# over the wire by -M prepared, declared by SQL PREPARE) and NULL bind values give samples the
+# over the wire by -M prepared, declared by SQL PREPARE and by libpq's PQprepare) and NULL bind
+# values (SQL EXECUTE, and over the wire from libpq: pq_prepared.py) give samples the
 # advisor plans without error, with sensible advice. Starts its own cluster (about 30 s).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -67,7 +68,8 @@ SELECT id, note FROM ax_typed WHERE id > :i AND name = :nm AND at > :t AND price
 SQL
 
 # workload: runs both scripts over the extended protocol (the range script 200 calls, the typed
-# one 40), plus a SQL-level PREPARE with declared types and NULL bind values.
+# one 40), a SQL-level PREPARE with declared types and NULL bind values, and the like over the
+# wire from libpq.
 workload() {
   q -c "SELECT azora_opt.reset()" >/dev/null
   pgbench -n -M extended -c 2 -t 100 -f "$work/range.sql" >"$work/pgbench-range.log" 2>&1 ||
@@ -83,6 +85,13 @@ EXECUTE ax_null (NULL, 'n8', '2020-02-01', NULL);
 EXECUTE ax_null (5, NULL, NULL, NULL);
 EXECUTE ax_null (NULL, 'n9', NULL, 20.5);
 SQL
+  # Over the wire with libpq: a named prepared statement with explicit parameter types and NULL
+  # bind values (pgbench sends a NULL variable as the text "NULL").
+  python3 "$root/test/sh/pq_prepared.py" \
+    'SELECT id, price FROM ax_typed
+     WHERE (id = $1 OR $1 IS NULL) AND name = $2 AND (at > $3 OR $3 IS NULL) AND price < $4' \
+    23,25,1184,1700 'NULL|n7|NULL|10' 'NULL|n8|2020-02-01 00:00+00|NULL' '5|NULL|NULL|NULL' \
+    '42|n9|NULL|20.5' 'NULL|n11|2020-01-02 00:00+00|30' || fail "the libpq prepared statement failed"
 }
 
 # advise: the advisor's rows (ddl|cost_basis|improvement) in $work/advice, its NOTICE in
@@ -154,12 +163,16 @@ typed=$(q -F '|' -c "
 echo "typed samples' parameter types: $(echo "$typed" | tr '\n' ' ')"
 echo "$typed" | grep -qx '{integer,text,"timestamp with time zone",numeric}' ||
   fail "the pgbench -M prepared statement has no samples typed int, text, timestamptz, numeric"
-nulls=$(q -c "
-  SELECT count(*) FROM azora_opt.query_samples() s
+# Both statements with NULLs (SQL PREPARE: SELECT id, note; libpq: SELECT id, price) have
+# samples typed as declared, some holding a NULL.
+nulls=$(q -F '|' -c "
+  SELECT count(DISTINCT s.queryid), count(*)
+  FROM azora_opt.query_samples() s
   WHERE s.statement LIKE '%(id = \$1 OR \$1 IS NULL)%' AND s.protocol = 'extended'
     AND s.param_types = '{integer,text,\"timestamp with time zone\",numeric}'
     AND array_position(s.param_values, NULL) IS NOT NULL")
-[ "$nulls" -ge 1 ] || fail "the PREPAREd statement has no sample with a NULL bind value"
+echo "statements|samples with a NULL bind value: $nulls"
+[ "${nulls%%|*}" = 2 ] || fail "not both prepared statements have a sample with a NULL bind value"
 grep -q 'skipped 0' "$work/notice" ||
   fail "a statement was skipped (typed or NULL values did not plan): $(cat "$work/notice")"
 # Sensible advice: the name lookups (0.1 % of the rows) get an index leading with name; nothing
@@ -169,6 +182,12 @@ grep -E '^CREATE INDEX CONCURRENTLY ON public\.ax_typed \(name' "$work/advice.ro
 if grep -E 'ON public\.ax_typed \((price|note)' "$work/advice.rows"; then
   fail "an index leading with an unselective column was advised"
 fi
+# ... and the libpq statement, NULLs and all, is among the statements it serves.
+served=$(q -c "
+  SELECT count(*) FROM azora_opt.advise_indexes() a, azora_opt.queries q
+  WHERE a.ddl LIKE '%ax\_typed (name%' AND q.query LIKE 'SELECT id, price FROM ax\_typed%'
+    AND q.queryid = ANY (a.queryids)" 2>/dev/null)
+[ "$served" = 1 ] || fail "the index on name does not serve the libpq statement with NULL values"
 
 # ---- 3. a real index agrees: the custom plan of a rare value uses it, and the generic plan
 # (what a statement without samples is costed by) does not.
