@@ -128,7 +128,9 @@ IFS='|' read -r _ basis improvement <<<"$row"
 # bound as a constant), without and with a hypothetical index on (code) (hypo_create; what-if
 # planning applies to EXPLAIN of a statement, not EXPLAIN EXECUTE). The advisor's improvement is
 # 1 - mean(with) / mean(without) over the samples: the statement is the index's only one, and
-# nothing writes to the table.
+# nothing writes to the table. Within 0.05: the advisor plans samples whose scans return about as
+# many rows (within a factor of two) once, so its mean can differ a little from the exact one
+# (seen: 0.003 to 0.018); planned generically the improvement is 0.
 truth=$(q -F '|' -c "
   CREATE TEMP TABLE costs (v text, with_index boolean, cost float8, uses_index boolean);
   CREATE FUNCTION pg_temp.cost_of(v text, with_index boolean) RETURNS void LANGUAGE plpgsql AS \$f\$
@@ -151,7 +153,7 @@ echo "truth (improvement|rare values use the index|some value does): $truth"
 IFS='|' read -r true_improvement rare_use some_use <<<"$truth"
 [ "$rare_use" = t ] && [ "$some_use" = t ] ||
   fail "EXPLAIN does not use a hypothetical (code) for the sampled rare values: $truth"
-awk -v a="$improvement" -v t="$true_improvement" 'BEGIN { d = a - t; exit !(d < 0.03 && d > -0.03) }' ||
+awk -v a="$improvement" -v t="$true_improvement" 'BEGIN { d = a - t; exit !(d < 0.05 && d > -0.05) }' ||
   fail "the advisor's improvement $improvement is not EXPLAIN's $true_improvement"
 
 # ---- 2. typed parameters and NULL bind values: sampled with their types, planned without error.
