@@ -27,8 +27,11 @@
 // re-costs only the queries that could use one of its indexes: those with a condition or sort
 // on its leading column, and those it covers (every column they read of the table is in it:
 // an index-only scan, which also returns rows in index order for an ORDER BY), so the oracle (a
-// planner call) runs once per distinct situation that can matter. The final workload cost and every
-// reported figure are computed exactly, over all queries.
+// planner call) runs once per distinct situation that can matter. Candidates are costed lazily
+// (Options::lazy, Selector::lazy_best): one whose benefit when last costed cannot beat the best
+// step costed so far is not costed again that step; exact when benefits only shrink as the
+// chosen set grows, an approximation otherwise (measured in docs/benchmarks.md). The final
+// workload cost and every reported figure are computed exactly, over all queries.
 //
 // Afterwards every chosen index must lower the cost of the queries it helps by at least
 // min_improvement and by more than its maintenance, judged against the rest of the chosen set:
