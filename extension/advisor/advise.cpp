@@ -86,15 +86,19 @@ std::vector<Row> advise(double budget, double min_improvement) {
   options.min_improvement = min_improvement;
   sel::Result result = sel::select_indexes(std::move(workload), oracle, options);
   clock.lap(&clock.select);
-  pg_call([&clock, &oracle, base_plans, &w] {
+  pg_call([&clock, &oracle, base_plans, &w, &result] {
     ereport(DEBUG1,
             (errmsg("index advisor: %d statements; load %.2f s (CPU %.2f s), base costs %.2f s "
-                    "(CPU %.2f s, %lld costings), selection %.2f s (CPU %.2f s); %lld costings, "
-                    "%lld planner calls, %lld probes, %lld saved by can_matter; %zu memo entries; "
+                    "(CPU %.2f s, %lld costings), selection %.2f s (CPU %.2f s, %d steps, %lld "
+                    "candidates costed, %d full passes, workload cost %.6g -> %.6g); %lld "
+                    "costings, %lld planner calls, %lld "
+                    "probes, %lld saved by can_matter; %zu memo entries; "
                     "%zu bytes in the "
                     "advice's contexts",
                     w.count, clock.load.wall, clock.load.cpu, clock.base.wall, clock.base.cpu,
                     static_cast<long long>(base_plans), clock.select.wall, clock.select.cpu,
+                    result.steps, static_cast<long long>(result.evaluations), result.full_passes,
+                    result.workload_cost_before, result.workload_cost_after,
                     static_cast<long long>(oracle.plans()),
                     static_cast<long long>(oracle.planner_calls()),
                     static_cast<long long>(oracle.probes()),

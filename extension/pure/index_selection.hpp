@@ -27,8 +27,11 @@
 // re-costs only the queries that could use one of its indexes: those with a condition or sort
 // on its leading column, and those it covers (every column they read of the table is in it:
 // an index-only scan, which also returns rows in index order for an ORDER BY), so the oracle (a
-// planner call) runs once per distinct situation that can matter. The final workload cost and every
-// reported figure are computed exactly, over all queries.
+// planner call) runs once per distinct situation that can matter. Candidates are costed lazily
+// (Options::lazy, Selector::lazy_best): one whose benefit when last costed cannot beat the best
+// step costed so far is not costed again that step; exact when benefits only shrink as the
+// chosen set grows, an approximation otherwise (measured in docs/benchmarks.md). The final
+// workload cost and every reported figure are computed exactly, over all queries.
 //
 // Afterwards every chosen index must lower the cost of the queries it helps by at least
 // min_improvement and by more than its maintenance, judged against the rest of the chosen set:
@@ -172,6 +175,9 @@ class CostOracle {
 struct Options {
   double budget_bytes = std::numeric_limits<double>::infinity();  // no limit
   double min_improvement = 0.10;
+  // Lazy greedy (Selector::lazy_best): cost a candidate only when its last known benefit could
+  // still make it the best step. false costs every candidate at every step.
+  bool lazy = true;
 };
 
 struct Recommendation {
@@ -193,6 +199,8 @@ struct Result {
   double maintenance = 0;             // the picks' maintenance less the freed indexes'
   int64_t oracle_calls = 0;           // cost() calls, i.e. distinct (query, index set) situations
   int64_t cache_hits = 0;
+  int64_t evaluations = 0;  // candidate steps costed (each re-costs the queries that may use it)
+  int full_passes = 0;      // lazy search only: full passes that confirmed (or found) a last step
   int steps = 0;
 };
 
@@ -231,6 +239,8 @@ class Selector {
     result.maintenance = maintenance(chosen);
     result.oracle_calls = oracle_calls_;
     result.cache_hits = cache_hits_;
+    result.evaluations = evaluations_;
+    result.full_passes = full_passes_;
     return result;
   }
 
@@ -240,9 +250,21 @@ class Selector {
   // Greedy steps from `chosen` until none fits and gains; returns how many were taken.
   int search(std::vector<Index>& chosen, std::vector<double>& costs,
              const std::set<Index>& banned) {
+    // Pruning shrank the chosen set since the last round, so benefits may have grown: the
+    // bounds of the lazy search start afresh.
+    bounds_.clear();
     int steps = 0;
     for (;;) {
-      Step best = best_step(chosen, costs, banned, kMinStepGain * total(costs));
+      double min_benefit = kMinStepGain * total(costs);
+      std::vector<Candidate> candidates = candidate_steps(chosen, banned);
+      Step best = options_.lazy ? lazy_best(candidates, chosen, costs, min_benefit)
+                                : exhaustive_best(candidates, chosen, costs, min_benefit);
+      // The lazy search trusts bounds that a step can raise (indexes that pay together): it
+      // ends only when a full pass over every candidate agrees that none gains.
+      if (best.benefit <= 0 && options_.lazy) {
+        ++full_passes_;
+        best = exhaustive_best(candidates, chosen, costs, min_benefit);
+      }
       if (best.benefit <= 0) break;
       if (best.replaces >= 0) {
         chosen[best.replaces] = best.adds.front();
@@ -380,38 +402,127 @@ class Selector {
     });
   }
 
-  void consider(Step& best, const std::vector<Index>& chosen, const std::vector<Index>& adds,
-                int replaces, const std::vector<double>& costs, double min_benefit) {
-    std::vector<Index> config = chosen;
-    if (replaces >= 0) {
-      config[replaces] = adds.front();
+  // A step to try: indexes to add, or one to put in place of chosen[replaces].
+  struct Candidate {
+    std::vector<Index> adds;
+    int replaces = -1;
+  };
+
+  // The configuration after `c`, or false when it does not fit the budget; `added` gets the
+  // bytes it adds (negative when it frees more than it takes).
+  bool apply(const Candidate& c, const std::vector<Index>& chosen, std::vector<Index>& config,
+             double& added) {
+    config = chosen;
+    if (c.replaces >= 0) {
+      config[c.replaces] = c.adds.front();
     } else {
-      config.insert(config.end(), adds.begin(), adds.end());
+      config.insert(config.end(), c.adds.begin(), c.adds.end());
     }
-    double before_bytes = used_bytes(chosen), after_bytes = used_bytes(config);
-    if (after_bytes > options_.budget_bytes) return;
-    double added = after_bytes - before_bytes;
-    std::vector<double> next = costs_after(config, adds, costs);
+    double after_bytes = used_bytes(config);
+    if (after_bytes > options_.budget_bytes) return false;
+    added = after_bytes - used_bytes(chosen);
+    return true;
+  }
+
+  // Costs candidate `c` exactly (the queries that may use it, against the memo) and remembers
+  // its benefit as the lazy search's bound.
+  Step evaluate(const Candidate& c, const std::vector<Index>& chosen,
+                const std::vector<Index>& config, double added, const std::vector<double>& costs) {
+    std::vector<double> next = costs_after(config, c.adds, costs);
     double benefit = total(costs) - total(next) - (maintenance(config) - maintenance(chosen));
-    double ratio = benefit / std::max(1.0, added);
-    if (benefit > 0 && benefit >= min_benefit && ratio > best.ratio) {
-      best = Step{adds, replaces, benefit, added, ratio, std::move(next)};
-    }
+    bounds_[bound_key(c, chosen)] = benefit;
+    ++evaluations_;
+    return Step{c.adds,         c.replaces, benefit, added, benefit / std::max(1.0, added),
+                std::move(next)};
+  }
+
+  static bool qualifies(const Step& s, double min_benefit) {
+    return s.benefit > 0 && s.benefit >= min_benefit;
   }
 
   // The step with the best benefit per byte among those that fit and gain at least
-  // min_benefit: a tiny index with a tiny gain must not end the search while steps that matter
-  // remain.
-  Step best_step(const std::vector<Index>& chosen, const std::vector<double>& costs,
-                 const std::set<Index>& banned, double min_benefit) {
+  // min_benefit (a tiny index with a tiny gain must not end the search while steps that matter
+  // remain); on a tie, the earliest candidate. Every candidate is costed.
+  Step exhaustive_best(const std::vector<Candidate>& candidates, const std::vector<Index>& chosen,
+                       const std::vector<double>& costs, double min_benefit) {
     Step best;
+    std::vector<Index> config;
+    for (const Candidate& c : candidates) {
+      double added = 0;
+      if (!apply(c, chosen, config, added)) continue;
+      Step s = evaluate(c, chosen, config, added, costs);
+      if (qualifies(s, min_benefit) && s.ratio > best.ratio) best = std::move(s);
+    }
+    return best;
+  }
+
+  // The same choice, costing candidates in the order of an upper bound of their ratio (lazy
+  // greedy, "CELF": Leskovec et al., KDD 2007): a candidate's benefit when it was last costed,
+  // over the bytes it adds now. Costing stops once the best costed ratio beats every remaining
+  // bound. Exact when a benefit never grows as the chosen set grows (submodular costs: one
+  // index per query, each taking the best); what-if costs mostly are, but not always (indexes
+  // that pay together, such as both sides of a join), so a bound can be too low and that
+  // candidate taken a step late or not at all. search() ends only after a full pass.
+  Step lazy_best(const std::vector<Candidate>& candidates, const std::vector<Index>& chosen,
+                 const std::vector<double>& costs, double min_benefit) {
+    struct Pending {
+      double bound;
+      size_t order;
+      double added;
+    };
+    std::vector<Pending> pending;
+    std::vector<Index> config;
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      double added = 0;
+      if (!apply(candidates[k], chosen, config, added)) continue;
+      double bound = std::numeric_limits<double>::infinity();
+      auto found = bounds_.find(bound_key(candidates[k], chosen));
+      if (found != bounds_.end()) {
+        if (!(found->second > 0 && found->second >= min_benefit)) continue;  // cannot qualify
+        bound = found->second / std::max(1.0, added);
+      }
+      pending.push_back(Pending{bound, k, added});
+    }
+    std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+      return a.bound != b.bound ? a.bound > b.bound : a.order < b.order;
+    });
+    Step best;
+    size_t best_order = 0;
+    for (const Pending& p : pending) {
+      if (best.ratio >= 0 &&
+          (p.bound < best.ratio || (p.bound == best.ratio && p.order > best_order)))
+        break;
+      const Candidate& c = candidates[p.order];
+      double added = p.added;
+      apply(c, chosen, config, added);
+      Step s = evaluate(c, chosen, config, added, costs);
+      if (!qualifies(s, min_benefit)) continue;
+      if (s.ratio > best.ratio || (s.ratio == best.ratio && p.order < best_order)) {
+        best = std::move(s);
+        best_order = p.order;
+      }
+    }
+    return best;
+  }
+
+  // What identifies a candidate across steps: its indexes and the index it replaces (its
+  // position in the chosen set can change).
+  using BoundKey = std::pair<std::vector<Index>, Index>;
+  static BoundKey bound_key(const Candidate& c, const std::vector<Index>& chosen) {
+    return {c.adds, c.replaces >= 0 ? chosen[c.replaces] : Index{}};
+  }
+
+  // Every step to try from `chosen`, in a fixed order (ties go to the earliest).
+  std::vector<Candidate> candidate_steps(const std::vector<Index>& chosen,
+                                         const std::set<Index>& banned) {
+    std::vector<Candidate> out;
     std::set<Index> present(chosen.begin(), chosen.end());
     present.insert(banned.begin(), banned.end());  // pruned earlier: never offered again
     std::set<ColumnRef> columns;
     for (const Query& q : queries_) columns.insert(q.columns.begin(), q.columns.end());
     for (const ColumnRef& c : columns) {
       Index single{c.table, {c.column}, {}, {c.flags}};
-      if (!present.count(single)) consider(best, chosen, {single}, -1, costs, min_benefit);
+      if (!present.count(single)) out.push_back({{single}, -1});
     }
     // Key-only composites all count; of the covering variants (same keys plus INCLUDE columns)
     // only the heaviest query's per key set, so each chosen index has at most one to try.
@@ -433,8 +544,7 @@ class Selector {
       if (ix.include.empty()) {
         // One-column composites come only with a special declaration (a DESC NULLS LAST
         // order); plain ones are the single-column candidates above.
-        if (ix.columns.size() > 1 || !ix.flags.empty())
-          consider(best, chosen, {ix}, -1, costs, min_benefit);
+        if (ix.columns.size() > 1 || !ix.flags.empty()) out.push_back({{ix}, -1});
         continue;
       }
       // A covering variant only replaces a chosen index with the same key columns: INCLUDE
@@ -444,14 +554,14 @@ class Selector {
       for (size_t k = 0; k < chosen.size(); ++k) {
         if (chosen[k].table == ix.table && chosen[k].columns == ix.columns &&
             chosen[k].flags == ix.flags) {
-          consider(best, chosen, {ix}, static_cast<int>(k), costs, min_benefit);
+          out.push_back({{ix}, static_cast<int>(k)});
           replaced = true;
         }
       }
       // Except a declared sort order (a mixed-direction ORDER BY, few per workload): walking
       // the index in order pays back its heap visits only for a small LIMIT, while an
       // index-only scan of the covering variant also pays for a deep OFFSET.
-      if (!replaced && ix.ordered()) consider(best, chosen, {ix}, -1, costs, min_benefit);
+      if (!replaced && ix.ordered()) out.push_back({{ix}, -1});
     }
     for (size_t k = 0; k < chosen.size(); ++k) {
       for (int column : widenings(chosen[k])) {
@@ -459,8 +569,7 @@ class Selector {
         wider.add_key(column);
         wider.include.erase(std::remove(wider.include.begin(), wider.include.end(), column),
                             wider.include.end());
-        if (!present.count(wider))
-          consider(best, chosen, {wider}, static_cast<int>(k), costs, min_benefit);
+        if (!present.count(wider)) out.push_back({{wider}, static_cast<int>(k)});
       }
     }
     // Groups that pay only together (OR arms), less what is already chosen; a group with a
@@ -479,8 +588,8 @@ class Selector {
         if (!excluded && missing.size() > 1) groups.insert(missing);
       }
     }
-    for (const std::vector<Index>& g : groups) consider(best, chosen, g, -1, costs, min_benefit);
-    return best;
+    for (const std::vector<Index>& g : groups) out.push_back({g, -1});
+    return out;
   }
 
   // Columns some query uses together with every column of `index`, on the same table.
@@ -567,8 +676,12 @@ class Selector {
   std::map<Index, double> sizes_;
   std::map<Index, double> maintenance_;
   std::map<Index, std::vector<Existing>> redundant_;
+  // The lazy search's bounds: each candidate's benefit when it was last costed.
+  std::map<BoundKey, double> bounds_;
   int64_t oracle_calls_ = 0;
   int64_t cache_hits_ = 0;
+  int64_t evaluations_ = 0;
+  int full_passes_ = 0;
 };
 
 inline Result select_indexes(std::vector<Query> queries, CostOracle& oracle, Options options) {
