@@ -23,7 +23,6 @@
 
 #include <map>
 #include <set>
-#include <unordered_map>
 
 namespace azora::advisor {
 namespace {
@@ -209,10 +208,16 @@ class ExistingIndexes {
 // What-if planning as the selection's cost oracle. Candidate indexes are defined once each
 // (through the same CREATE INDEX path as hypo_create) and keep their size estimate.
 class WhatIfOracle : public sel::CostOracle {
+ private:
+  // Costs shared by every strategy run over this oracle (the selection keeps its own too),
+  // bounded by azora_opt.advisor_memo_size.
+  BoundedMemo costs_;
+
  public:
   WhatIfOracle(const WorkloadQuery* queries, MemoryContext defs, MemoryContext scratch,
                const TrackedWrite* writes, int nwrites, ExistingIndexes* existing)
-      : queries_(queries),
+      : costs_(memo_bytes_each()),
+        queries_(queries),
         defs_(defs),
         scratch_(scratch),
         writes_(writes),
@@ -278,13 +283,12 @@ class WhatIfOracle : public sel::CostOracle {
     for (const sel::Index& ix : indexes)
       if (can_matter(wq, ix)) matter.push_back(ix);
     std::string key = compact_key(q.id, matter);
-    auto known = costs_.find(key);
-    if (known != costs_.end()) {
+    if (const double* known = costs_.find(key)) {
       if (matter.size() < indexes.size()) ++narrowed_hits_;
-      return known->second;
+      return *known;
     }
     double c = plan(q, matter);
-    costs_.emplace(std::move(key), c);
+    costs_.insert(std::move(key), c);
     return c;
   }
 
@@ -316,7 +320,9 @@ class WhatIfOracle : public sel::CostOracle {
   int64 plans() const { return plans_; }
   int64 planner_calls() const { return planned_; }
   int64 probes() const { return probes_; }
-  size_t memo_entries() const { return costs_.size(); }
+  size_t memo_entries() const { return costs_.entries(); }
+  size_t memo_bytes() const { return costs_.bytes(); }
+  int64 memo_turnovers() const { return costs_.turnovers(); }
   int64 narrowed_hits() const { return narrowed_hits_; }
 
  private:
@@ -396,8 +402,6 @@ class WhatIfOracle : public sel::CostOracle {
   double ms_per_unit_ = 0;
   std::map<sel::Index, bool> hot_loss_;
   std::map<sel::Index, HypoIndex> defined_;  // node-based: pointers stay valid
-  // Costs shared by every strategy run over this oracle (the selection keeps its own too).
-  std::unordered_map<std::string, double> costs_;
   std::vector<Oid> pool_;
   int64 plans_ = 0;          // statement costings (oracle misses)
   int64 planned_ = 0;        // planner calls (one per sample of each costing)
@@ -709,14 +713,15 @@ std::vector<Row> advise(double budget, double min_improvement) {
   sel::Options options;
   options.budget_bytes = budget;
   options.min_improvement = min_improvement;
+  options.memo_bytes = memo_bytes_each();
   sel::Result result = sel::select_indexes(std::move(workload), oracle, options);
   clock.lap(&clock.select);
-  pg_call([&clock, &oracle, base_plans, &w] {
+  pg_call([&clock, &oracle, &result, base_plans, &w] {
     ereport(DEBUG1,
             (errmsg("index advisor: %d statements; load %.2f s (CPU %.2f s), base costs %.2f s "
                     "(CPU %.2f s, %lld costings), selection %.2f s (CPU %.2f s); %lld costings, "
-                    "%lld planner calls, %lld probes, %lld saved by can_matter; %zu memo entries; "
-                    "%zu bytes in the "
+                    "%lld planner calls, %lld probes, %lld saved by can_matter; %zu memo entries "
+                    "(%zu kB, %lld turnovers; the selection's: %lld turnovers); %zu bytes in the "
                     "advice's contexts",
                     w.count, clock.load.wall, clock.load.cpu, clock.base.wall, clock.base.cpu,
                     static_cast<long long>(base_plans), clock.select.wall, clock.select.cpu,
@@ -724,6 +729,8 @@ std::vector<Row> advise(double budget, double min_improvement) {
                     static_cast<long long>(oracle.planner_calls()),
                     static_cast<long long>(oracle.probes()),
                     static_cast<long long>(oracle.narrowed_hits()), oracle.memo_entries(),
+                    oracle.memo_bytes() / 1024, static_cast<long long>(oracle.memo_turnovers()),
+                    static_cast<long long>(result.memo_turnovers),
                     static_cast<size_t>(MemoryContextMemAllocated(w.defs, true) +
                                         MemoryContextMemAllocated(w.scratch, true)))));
   });
@@ -792,6 +799,7 @@ CompareRun compare(const std::vector<double>& budgets) {
     sel::Options options;
     options.budget_bytes = budget;
     options.min_improvement = 0;  // the strategies are compared on cost alone
+    options.memo_bytes = memo_bytes_each();
     sel::Result a = sel::select_indexes(workload, oracle, options);
     index_baselines::Baseline s = index_baselines::single_column_per_qual(workload, oracle, budget);
     index_baselines::Baseline d = index_baselines::dexter_style(workload, oracle, budget);

@@ -15,6 +15,11 @@ namespace azora::advisor {
 int min_calls = 2;
 double min_total_ms = 0;
 int max_statements = 1000;
+int memo_size_kb = 64 * 1024;
+
+size_t memo_bytes_each() {
+  return static_cast<size_t>(memo_size_kb) * 1024 / 2;
+}
 
 void define_settings() {
   DefineCustomIntVariable("azora_opt.advisor_min_calls",
@@ -30,6 +35,14 @@ void define_settings() {
                           "execution time first (bounds the call's time and memory).",
                           nullptr, &max_statements, 1000, 1, INT_MAX, PGC_USERSET, 0, nullptr,
                           nullptr, nullptr);
+  // The memos gain an entry per costing, so without a bound a long call's memory grows with
+  // its time; past it, costs not asked for lately are forgotten (and planned again if asked).
+  DefineCustomIntVariable("azora_opt.advisor_memo_size",
+                          "Memory one advise_indexes() call's cost memos may hold.",
+                          "Past it, costs not asked for lately are forgotten and planned again "
+                          "if needed.",
+                          &memo_size_kb, 64 * 1024, 64, INT_MAX / 2, PGC_USERSET, GUC_UNIT_KB,
+                          nullptr, nullptr, nullptr);
 }
 
 namespace {

@@ -13,6 +13,10 @@ extern int min_calls;
 extern double min_total_ms;
 // azora_opt.advisor_max_statements: at most this many are advised on, the heaviest first.
 extern int max_statements;
+// azora_opt.advisor_memo_size (kB): what one call's cost memos may hold, the selection's and the
+// what-if oracle's half each (pure/bounded_memo.hpp).
+extern int memo_size_kb;
+size_t memo_bytes_each();
 void define_settings();
 
 // How a query uses a column; an index puts equality columns first, then one range or sort

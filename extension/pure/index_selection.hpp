@@ -44,9 +44,10 @@
 #include <set>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "bounded_memo.hpp"
 
 namespace azora {
 namespace index_selection {
@@ -172,6 +173,9 @@ class CostOracle {
 struct Options {
   double budget_bytes = std::numeric_limits<double>::infinity();  // no limit
   double min_improvement = 0.10;
+  // Bytes the cost memo may hold (bounded_memo.hpp): past it, costs not asked for lately are
+  // forgotten and asked of the oracle again.
+  size_t memo_bytes = BoundedMemo::kUnlimited;
 };
 
 struct Recommendation {
@@ -193,6 +197,7 @@ struct Result {
   double maintenance = 0;             // the picks' maintenance less the freed indexes'
   int64_t oracle_calls = 0;           // cost() calls, i.e. distinct (query, index set) situations
   int64_t cache_hits = 0;
+  int64_t memo_turnovers = 0;  // times the memo reached memo_bytes and forgot its old half
   int steps = 0;
 };
 
@@ -200,7 +205,10 @@ struct Result {
 class Selector {
  public:
   Selector(std::vector<Query> queries, CostOracle& oracle, Options options)
-      : queries_(std::move(queries)), oracle_(oracle), options_(options) {
+      : queries_(std::move(queries)),
+        oracle_(oracle),
+        options_(options),
+        memo_(options.memo_bytes) {
     if (!(options_.budget_bytes > 0)) throw std::invalid_argument("budget_bytes must be > 0");
     if (options_.min_improvement < 0 || options_.min_improvement >= 1)
       throw std::invalid_argument("min_improvement must be in [0, 1)");
@@ -231,6 +239,7 @@ class Selector {
     result.maintenance = maintenance(chosen);
     result.oracle_calls = oracle_calls_;
     result.cache_hits = cache_hits_;
+    result.memo_turnovers = memo_.turnovers();
     return result;
   }
 
@@ -307,14 +316,13 @@ class Selector {
       if (touches(q, ix.table)) relevant.push_back(ix);
     std::sort(relevant.begin(), relevant.end());
     std::string key = memo_key(static_cast<int64_t>(i), relevant);
-    auto found = memo_.find(key);
-    if (found != memo_.end()) {
+    if (const double* known = memo_.find(key)) {
       ++cache_hits_;
-      return found->second;
+      return *known;
     }
     ++oracle_calls_;
     double c = oracle_.cost(q, relevant);
-    memo_.emplace(std::move(key), c);
+    memo_.insert(std::move(key), c);
     return c;
   }
 
@@ -563,7 +571,7 @@ class Selector {
   std::vector<Query> queries_;
   CostOracle& oracle_;
   Options options_;
-  std::unordered_map<std::string, double> memo_;
+  BoundedMemo memo_;
   std::map<Index, double> sizes_;
   std::map<Index, double> maintenance_;
   std::map<Index, std::vector<Existing>> redundant_;
