@@ -36,7 +36,7 @@ SHLIB_LINK  = -lstdc++
 # pg_regress tests: one file per feature in sql/, expected output in expected/.
 EXTRA_CLEAN = $(OBJS:.o=.d)
 
-REGRESS     = version upgrade boundary tracking_basic tracking_api tracking_security tracking_robustness tracking_samples cache_api cache_invalidation cache_safety advisor_hypo advisor_accuracy advisor_advise advisor_reports advisor_like_prefix advisor_sort_order advisor_notices advisor_partitioned advisor_roles advisor_samples advisor_writes advisor_or_arms
+REGRESS     = version upgrade boundary tracking_basic tracking_api tracking_security tracking_robustness tracking_samples cache_api cache_invalidation cache_safety advisor_hypo advisor_accuracy advisor_advise advisor_reports advisor_like_prefix advisor_sort_order advisor_notices advisor_partitioned advisor_roles advisor_samples advisor_writes advisor_or_arms advisor_memo
 # Isolation specs (concurrency) in test/isolation/specs, expected output in test/isolation/expected.
 ISOLATION   = tracking_concurrency cache_consistency cache_catalog cache_temp_ddl
 ISOLATION_OPTS = --inputdir=test/isolation

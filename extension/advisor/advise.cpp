@@ -84,6 +84,7 @@ std::vector<Row> advise(double budget, double min_improvement) {
   sel::Options options;
   options.budget_bytes = budget;
   options.min_improvement = min_improvement;
+  options.memo_bytes = memo_bytes_each();
   sel::Result result = sel::select_indexes(std::move(workload), oracle, options);
   clock.lap(&clock.select);
   pg_call([&clock, &oracle, base_plans, &w, &result] {
@@ -92,8 +93,8 @@ std::vector<Row> advise(double budget, double min_improvement) {
                     "(CPU %.2f s, %lld costings), selection %.2f s (CPU %.2f s, %d steps, %lld "
                     "candidates costed, %d full passes, workload cost %.6g -> %.6g); %lld "
                     "costings, %lld planner calls, %lld "
-                    "probes, %lld saved by can_matter; %zu memo entries; "
-                    "%zu bytes in the "
+                    "probes, %lld saved by can_matter; %zu memo entries (%zu kB, %lld "
+                    "turnovers; the selection's: %lld turnovers); %zu bytes in the "
                     "advice's contexts",
                     w.count, clock.load.wall, clock.load.cpu, clock.base.wall, clock.base.cpu,
                     static_cast<long long>(base_plans), clock.select.wall, clock.select.cpu,
@@ -103,6 +104,8 @@ std::vector<Row> advise(double budget, double min_improvement) {
                     static_cast<long long>(oracle.planner_calls()),
                     static_cast<long long>(oracle.probes()),
                     static_cast<long long>(oracle.narrowed_hits()), oracle.memo_entries(),
+                    oracle.memo_bytes() / 1024, static_cast<long long>(oracle.memo_turnovers()),
+                    static_cast<long long>(result.memo_turnovers),
                     static_cast<size_t>(MemoryContextMemAllocated(w.defs, true) +
                                         MemoryContextMemAllocated(w.scratch, true)))));
   });

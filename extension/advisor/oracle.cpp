@@ -107,13 +107,12 @@ double WhatIfOracle::cost(const sel::Query& q, const std::vector<sel::Index>& in
   for (const sel::Index& ix : indexes)
     if (can_matter(wq, ix)) matter.push_back(ix);
   std::string key = compact_key(q.id, matter);
-  auto known = costs_.find(key);
-  if (known != costs_.end()) {
+  if (const double* known = costs_.find(key)) {
     if (matter.size() < indexes.size()) ++narrowed_hits_;
-    return known->second;
+    return *known;
   }
   double c = plan(q, matter);
-  costs_.emplace(std::move(key), c);
+  costs_.insert(std::move(key), c);
   return c;
 }
 

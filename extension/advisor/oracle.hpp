@@ -13,7 +13,6 @@
 
 #include <map>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace azora::advisor {
@@ -36,10 +35,16 @@ class ExistingIndexes {
 // What-if planning as the selection's cost oracle. Candidate indexes are defined once each
 // (through the same CREATE INDEX path as hypo_create) and keep their size estimate.
 class WhatIfOracle : public sel::CostOracle {
+ private:
+  // Costs shared by every strategy run over this oracle (the selection keeps its own too),
+  // bounded by azora_opt.advisor_memo_size.
+  BoundedMemo costs_;
+
  public:
   WhatIfOracle(const WorkloadQuery* queries, MemoryContext defs, MemoryContext scratch,
                const TrackedWrite* writes, int nwrites, ExistingIndexes* existing)
-      : queries_(queries),
+      : costs_(memo_bytes_each()),
+        queries_(queries),
         defs_(defs),
         scratch_(scratch),
         writes_(writes),
@@ -74,7 +79,9 @@ class WhatIfOracle : public sel::CostOracle {
   int64 plans() const { return plans_; }
   int64 planner_calls() const { return planned_; }
   int64 probes() const { return probes_; }
-  size_t memo_entries() const { return costs_.size(); }
+  size_t memo_entries() const { return costs_.entries(); }
+  size_t memo_bytes() const { return costs_.bytes(); }
+  int64 memo_turnovers() const { return costs_.turnovers(); }
   int64 narrowed_hits() const { return narrowed_hits_; }
 
  private:
@@ -107,8 +114,6 @@ class WhatIfOracle : public sel::CostOracle {
   double ms_per_unit_ = 0;
   std::map<sel::Index, bool> hot_loss_;
   std::map<sel::Index, HypoIndex> defined_;  // node-based: pointers stay valid
-  // Costs shared by every strategy run over this oracle (the selection keeps its own too).
-  std::unordered_map<std::string, double> costs_;
   std::vector<Oid> pool_;
   int64 plans_ = 0;          // statement costings (oracle misses)
   int64 planned_ = 0;        // planner calls (one per sample of each costing)

@@ -44,6 +44,7 @@ CompareRun compare(const std::vector<double>& budgets) {
     sel::Options options;
     options.budget_bytes = budget;
     options.min_improvement = 0;  // the strategies are compared on cost alone
+    options.memo_bytes = memo_bytes_each();
     sel::Result a = sel::select_indexes(workload, oracle, options);
     index_baselines::Baseline s = index_baselines::single_column_per_qual(workload, oracle, budget);
     index_baselines::Baseline d = index_baselines::dexter_style(workload, oracle, budget);

@@ -15,6 +15,12 @@ namespace azora::advisor {
 int min_calls = 2;
 double min_total_ms = 0;
 int max_statements = 1000;
+int memo_size_kb = 64 * 1024;
+int workload_size_kb = 256 * 1024;
+
+size_t memo_bytes_each() {
+  return static_cast<size_t>(memo_size_kb) * 1024 / 2;
+}
 
 void define_settings() {
   DefineCustomIntVariable("azora_opt.advisor_min_calls",
@@ -30,6 +36,22 @@ void define_settings() {
                           "execution time first (bounds the call's time and memory).",
                           nullptr, &max_statements, 1000, 1, INT_MAX, PGC_USERSET, 0, nullptr,
                           nullptr, nullptr);
+  // The memos gain an entry per costing, so without a bound a long call's memory grows with
+  // its time; past it, costs not asked for lately are forgotten (and planned again if asked).
+  DefineCustomIntVariable("azora_opt.advisor_memo_size",
+                          "Memory one advise_indexes() call's cost memos may hold.",
+                          "Past it, costs not asked for lately are forgotten and planned again "
+                          "if needed.",
+                          &memo_size_kb, 64 * 1024, 64, INT_MAX / 2, PGC_USERSET, GUC_UNIT_KB,
+                          nullptr, nullptr, nullptr);
+  // The statement cap bounds how many statements a call keeps, not their size: a tracked text
+  // may be up to max_text_bytes / max_plan_bytes (1 MB each), and its analysed tree larger.
+  DefineCustomIntVariable("azora_opt.advisor_workload_size",
+                          "Memory the analysed statements one advise_indexes() call keeps may "
+                          "take.",
+                          "The statements past it (less total time) are not advised on.",
+                          &workload_size_kb, 256 * 1024, 1, INT_MAX / 2, PGC_USERSET, GUC_UNIT_KB,
+                          nullptr, nullptr, nullptr);
 }
 
 namespace {
@@ -661,14 +683,25 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
   MemoryContext work =
       AllocSetContextCreate(keep, "azora_opt advice parse", ALLOCSET_DEFAULT_SIZES);
   int n = 0;
+  // The analysed statements, kept for the whole call: their own context, so what they take
+  // is its blocks (azora_opt.advisor_workload_size bounds it).
+  MemoryContext statements =
+      AllocSetContextCreate(keep, "azora_opt advice statements", ALLOCSET_DEFAULT_SIZES);
+  MemoryContextSwitchTo(statements);
+  Size max_kept = static_cast<Size>(workload_size_kb) * 1024;
   for (int r = 0; r < rows; ++r) {
     CHECK_FOR_INTERRUPTS();
     const Entry& e = entries[r];
     // The rows come heaviest first (total time): past the limit, the rest are counted only.
     // What the call keeps grows with the statements it advises on (their analysed samples,
-    // the candidates' costings), so this is what bounds its memory and time.
+    // the candidates' costings), so this is what bounds its memory and time; the size limit
+    // bounds it when statements are large (at least one is advised on).
     if (n >= max_statements) {
       ++summary->beyond_limit;
+      continue;
+    }
+    if (n > 0 && MemoryContextMemAllocated(statements, false) > max_kept) {
+      ++summary->beyond_size;
       continue;
     }
     if (e.hidden || !may_see(e.userid)) {
@@ -692,7 +725,7 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     MemoryContextSwitchTo(statement_texts);
     int nsources = sources_of(e, &sources, &wq->basis);
     auto* signatures = static_cast<double*>(palloc0(sizeof(double) * std::max(nsources, 1)));
-    MemoryContextSwitchTo(keep);
+    MemoryContextSwitchTo(statements);
     wq->samples = static_cast<Sample*>(palloc0(sizeof(Sample) * std::max(nsources, 1)));
     Walk w{NIL, new_list(), new_list(), new_list(), false, false, false, false};
     // Every source parsed and walked as the role; the statement's outcome is its best one (a
@@ -707,7 +740,7 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
       job.types = sources[k].types;
       job.values = sources[k].values;
       job.generic = sources[k].generic;
-      job.keep = keep;
+      job.keep = statements;
       job.work = work;
       job.walk = &w;
       const char* error =
@@ -780,6 +813,7 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
     wq->opaque_reads = w.opaque;
     ++n;
   }
+  MemoryContextSwitchTo(keep);
   MemoryContextDelete(work);
   MemoryContextDelete(statement_texts);
   MemoryContextDelete(texts);
@@ -789,7 +823,8 @@ void load_workload(WorkloadQuery** out, int* count, WorkloadSummary* summary) {
 }
 
 void report_summary(const WorkloadSummary& s) {
-  int skipped = s.hidden + s.no_role + s.no_parse + s.denied + s.not_read + s.beyond_limit;
+  int skipped =
+      s.hidden + s.no_role + s.no_parse + s.denied + s.not_read + s.beyond_limit + s.beyond_size;
   if (s.advised + skipped == 0) return;
   StringInfoData reasons;
   initStringInfo(&reasons);
@@ -802,6 +837,8 @@ void report_summary(const WorkloadSummary& s) {
   reason(s.no_role, "belong to a dropped role");
   reason(s.not_read, "are not a single SELECT, UPDATE or DELETE");
   reason(s.beyond_limit, "have less total time than the first azora_opt.advisor_max_statements");
+  reason(s.beyond_size,
+         "have less total time than those that filled azora_opt.advisor_workload_size");
   StringInfoData notes;
   initStringInfo(&notes);
   if (s.generic > 0) {
@@ -829,6 +866,11 @@ void report_summary(const WorkloadSummary& s) {
     appendStringInfoString(&hint,
                            "Raise azora_opt.advisor_max_statements to advise on more "
                            "statements (the call takes more time and memory). ");
+  }
+  if (s.beyond_size > 0) {
+    appendStringInfoString(&hint,
+                           "Raise azora_opt.advisor_workload_size to advise on more "
+                           "statements (the call takes more memory). ");
   }
   if (s.hidden > 0) {
     appendStringInfoString(&hint,

@@ -13,6 +13,13 @@ extern int min_calls;
 extern double min_total_ms;
 // azora_opt.advisor_max_statements: at most this many are advised on, the heaviest first.
 extern int max_statements;
+// azora_opt.advisor_memo_size (kB): what one call's cost memos may hold, the selection's and the
+// what-if oracle's half each (pure/bounded_memo.hpp).
+extern int memo_size_kb;
+size_t memo_bytes_each();
+// azora_opt.advisor_workload_size (kB): memory the analysed statements one call keeps may take;
+// the statements past it are counted in the summary, not advised on.
+extern int workload_size_kb;
 void define_settings();
 
 // How a query uses a column; an index puts equality columns first, then one range or sort
@@ -81,6 +88,7 @@ struct WorkloadSummary {
   int denied;        // its role cannot SELECT from a table it reads
   int not_read;      // not a SELECT, UPDATE or DELETE, or several statements in one text
   int beyond_limit;  // past azora_opt.advisor_max_statements (less total time)
+  int beyond_size;   // past azora_opt.advisor_workload_size (less total time)
   int expression;    // advised on, but a condition on an expression of a column gave nothing
   int generic;       // advised on from the normalized text alone (a generic plan)
 };

@@ -47,9 +47,10 @@
 #include <set>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "bounded_memo.hpp"
 
 namespace azora {
 namespace index_selection {
@@ -178,6 +179,9 @@ struct Options {
   // Lazy greedy (Selector::lazy_best): cost a candidate only when its last known benefit could
   // still make it the best step. false costs every candidate at every step.
   bool lazy = true;
+  // Bytes the cost memo may hold (bounded_memo.hpp): past it, costs not asked for lately are
+  // forgotten and asked of the oracle again.
+  size_t memo_bytes = BoundedMemo::kUnlimited;
 };
 
 struct Recommendation {
@@ -201,6 +205,7 @@ struct Result {
   int64_t cache_hits = 0;
   int64_t evaluations = 0;  // candidate steps costed (each re-costs the queries that may use it)
   int full_passes = 0;      // lazy search only: full passes that confirmed (or found) a last step
+  int64_t memo_turnovers = 0;  // times the memo reached memo_bytes and forgot its old half
   int steps = 0;
 };
 
@@ -208,7 +213,10 @@ struct Result {
 class Selector {
  public:
   Selector(std::vector<Query> queries, CostOracle& oracle, Options options)
-      : queries_(std::move(queries)), oracle_(oracle), options_(options) {
+      : queries_(std::move(queries)),
+        oracle_(oracle),
+        options_(options),
+        memo_(options.memo_bytes) {
     if (!(options_.budget_bytes > 0)) throw std::invalid_argument("budget_bytes must be > 0");
     if (options_.min_improvement < 0 || options_.min_improvement >= 1)
       throw std::invalid_argument("min_improvement must be in [0, 1)");
@@ -241,6 +249,7 @@ class Selector {
     result.cache_hits = cache_hits_;
     result.evaluations = evaluations_;
     result.full_passes = full_passes_;
+    result.memo_turnovers = memo_.turnovers();
     return result;
   }
 
@@ -329,14 +338,13 @@ class Selector {
       if (touches(q, ix.table)) relevant.push_back(ix);
     std::sort(relevant.begin(), relevant.end());
     std::string key = memo_key(static_cast<int64_t>(i), relevant);
-    auto found = memo_.find(key);
-    if (found != memo_.end()) {
+    if (const double* known = memo_.find(key)) {
       ++cache_hits_;
-      return found->second;
+      return *known;
     }
     ++oracle_calls_;
     double c = oracle_.cost(q, relevant);
-    memo_.emplace(std::move(key), c);
+    memo_.insert(std::move(key), c);
     return c;
   }
 
@@ -672,7 +680,7 @@ class Selector {
   std::vector<Query> queries_;
   CostOracle& oracle_;
   Options options_;
-  std::unordered_map<std::string, double> memo_;
+  BoundedMemo memo_;
   std::map<Index, double> sizes_;
   std::map<Index, double> maintenance_;
   std::map<Index, std::vector<Existing>> redundant_;

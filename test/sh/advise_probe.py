@@ -13,8 +13,11 @@ honoured; either counts as a failure.
 
 Prints one line per budget and exits 1 if any call failed (an error escaped, the time bound or
 the memory bound was exceeded). Usage:
-  advise_probe.py [--min-calls N] [--timeout S] [--max-anon-mb MB] [--notices-file F] BUDGET...
-where BUDGET is NULL or a byte count with an optional kB/MB/GB suffix."""
+  advise_probe.py [--min-calls N] [--timeout S] [--max-anon-mb MB] [--notices-file F]
+                  [--set NAME=VALUE]... BUDGET...
+where BUDGET is NULL or a byte count with an optional kB/MB/GB suffix. --set runs SET NAME = VALUE
+before each call (e.g. azora_opt.advisor_max_statements=5000, or client_min_messages=debug1,
+which also prints the advisor's own phase line: its costings, planner calls and memo entries)."""
 import argparse
 import collections
 import os
@@ -69,6 +72,7 @@ class NoticeCounter:
         self.by_reason = collections.Counter()
         self.examples = {}
         self.out = out
+        self.phases = None
 
     def append(self, message):
         text = message.strip()
@@ -86,6 +90,8 @@ class NoticeCounter:
             reason = re.sub(r'"[^"]*"', '"…"', reason)
             reason = re.sub(r"\d+", "N", reason)
         reason = reason[:300]
+        if "memo entries" in first:
+            self.phases = re.sub(r"^DEBUG:\s*", "", first)
         self.by_reason[reason] += 1
         self.examples.setdefault(reason, text.splitlines()[0] if text else "")
 
@@ -101,6 +107,9 @@ def probe(args, budget):
     pid = cur.fetchone()[0]
     if args.min_calls is not None:
         cur.execute("SET azora_opt.advisor_min_calls = %s", (args.min_calls,))
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        cur.execute(f"SET {name} = %s", (value,))
     done = threading.Event()
     peak = {"RssAnon": 0, "VmRSS": 0}
     watchdog = {"cancelled": False, "terminated": False}
@@ -162,6 +171,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--max-anon-mb", type=float, default=2048)
     parser.add_argument("--notices-file", help="the last call's NOTICEs, one first line each")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("budgets", nargs="+")
     args = parser.parse_args()
     failed = False
@@ -191,6 +201,8 @@ def main():
             line += f", OVER the memory bound of {args.max_anon_mb:.0f} MB"
             failed = True
         print(line, flush=True)
+        if r["notices"].phases:
+            print(f"  {r['notices'].phases}", flush=True)
     print("notices over all calls, by reason:")
     for reason, count in all_notices.most_common():
         print(f"  {count:7d}  {reason}")

@@ -15,6 +15,8 @@
 #   SQLSMITH_BUDGETS="NULL 1MB"   advise_indexes() budgets (NULL or bytes with kB/MB/GB)
 #   SQLSMITH_ADVISE_TIMEOUT=600   seconds one advise_indexes() call may take
 #   SQLSMITH_ADVISE_MAX_MB=2048   peak private memory (MB) one advise_indexes() backend may reach
+#   SQLSMITH_KEEP=0               1: keep the database and role (a long run's tracked workload
+#                                 stays for more advise_probe.py calls in the same cluster)
 # azora_opt.advisor_min_calls is 1 for the advise calls: sqlsmith's statements are nearly all
 # distinct and run once, and at the default (2) the advisor would leave almost all of them out.
 set -uo pipefail
@@ -28,7 +30,11 @@ db=smith_$$
 role=smith_$$
 fail() { echo "FAIL: $*"; exit 1; }
 psql -XAtq -c "CREATE DATABASE $db" || fail "create database"
-trap 'psql -XAtq -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1' EXIT
+if [ "${SQLSMITH_KEEP:-0}" = 1 ]; then
+  echo "keeping database $db and role $role"
+else
+  trap 'psql -XAtq -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1' EXIT
+fi
 export PGDATABASE=$db
 psql -XAtq -c "CREATE EXTENSION IF NOT EXISTS azora_opt" || fail "create extension"
 psql -Xq -v scale=1 -v ON_ERROR_STOP=1 -f "$root/scripts/elearning.sql" || fail "seed"

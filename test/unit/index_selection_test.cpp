@@ -203,6 +203,36 @@ TEST(IndexSelection, CostsAreMemoisedAndOtherTablesNotReplanned) {
   EXPECT_EQ(o.calls - before, r.oracle_calls);  // a new run has its own cache, same count
 }
 
+// A memo bounded far below what the search asks of it (bounded_memo.hpp) forgets costs and asks
+// the oracle again, but the advice is the same as with an unbounded memo.
+TEST(IndexSelection, ABoundedMemoGivesTheSameAdvice) {
+  SyntheticOracle o;
+  std::vector<is::Query> w;
+  for (uint32_t t = 1; t <= 6; ++t) {
+    o.tables[t] = {100000.0 * t, {{1, 0.001}, {2, 0.01}, {3, 0.1}, {4, 0.3}}};
+    for (int k = 0; k < 8; ++k) {
+      int64_t id = static_cast<int64_t>(t) * 10 + k;
+      w.push_back(query(id, 1 + k, {{t, 1 + k % 4}, {t, 1 + (k + 1) % 4}}, o));
+    }
+  }
+  is::Options unbounded;
+  unbounded.min_improvement = 0;
+  auto full = is::select_indexes(w, o, unbounded);
+  int unbounded_calls = o.calls;
+  is::Options small = unbounded;
+  small.memo_bytes = 4096;  // a few dozen entries
+  o.calls = 0;
+  auto bounded = is::select_indexes(w, o, small);
+  EXPECT_EQ(full.memo_turnovers, 0);
+  EXPECT_GT(bounded.memo_turnovers, 0);
+  EXPECT_GT(o.calls, unbounded_calls);  // forgotten costs were asked again
+  ASSERT_FALSE(full.picks.empty());
+  ASSERT_EQ(bounded.picks.size(), full.picks.size());
+  for (size_t k = 0; k < full.picks.size(); ++k)
+    EXPECT_EQ(bounded.picks[k].index, full.picks[k].index);
+  EXPECT_DOUBLE_EQ(bounded.workload_cost_after, full.workload_cost_after);
+}
+
 TEST(IndexSelection, BeatsOneIndexPerColumnAtEqualBudget) {
   SyntheticOracle o;
   o.tables[1] = {1000000, {{1, 0.01}, {2, 0.01}, {3, 0.5}}};
