@@ -140,9 +140,7 @@ bool words_unchanged(const std::vector<Source>& sources) {
 
 }  // namespace
 
-bool ready() {
-  return shared != nullptr;
-}
+GenerationTable* detail::generation_table = nullptr;
 
 void require_ready() {
   if (ready()) return;
@@ -155,10 +153,6 @@ void require_ready() {
   throw Error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
               "azora_opt must be loaded via shared_preload_libraries",
               "Add 'azora_opt' to shared_preload_libraries and restart the server.");
-}
-
-GenerationTable& generations() {
-  return shared->generations;
 }
 
 void set_bump_reason(uint32_t gen_slot, bool ddl) {
@@ -402,6 +396,7 @@ Size shmem_size() {
 void shmem_init() {
   bool found = false;
   shared = static_cast<Shared*>(ShmemInitStruct("azora_opt result cache", shmem_size(), &found));
+  detail::generation_table = &shared->generations;
   if (found) return;
   memset(shared, 0, sizeof(Shared));
   shared->magic = kSharedMagic;

@@ -247,11 +247,13 @@ void note_written(Oid relid, bool ddl) {
   note_written_as(relid, ddl, -1);
 }
 
-void on_executor_start(QueryDesc* query_desc) {
+void on_executor_start(QueryDesc* query_desc, int eflags) {
   PlannedStmt* ps = query_desc->plannedstmt;
   // Not only INSERT/UPDATE/DELETE/MERGE: a SELECT with a data-modifying WITH has result
-  // relations too. A plain SELECT has none.
-  if (ps == nullptr) return;
+  // relations too. A plain SELECT has none. EXPLAIN without ANALYZE starts the executor but
+  // changes nothing.
+  if (ps == nullptr || ps->resultRelations == NIL || (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0)
+    return;
   EState* estate = query_desc->estate;
   ListCell* lc;
   foreach (lc, ps->resultRelations) {

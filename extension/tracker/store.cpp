@@ -141,11 +141,16 @@ Entry* create_entry(const Key& key, const char* text, int len, bool never_ran, i
 // The reservoir's random numbers: SplitMix64 per backend (a counter through a strong mixer, so
 // that backends whose seeds differ in a few bits — consecutive pids, the same second — still
 // draw unrelated streams from their first number on). Not for anything secret; drawn only at a
-// reservoir turn.
+// reservoir turn. azora_opt.sample_seed replaces the pid and start time, so that a benchmark's
+// two runs of one statement list sample the same calls (tracking_instructions.sh).
 uint64 random_state = 0;
 uint64 next_random() {
-  if (unlikely(random_state == 0))
-    random_state = (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime);
+  if (unlikely(random_state == 0)) {
+    random_state =
+        sample_seed != 0
+            ? (static_cast<uint64>(MyBackendId) << 32) ^ static_cast<uint64>(sample_seed)
+            : (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime);
+  }
   uint64 z = (random_state += UINT64CONST(0x9E3779B97F4A7C15));
   z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
   z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
