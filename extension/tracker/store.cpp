@@ -311,15 +311,6 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
   if (!ready() || queryid == UINT64CONST(0) || query == nullptr) return false;
   Key key = make_key(GetUserId(), MyDatabaseId, queryid, toplevel);
   Memo& m = memo_slot(key);
-  // At parse time the only job is to create a missing entry: one this backend knows needs no
-  // lock. (Read without the lock, the count may miss a removal under way; the entry is then
-  // created at the end of execution, as after a removal between parse and execution.)
-  if (kind == Kind::kParse) {
-    if (Entry* known = remembered(m, key)) {
-      if (next_due != nullptr) *next_due = due_constants(known);
-      return false;
-    }
-  }
   bool slowest = false;
   // The statement's start time is already known: no clock read on the hot path.
   TimestampTz now = GetCurrentStatementStartTimestamp();
@@ -360,13 +351,22 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
   return slowest;
 }
 
+// At parse time the only job is to create a missing entry: one this backend knows needs no
+// lock. (Read without the lock, the count may miss a removal under way; the entry is then
+// created at the end of execution, as after a removal between parse and execution.)
+bool known_at_parse(uint64 queryid, bool toplevel, int* next_due) {
+  const Memo& m = memo[(queryid ^ static_cast<uint64>(toplevel)) & (kMemoSlots - 1)];
+  const Entry* e = remembered(m, GetUserId(), MyDatabaseId, queryid, toplevel);
+  if (e != nullptr && next_due != nullptr) *next_due = due_constants(e);
+  return e != nullptr;
+}
+
 int sample_due(uint64 queryid, bool toplevel) {
   if (!ready()) return -1;
   Oid userid = GetUserId();
   // The memo's check without building a key first (this runs at every such call).
-  const Memo& m = memo[(queryid ^ static_cast<uint64>(toplevel)) & (kMemoSlots - 1)];
-  if (const Entry* e = remembered(m, userid, MyDatabaseId, queryid, toplevel))
-    return due_constants(e);
+  int due = -1;
+  if (known_at_parse(queryid, toplevel, &due)) return due;
   // Not remembered (a first call here, or entries were removed since): look it up; due.
   Key key = make_key(userid, MyDatabaseId, queryid, toplevel);
   int constants = 0;
