@@ -23,6 +23,19 @@ FROM azora_opt.hypo_list();
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
 SELECT * FROM hypo_t WHERE email = 'user7@example.com';
 SELECT id FROM hypo_t WHERE email = 'user7@example.com';
+-- An EXPLAIN that fails while planning leaves no armed what-if level behind: a function's own
+-- statement, planned at that EXPLAIN's planner level, runs without the hypothetical index (it
+-- would fail to open it). The first such EXPLAIN registers the transaction callback that
+-- disarms it (hooks::want_events).
+CREATE FUNCTION hypo_lookup(e text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE r int;
+BEGIN
+  SELECT id INTO r FROM hypo_t WHERE email = e;
+  RETURN r;
+END $$;
+EXPLAIN (COSTS OFF) SELECT * FROM hypo_t WHERE email = 'user7@example.com' AND 1 / 0 = 1;
+SELECT hypo_lookup('user7@example.com');
+DROP FUNCTION hypo_lookup(text);
 -- Nor a prepared statement explained with EXECUTE (its plan could be cached).
 PREPARE hypo_p AS SELECT * FROM hypo_t WHERE email = $1;
 EXPLAIN (COSTS OFF) EXECUTE hypo_p('user7@example.com');

@@ -22,6 +22,12 @@ SELECT count(*) FROM samp_t WHERE created > now() - interval '30 days' AND note 
 SELECT query FROM azora_opt.queries WHERE query LIKE '%samp\_t WHERE created%';
 SELECT sample, protocol, statement, param_types, param_values, search_path
 FROM azora_opt.query_samples() WHERE statement LIKE '%samp\_t WHERE created%';
+-- An UPDATE's WHERE key comes before its SET value in the jumble, not in the text: the sample
+-- still gives them in text order (constants sorted by location before they are measured).
+UPDATE samp_t SET note = 'upd' || 'x' WHERE id = 999999 AND created < now();
+SELECT query FROM azora_opt.queries WHERE query LIKE 'UPDATE samp\_t SET note%';
+SELECT statement, param_values FROM azora_opt.query_samples()
+WHERE statement LIKE 'UPDATE samp\_t SET note%';
 -- The session's search_path at the call is kept with the sample.
 SET search_path = pg_catalog, public;
 SELECT count(*) FROM samp_t WHERE id < 3;

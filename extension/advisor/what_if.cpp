@@ -13,6 +13,8 @@
 namespace azora::advisor {
 namespace {
 
+extern const hooks::Feature kFeature;  // below: the callbacks come first
+
 int armed_level = -1;  // the planner nesting level that sees hypothetical indexes, -1: none
 // The advisor's candidate indexes for one planning call, instead of the session's (n >= 0).
 HypoIndex* const* overlay_items = nullptr;
@@ -186,7 +188,11 @@ void on_utility_start(const hooks::UtilityStart& start) {
   Node* stmt = start.pstmt->utilityStmt;
   if (IsA(stmt, ExplainStmt) && count() + hidden_count() > 0 &&
       explain_without_analyze(reinterpret_cast<ExplainStmt*>(stmt))) {
-    // EXPLAIN runs one level deeper, and its planner call one more.
+    // EXPLAIN runs one level deeper, and its planner call one more. An error before
+    // utility_done leaves it armed: the (sub)transaction callbacks disarm it, registered in
+    // the first backend that needs them.
+    hooks::want_relation_info();
+    hooks::want_events(&kFeature);
     armed_level = start.level + 2;
   } else if (IsA(stmt, DiscardStmt) &&
              reinterpret_cast<DiscardStmt*>(stmt)->target == DISCARD_ALL) {
@@ -218,6 +224,7 @@ const hooks::Feature kFeature = [] {
   f.utility_tags[1] = T_DiscardStmt;
   f.xact_event = on_xact_event;
   f.subxact_event = on_subxact_event;
+  f.events_on_demand = true;  // only EXPLAIN's arming needs them (plan_armed restores itself)
   return f;
 }();
 
@@ -228,6 +235,7 @@ PlannedStmt* plan_armed(Query* query, const char* text, HypoIndex* const* items,
   HypoIndex* const* saved_items = overlay_items;
   int saved_count = overlay_count;
   PlannedStmt* volatile result = nullptr;
+  hooks::want_relation_info();
   armed_level = hooks::level() + 1;  // the dispatcher's planner hook raises the level once
   overlay_items = items;
   overlay_count = n;

@@ -7,11 +7,6 @@
 namespace azora::cache {
 namespace {
 
-void executor_start(QueryDesc* desc, int eflags) {
-  // EXPLAIN without ANALYZE starts the executor but changes nothing.
-  if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) == 0) on_executor_start(desc);
-}
-
 void utility_start(const hooks::UtilityStart& start) {
   on_utility(start.pstmt);
 }
@@ -19,7 +14,7 @@ void utility_start(const hooks::UtilityStart& start) {
 const hooks::Feature kFeature = [] {
   hooks::Feature f{};
   f.name = "cache";
-  f.executor_start = executor_start;
+  f.executor_start = on_executor_start;
   f.utility_start = utility_start;
   f.xact_event = on_xact_event;
   return f;

@@ -140,9 +140,8 @@ bool words_unchanged(const std::vector<Source>& sources) {
 
 }  // namespace
 
-bool ready() {
-  return shared != nullptr;
-}
+GenerationTable* detail::generation_table = nullptr;
+uint8_t* detail::bump_is_ddl = nullptr;
 
 void require_ready() {
   if (ready()) return;
@@ -155,14 +154,6 @@ void require_ready() {
   throw Error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
               "azora_opt must be loaded via shared_preload_libraries",
               "Add 'azora_opt' to shared_preload_libraries and restart the server.");
-}
-
-GenerationTable& generations() {
-  return shared->generations;
-}
-
-void set_bump_reason(uint32_t gen_slot, bool ddl) {
-  __atomic_store_n(&shared->bump_is_ddl[gen_slot], ddl ? 1 : 0, __ATOMIC_RELAXED);
 }
 
 void count(uint64_t hash, Counter c) {
@@ -402,6 +393,8 @@ Size shmem_size() {
 void shmem_init() {
   bool found = false;
   shared = static_cast<Shared*>(ShmemInitStruct("azora_opt result cache", shmem_size(), &found));
+  detail::generation_table = &shared->generations;
+  detail::bump_is_ddl = shared->bump_is_ddl;
   if (found) return;
   memset(shared, 0, sizeof(Shared));
   shared->magic = kSharedMagic;

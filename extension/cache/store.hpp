@@ -66,15 +66,28 @@ struct EntryInfo {
   std::vector<uint32_t> sources;
 };
 
+namespace detail {
+// The shared generation table, set when the shared memory is attached (store.cpp): read
+// inline, as every write of every transaction asks for it.
+extern GenerationTable* generation_table;
+extern uint8_t* bump_is_ddl;  // one per slot, beside it
+}  // namespace detail
+
 // Whether the cache is configured (cache_size > 0) and its shared memory attached.
-bool ready();
+inline bool ready() {
+  return detail::generation_table != nullptr;
+}
 // Throws azora::Error 55000 with a hint when !ready().
 void require_ready();
 
-GenerationTable& generations();
+inline GenerationTable& generations() {
+  return *detail::generation_table;
+}
 // Remembers why a slot's generation is being bumped, so the invalidation it causes is counted as
 // kInvalidatedDdl or kInvalidatedWrite.
-void set_bump_reason(uint32_t gen_slot, bool ddl);
+inline void set_bump_reason(uint32_t gen_slot, bool ddl) {
+  __atomic_store_n(&detail::bump_is_ddl[gen_slot], ddl ? 1 : 0, __ATOMIC_RELAXED);
+}
 void count(uint64_t key_hash, Counter c);
 
 uint64_t key_hash(std::string_view arena_key);

@@ -57,7 +57,8 @@ void begin_commits() {
     set_bump_reason(s, ddl);
     gen_begin_commit(generations(), s);
   });
-  memcpy(committing, written, sizeof(uint32) * n_written);
+  // A loop, not memcpy: one or two slots in nearly every transaction.
+  for (int i = 0; i < n_written; i++) committing[i] = written[i];
   n_committing = n_written;
   committing_overflow = overflow;
   committing_now = true;
@@ -247,11 +248,13 @@ void note_written(Oid relid, bool ddl) {
   note_written_as(relid, ddl, -1);
 }
 
-void on_executor_start(QueryDesc* query_desc) {
+void on_executor_start(QueryDesc* query_desc, int eflags) {
   PlannedStmt* ps = query_desc->plannedstmt;
   // Not only INSERT/UPDATE/DELETE/MERGE: a SELECT with a data-modifying WITH has result
-  // relations too. A plain SELECT has none.
-  if (ps == nullptr) return;
+  // relations too. A plain SELECT has none. EXPLAIN without ANALYZE starts the executor but
+  // changes nothing.
+  if (ps == nullptr || ps->resultRelations == NIL || (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0)
+    return;
   EState* estate = query_desc->estate;
   ListCell* lc;
   foreach (lc, ps->resultRelations) {

@@ -15,7 +15,7 @@ namespace azora::cache {
 
 // Notes that this transaction changed relid (and its partition ancestors).
 void note_written(Oid relid, bool ddl);
-void on_executor_start(QueryDesc* query_desc);
+void on_executor_start(QueryDesc* query_desc, int eflags);
 void on_utility(PlannedStmt* pstmt);
 void on_xact_event(XactEvent event);
 // Closes a DDL commit's window after its catalog invalidations were sent; registered with

@@ -34,6 +34,11 @@ Callbacks<decltype(Feature::utility_start)> utility_start_cbs;
 Callbacks<decltype(Feature::utility_done)> utility_done_cbs;
 Callbacks<decltype(Feature::xact_event)> xact_event_cbs;
 Callbacks<decltype(Feature::subxact_event)> subxact_event_cbs;
+// Feature index of each xact / subxact callback, and whether it is registered in this backend.
+int xact_event_owner[kMaxFeatures];
+int subxact_event_owner[kMaxFeatures];
+bool events_registered[kMaxFeatures];
+bool relation_info_chained = false;
 Callbacks<decltype(Feature::relation_info)> relation_info_cbs;
 const int* relation_info_levels[kMaxFeatures];  // Feature::relation_info_level, by index
 // Feature::utility_tags of each utility_start / utility_done callback, by index (null: all).
@@ -266,6 +271,18 @@ const char* on_explain_get_index_name(Oid index) {
   return prev_explain_get_index_name != nullptr ? prev_explain_get_index_name(index) : nullptr;
 }
 
+// Registers feature i's transaction callbacks with PostgreSQL, once per backend. PostgreSQL
+// calls the most recently registered first, so install() goes last feature first.
+void register_events(int feature) {
+  if (events_registered[feature]) return;
+  events_registered[feature] = true;
+  for (int i = 0; i < xact_event_cbs.n; i++)
+    if (xact_event_owner[i] == feature) RegisterXactCallback(kXactTrampolines[i], nullptr);
+  for (int i = 0; i < subxact_event_cbs.n; i++)
+    if (subxact_event_owner[i] == feature)
+      RegisterSubXactCallback(kSubXactTrampolines[i], nullptr);
+}
+
 bool any(bool (*has)(const Feature*)) {
   for (int i = 0; i < feature_count; i++)
     if (has(features[i])) return true;
@@ -290,7 +307,9 @@ void install() {
     utility_start_cbs.add(f->utility_start);
     if (f->utility_done != nullptr) utility_done_tags[utility_done_cbs.n] = tags;
     utility_done_cbs.add(f->utility_done);
+    if (f->xact_event != nullptr) xact_event_owner[xact_event_cbs.n] = i;
     xact_event_cbs.add(f->xact_event);
+    if (f->subxact_event != nullptr) subxact_event_owner[subxact_event_cbs.n] = i;
     subxact_event_cbs.add(f->subxact_event);
     if (f->relation_info != nullptr)
       relation_info_levels[relation_info_cbs.n] = f->relation_info_level;
@@ -318,11 +337,8 @@ void install() {
   ExecutorEnd_hook = on_executor_end;
   prev_process_utility = ProcessUtility_hook;
   ProcessUtility_hook = on_process_utility;
-  // The others only when a feature listens, so an unused feature costs nothing.
-  if (any([](const Feature* f) { return f->relation_info != nullptr; })) {
-    prev_get_relation_info = get_relation_info_hook;
-    get_relation_info_hook = on_get_relation_info;
-  }
+  // The others only when a feature listens, so an unused feature costs nothing
+  // (get_relation_info only once a feature arms it: want_relation_info).
   if (any([](const Feature* f) { return f->index_name != nullptr; })) {
     prev_explain_get_index_name = explain_get_index_name_hook;
     explain_get_index_name_hook = on_explain_get_index_name;
@@ -330,10 +346,20 @@ void install() {
   report_utilities = any([](const Feature* f) { return f->utility_done != nullptr; });
   // Transaction callbacks are per backend; registered in the postmaster they are inherited by
   // every forked backend.
-  for (int i = xact_event_cbs.n - 1; i >= 0; i--)
-    RegisterXactCallback(kXactTrampolines[i], nullptr);
-  for (int i = subxact_event_cbs.n - 1; i >= 0; i--)
-    RegisterSubXactCallback(kSubXactTrampolines[i], nullptr);
+  for (int i = feature_count - 1; i >= 0; i--)
+    if (!features[i]->events_on_demand) register_events(i);
+}
+
+void want_relation_info() {
+  if (relation_info_chained) return;
+  prev_get_relation_info = get_relation_info_hook;
+  get_relation_info_hook = on_get_relation_info;
+  relation_info_chained = true;
+}
+
+void want_events(const Feature* feature) {
+  for (int i = 0; i < feature_count; i++)
+    if (features[i] == feature) register_events(i);
 }
 
 }  // namespace azora::hooks

@@ -74,7 +74,12 @@ struct Feature {
   // Transaction and subtransaction events (RegisterXactCallback / RegisterSubXactCallback).
   void (*xact_event)(XactEvent event);
   void (*subxact_event)(SubXactEvent event, SubTransactionId sub, SubTransactionId parent);
-  // After PostgreSQL (and earlier libraries) filled a relation's planner information.
+  // If set, xact_event and subxact_event are registered only in a backend that calls
+  // want_events() for this feature (a feature that needs them only after it armed something
+  // costs nothing at every other transaction's PRE_COMMIT and COMMIT).
+  bool events_on_demand;
+  // After PostgreSQL (and earlier libraries) filled a relation's planner information. Chained
+  // only in a backend that called want_relation_info() (see there).
   void (*relation_info)(PlannerInfo* root, Oid relid, bool inhparent, RelOptInfo* rel);
   // If not null, relation_info is called only while the nesting level equals
   // *relation_info_level (the feature arms it for the one planner call it cares about, -1 for
@@ -90,6 +95,15 @@ void register_feature(const Feature* feature);
 
 // Chains every PostgreSQL hook once; from _PG_init, after all features registered.
 void install();
+
+// Chains get_relation_info_hook in this backend, once; a feature calls it before it first
+// arms its relation_info. Until then no backend's planner calls azora_opt per relation (a
+// frame per relation of every plan, issue 17). Chained late, the hook runs after the
+// libraries whose hooks were chained by then (their relation information first, ours added).
+void want_relation_info();
+
+// Registers feature's xact_event and subxact_event in this backend, once (events_on_demand).
+void want_events(const Feature* feature);
 
 // The current nesting level (see above). Inline: every callback asks for it.
 extern int nesting_level;  // written by the dispatcher only

@@ -38,10 +38,13 @@ void on_post_parse_analyze(ParseState* pstate, Query* query, JumbleState* jstate
   if (jstate == nullptr || jstate->clocations_count == 0) return;
   bool sampled = sampling();
   int due_constants = -1;
-  guarded("azora_opt post_parse_analyze hook", [&] {
-    record(pstate->p_sourcetext, query->stmt_location, query->stmt_len, query->queryId, level == 0,
-           Kind::kParse, Call{}, jstate, nullptr, sampled ? &due_constants : nullptr);
-  });
+  // A statement this backend ran before (nearly every call): no entry to create.
+  if (!known_at_parse(query->queryId, level == 0, sampled ? &due_constants : nullptr)) {
+    guarded("azora_opt post_parse_analyze hook", [&] {
+      record(pstate->p_sourcetext, query->stmt_location, query->stmt_len, query->queryId,
+             level == 0, Kind::kParse, Call{}, jstate, nullptr, sampled ? &due_constants : nullptr);
+    });
+  }
   // The reservoir's verdict for this call, and where its constants are if it is to be sampled
   // (sampling.hpp). Always noted: no earlier parse's locations may be taken for this call's.
   if (sampled) note_parse(pstate->p_sourcetext, query, jstate, level, due_constants);
@@ -67,7 +70,8 @@ void on_executor_start(QueryDesc* desc, int) {
   // Whole-query totals only (time and buffers), never per-node instrumentation.
   if (desc->totaltime == nullptr) {
     MemoryContext old = MemoryContextSwitchTo(desc->estate->es_query_cxt);
-    desc->totaltime = InstrAlloc(1, INSTRUMENT_ALL, false);
+    // Time and buffers: the entry keeps no WAL figures, so none are accumulated.
+    desc->totaltime = InstrAlloc(1, INSTRUMENT_TIMER | INSTRUMENT_BUFFERS, false);
     MemoryContextSwitchTo(old);
   }
 }

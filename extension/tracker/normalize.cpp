@@ -73,16 +73,32 @@ bool measure_simple_constants(const char* stmt, int len, LocationLen* locs, int 
 }
 
 // Copies jstate's constant locations (clocs[0, n), offsets from query - location) rebased to
-// the statement and sorted, not yet measured.
-LocationLen* rebased_constants(int location, const LocationLen* clocs, int n) {
-  auto* locs = static_cast<LocationLen*>(palloc(sizeof(LocationLen) * Max(n, 1)));
-  bool sorted = true;  // the jumble usually records them in text order already
+// the statement and sorted, not yet measured, into locs (room for n).
+void rebase_constants(int location, const LocationLen* clocs, int n, LocationLen* locs) {
+  bool sorted = true;  // the jumble often records them in text order already
   for (int i = 0; i < n; i++) {
     locs[i].location = clocs[i].location - location;
     locs[i].length = -1;
     if (i > 0 && locs[i - 1].location > locs[i].location) sorted = false;
   }
-  if (!sorted) qsort(locs, n, sizeof(LocationLen), by_location);
+  if (sorted) return;
+  // Few constants (an UPDATE's SET value comes after its WHERE key in the jumble): insertion
+  // sort, which costs less than qsort's call for a handful.
+  if (n > 16) {
+    qsort(locs, n, sizeof(LocationLen), by_location);
+    return;
+  }
+  for (int i = 1; i < n; i++) {
+    LocationLen x = locs[i];
+    int j = i - 1;
+    for (; j >= 0 && locs[j].location > x.location; j--) locs[j + 1] = locs[j];
+    locs[j + 1] = x;
+  }
+}
+
+LocationLen* rebased_constants(int location, const LocationLen* clocs, int n) {
+  auto* locs = static_cast<LocationLen*>(palloc(sizeof(LocationLen) * Max(n, 1)));
+  rebase_constants(location, clocs, n, locs);
   return locs;
 }
 
@@ -136,7 +152,10 @@ int constant_spans(const char* query, int location, int len, const LocationLen* 
                    const char** tokens, int* lengths) {
   // Measured in place when every constant is simple; the scanner needs its own NUL-terminated
   // copy of the statement (offsets are the same in both).
-  LocationLen* locs = rebased_constants(location, clocs, n);
+  // A sampled call (the only caller) has a few constants: on the stack, no allocation.
+  LocationLen local[16];
+  LocationLen* locs = n <= 16 ? local : static_cast<LocationLen*>(palloc(sizeof(LocationLen) * n));
+  rebase_constants(location, clocs, n, locs);
   if (!measure_simple_constants(query, len, locs, n)) {
     char* copy = pnstrdup(query, len);
     measure_constants(copy, len, locs, n);
@@ -151,7 +170,7 @@ int constant_spans(const char* query, int location, int len, const LocationLen* 
     lengths[count++] = end - locs[i].location;
     copied_to = end;
   }
-  pfree(locs);
+  if (locs != local) pfree(locs);
   return count;
 }
 

@@ -102,9 +102,14 @@ void build_sample(QueryDesc* desc, uint64 queryid, int level, int constants, Sam
     const char** tokens = nullptr;
     int* lengths = nullptr;
     int n = 0;
+    // A few constants (nearly always): their spans on the stack.
+    const char* local_tokens[16];
+    int local_lengths[16];
     if (stash != nullptr) {
-      tokens = static_cast<const char**>(palloc(sizeof(char*) * Max(stash->count, 1)));
-      lengths = static_cast<int*>(palloc(sizeof(int) * Max(stash->count, 1)));
+      bool few = stash->count <= 16;
+      tokens = few ? local_tokens
+                   : static_cast<const char**>(palloc(sizeof(char*) * stash->count));
+      lengths = few ? local_lengths : static_cast<int*>(palloc(sizeof(int) * stash->count));
       n = constant_spans(stmt, location, len, stash->locations, stash->count, tokens, lengths);
       if (n != constants) n = -1;  // not the entry's constants: no sample
     }

@@ -141,11 +141,16 @@ Entry* create_entry(const Key& key, const char* text, int len, bool never_ran, i
 // The reservoir's random numbers: SplitMix64 per backend (a counter through a strong mixer, so
 // that backends whose seeds differ in a few bits — consecutive pids, the same second — still
 // draw unrelated streams from their first number on). Not for anything secret; drawn only at a
-// reservoir turn.
+// reservoir turn. azora_opt.sample_seed replaces the pid and start time, so that a benchmark's
+// two runs of one statement list sample the same calls (tracking_instructions.sh).
 uint64 random_state = 0;
 uint64 next_random() {
-  if (unlikely(random_state == 0))
-    random_state = (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime);
+  if (unlikely(random_state == 0)) {
+    random_state =
+        sample_seed != 0
+            ? (static_cast<uint64>(MyBackendId) << 32) ^ static_cast<uint64>(sample_seed)
+            : (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime);
+  }
   uint64 z = (random_state += UINT64CONST(0x9E3779B97F4A7C15));
   z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
   z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
@@ -306,15 +311,6 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
   if (!ready() || queryid == UINT64CONST(0) || query == nullptr) return false;
   Key key = make_key(GetUserId(), MyDatabaseId, queryid, toplevel);
   Memo& m = memo_slot(key);
-  // At parse time the only job is to create a missing entry: one this backend knows needs no
-  // lock. (Read without the lock, the count may miss a removal under way; the entry is then
-  // created at the end of execution, as after a removal between parse and execution.)
-  if (kind == Kind::kParse) {
-    if (Entry* known = remembered(m, key)) {
-      if (next_due != nullptr) *next_due = due_constants(known);
-      return false;
-    }
-  }
   bool slowest = false;
   // The statement's start time is already known: no clock read on the hot path.
   TimestampTz now = GetCurrentStatementStartTimestamp();
@@ -355,13 +351,22 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
   return slowest;
 }
 
+// At parse time the only job is to create a missing entry: one this backend knows needs no
+// lock. (Read without the lock, the count may miss a removal under way; the entry is then
+// created at the end of execution, as after a removal between parse and execution.)
+bool known_at_parse(uint64 queryid, bool toplevel, int* next_due) {
+  const Memo& m = memo[(queryid ^ static_cast<uint64>(toplevel)) & (kMemoSlots - 1)];
+  const Entry* e = remembered(m, GetUserId(), MyDatabaseId, queryid, toplevel);
+  if (e != nullptr && next_due != nullptr) *next_due = due_constants(e);
+  return e != nullptr;
+}
+
 int sample_due(uint64 queryid, bool toplevel) {
   if (!ready()) return -1;
   Oid userid = GetUserId();
   // The memo's check without building a key first (this runs at every such call).
-  const Memo& m = memo[(queryid ^ static_cast<uint64>(toplevel)) & (kMemoSlots - 1)];
-  if (const Entry* e = remembered(m, userid, MyDatabaseId, queryid, toplevel))
-    return due_constants(e);
+  int due = -1;
+  if (known_at_parse(queryid, toplevel, &due)) return due;
   // Not remembered (a first call here, or entries were removed since): look it up; due.
   Key key = make_key(userid, MyDatabaseId, queryid, toplevel);
   int constants = 0;

@@ -143,9 +143,14 @@ struct SampleOffer {
 // constants count looked up under the lock (0 if there is no entry yet).
 int sample_due(uint64 queryid, bool toplevel);
 
+// At parse: whether this backend remembers the statement's entry (then record(kParse) has
+// nothing to do) and, if so, what sample_due() would say in *next_due. No lock, no lookup,
+// plain code (called outside guarded() at every parse of a statement with constants).
+bool known_at_parse(uint64 queryid, bool toplevel, int* next_due);
+
 // Records one event for the statement at query[location, location+len) (PostgreSQL's statement
 // bounds within a multi-statement string). kParse only creates the entry with the normalized
-// text built from jstate. Returns true for kExec when this call is slower than every previous
+// text built from jstate (the parse hook asks known_at_parse() first). Returns true for kExec when this call is slower than every previous
 // call, i.e. when its plan should be captured. With offer (kExec, sampling on): when the
 // reservoir takes this call, stores the offered sample, or counts it as dropped. With next_due
 // (kParse): what sample_due() would say for the call being parsed (no second lookup): -1 not
