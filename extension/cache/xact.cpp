@@ -253,8 +253,7 @@ void on_executor_start(QueryDesc* query_desc, int eflags) {
   // Not only INSERT/UPDATE/DELETE/MERGE: a SELECT with a data-modifying WITH has result
   // relations too. A plain SELECT has none. EXPLAIN without ANALYZE starts the executor but
   // changes nothing.
-  if (ps == nullptr || ps->resultRelations == NIL || (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0)
-    return;
+  if (ps == nullptr || ps->resultRelations == NIL || (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0) return;
   EState* estate = query_desc->estate;
   ListCell* lc;
   foreach (lc, ps->resultRelations) {

@@ -279,8 +279,7 @@ void register_events(int feature) {
   for (int i = 0; i < xact_event_cbs.n; i++)
     if (xact_event_owner[i] == feature) RegisterXactCallback(kXactTrampolines[i], nullptr);
   for (int i = 0; i < subxact_event_cbs.n; i++)
-    if (subxact_event_owner[i] == feature)
-      RegisterSubXactCallback(kSubXactTrampolines[i], nullptr);
+    if (subxact_event_owner[i] == feature) RegisterSubXactCallback(kSubXactTrampolines[i], nullptr);
 }
 
 bool any(bool (*has)(const Feature*)) {

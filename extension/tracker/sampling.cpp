@@ -107,8 +107,7 @@ void build_sample(QueryDesc* desc, uint64 queryid, int level, int constants, Sam
     int local_lengths[16];
     if (stash != nullptr) {
       bool few = stash->count <= 16;
-      tokens = few ? local_tokens
-                   : static_cast<const char**>(palloc(sizeof(char*) * stash->count));
+      tokens = few ? local_tokens : static_cast<const char**>(palloc(sizeof(char*) * stash->count));
       lengths = few ? local_lengths : static_cast<int*>(palloc(sizeof(int) * stash->count));
       n = constant_spans(stmt, location, len, stash->locations, stash->count, tokens, lengths);
       if (n != constants) n = -1;  // not the entry's constants: no sample

@@ -146,10 +146,9 @@ Entry* create_entry(const Key& key, const char* text, int len, bool never_ran, i
 uint64 random_state = 0;
 uint64 next_random() {
   if (unlikely(random_state == 0)) {
-    random_state =
-        sample_seed != 0
-            ? (static_cast<uint64>(MyBackendId) << 32) ^ static_cast<uint64>(sample_seed)
-            : (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime);
+    random_state = sample_seed != 0
+                       ? (static_cast<uint64>(MyBackendId) << 32) ^ static_cast<uint64>(sample_seed)
+                       : (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime);
   }
   uint64 z = (random_state += UINT64CONST(0x9E3779B97F4A7C15));
   z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);

@@ -150,11 +150,11 @@ bool known_at_parse(uint64 queryid, bool toplevel, int* next_due);
 
 // Records one event for the statement at query[location, location+len) (PostgreSQL's statement
 // bounds within a multi-statement string). kParse only creates the entry with the normalized
-// text built from jstate (the parse hook asks known_at_parse() first). Returns true for kExec when this call is slower than every previous
-// call, i.e. when its plan should be captured. With offer (kExec, sampling on): when the
-// reservoir takes this call, stores the offered sample, or counts it as dropped. With next_due
-// (kParse): what sample_due() would say for the call being parsed (no second lookup): -1 not
-// due, else due and the entry's constants count.
+// text built from jstate (the parse hook asks known_at_parse() first). Returns true for kExec when
+// this call is slower than every previous call, i.e. when its plan should be captured. With offer
+// (kExec, sampling on): when the reservoir takes this call, stores the offered sample, or counts it
+// as dropped. With next_due (kParse): what sample_due() would say for the call being parsed (no
+// second lookup): -1 not due, else due and the entry's constants count.
 bool record(const char* query, int location, int len, uint64 queryid, bool toplevel, Kind kind,
             const Call& call, JumbleState* jstate, const SampleOffer* offer = nullptr,
             int* next_due = nullptr);
