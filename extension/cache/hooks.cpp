@@ -16,6 +16,14 @@ const hooks::Feature kFeature = [] {
   f.name = "cache";
   f.executor_start = on_executor_start;
   f.utility_start = utility_start;
+  // What applications send around their queries neither writes nor moves an epoch (classify):
+  // the dispatcher does not call on_utility for them. COMMIT PREPARED is a TransactionStmt,
+  // so transaction statements are not in this list.
+  f.utility_skip_tags[0] = T_VariableSetStmt;
+  f.utility_skip_tags[1] = T_VariableShowStmt;
+  f.utility_skip_tags[2] = T_PrepareStmt;
+  f.utility_skip_tags[3] = T_ExecuteStmt;
+  f.utility_skip_tags[4] = T_DeallocateStmt;
   f.xact_event = on_xact_event;
   return f;
 }();

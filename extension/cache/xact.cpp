@@ -273,19 +273,6 @@ void on_executor_start(QueryDesc* query_desc, int eflags) {
 void on_utility(PlannedStmt* pstmt) {
   Node* n = pstmt->utilityStmt;
   if (n == nullptr) return;
-  // What applications send around their queries (SET, SHOW, BEGIN, ...) neither writes nor
-  // moves an epoch (classify): no further look. COMMIT PREPARED is a TransactionStmt handled
-  // below, so transaction statements are not in this list.
-  switch (nodeTag(n)) {
-    case T_VariableSetStmt:
-    case T_VariableShowStmt:
-    case T_PrepareStmt:
-    case T_ExecuteStmt:
-    case T_DeallocateStmt:
-      return;
-    default:
-      break;
-  }
   if (!ready()) return;
   switch (classify(n)) {
     case Effect::kNone:

@@ -41,12 +41,22 @@ bool events_registered[kMaxFeatures];
 bool relation_info_chained = false;
 Callbacks<decltype(Feature::relation_info)> relation_info_cbs;
 const int* relation_info_levels[kMaxFeatures];  // Feature::relation_info_level, by index
-// Feature::utility_tags of each utility_start / utility_done callback, by index (null: all).
-const NodeTag* utility_start_tags[kMaxFeatures];
-const NodeTag* utility_done_tags[kMaxFeatures];
+// Feature::utility_tags and utility_skip_tags of each utility_start / utility_done callback, by
+// index (null: no filter).
+struct TagFilter {
+  const NodeTag* only;
+  const NodeTag* skip;
+};
+TagFilter utility_start_tags[kMaxFeatures];
+TagFilter utility_done_tags[kMaxFeatures];
 
-bool wants(const NodeTag* tags, NodeTag tag) {
-  return tags == nullptr || tags[0] == tag || tags[1] == tag || tags[2] == tag || tags[3] == tag;
+// Inline: at every utility statement, for each listening feature.
+__attribute__((always_inline)) inline bool wants(const TagFilter& f, NodeTag tag) {
+  if (f.only != nullptr && f.only[0] != tag && f.only[1] != tag && f.only[2] != tag &&
+      f.only[3] != tag)
+    return false;
+  return f.skip == nullptr || (f.skip[0] != tag && f.skip[1] != tag && f.skip[2] != tag &&
+                               f.skip[3] != tag && f.skip[4] != tag && f.skip[5] != tag);
 }
 // planner_timed and planner_done of the same feature at the same index.
 const Feature* planner_features[kMaxFeatures];
@@ -301,7 +311,8 @@ void install() {
     post_parse_analyze_cbs.add(f->post_parse_analyze);
     executor_start_cbs.add(f->executor_start);
     executor_end_cbs.add(f->executor_end);
-    const NodeTag* tags = f->utility_tags[0] != T_Invalid ? f->utility_tags : nullptr;
+    TagFilter tags{f->utility_tags[0] != T_Invalid ? f->utility_tags : nullptr,
+                   f->utility_skip_tags[0] != T_Invalid ? f->utility_skip_tags : nullptr};
     if (f->utility_start != nullptr) utility_start_tags[utility_start_cbs.n] = tags;
     utility_start_cbs.add(f->utility_start);
     if (f->utility_done != nullptr) utility_done_tags[utility_done_cbs.n] = tags;

@@ -71,6 +71,10 @@ struct Feature {
   // statements of these tags (the dispatcher compares, so that the SET and BEGIN an
   // application sends around every query do not call a feature that ignores them).
   NodeTag utility_tags[4];
+  // If its first tag is not T_Invalid: utility_start and utility_done are not called for
+  // statements of these tags (a feature that acts on nearly every utility but a few). In both
+  // lists the unused slots stay T_Invalid, which no statement has.
+  NodeTag utility_skip_tags[6];
   // Transaction and subtransaction events (RegisterXactCallback / RegisterSubXactCallback).
   void (*xact_event)(XactEvent event);
   void (*subxact_event)(SubXactEvent event, SubTransactionId sub, SubTransactionId parent);

@@ -16,7 +16,6 @@ int max_text_bytes = 1024;
 int max_plan_bytes = 2048;
 int samples_per_query = 4;
 int max_sample_bytes = 2048;
-int sample_seed = 0;
 int long_text_bytes = 4 * 1024 * 1024;
 bool save = true;
 int metrics_top_n = 20;
@@ -55,11 +54,6 @@ void define_settings() {
       "A sample that does not fit is dropped and counted, never stored truncated; 0 keeps none.",
       &max_sample_bytes, 2048, 0, 1024 * 1024, PGC_POSTMASTER, GUC_UNIT_BYTE, nullptr, nullptr,
       nullptr);
-  DefineCustomIntVariable(
-      "azora_opt.sample_seed", "Seed of the parameter samples' random draws (0: per backend).",
-      "Non-zero makes which calls are sampled repeat from run to run, for tests and benchmarks; "
-      "backends then differ only by their backend number.",
-      &sample_seed, 0, 0, INT_MAX, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable(
       "azora_opt.long_text_bytes",
       "Shared memory for complete normalized texts longer than azora_opt.max_text_bytes.",

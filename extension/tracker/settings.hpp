@@ -22,7 +22,6 @@ extern int max_text_bytes;             // azora_opt.max_text_bytes (postmaster)
 extern int max_plan_bytes;             // azora_opt.max_plan_bytes (postmaster)
 extern int samples_per_query;          // azora_opt.samples_per_query (postmaster)
 extern int max_sample_bytes;           // azora_opt.max_sample_bytes (postmaster)
-extern int sample_seed;                // azora_opt.sample_seed (postmaster; 0: per backend)
 extern int long_text_bytes;            // azora_opt.long_text_bytes (postmaster)
 extern bool save;                      // azora_opt.save
 extern int metrics_top_n;              // azora_opt.metrics_top_n

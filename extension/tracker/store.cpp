@@ -141,14 +141,16 @@ Entry* create_entry(const Key& key, const char* text, int len, bool never_ran, i
 // The reservoir's random numbers: SplitMix64 per backend (a counter through a strong mixer, so
 // that backends whose seeds differ in a few bits — consecutive pids, the same second — still
 // draw unrelated streams from their first number on). Not for anything secret; drawn only at a
-// reservoir turn. azora_opt.sample_seed replaces the pid and start time, so that a benchmark's
-// two runs of one statement list sample the same calls (tracking_instructions.sh).
+// reservoir turn. A standalone backend (postgres --single: bootstrap, tests, benchmarks) starts
+// from a fixed seed instead, so that two runs of one statement list sample the same calls
+// (tracking_instructions.sh); a setting would cost every transaction that runs SET one more
+// variable in AtEOXact_GUC's loop.
 uint64 random_state = 0;
 uint64 next_random() {
   if (unlikely(random_state == 0)) {
-    random_state = sample_seed != 0
-                       ? (static_cast<uint64>(MyBackendId) << 32) ^ static_cast<uint64>(sample_seed)
-                       : (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime);
+    random_state = IsUnderPostmaster
+                       ? (static_cast<uint64>(MyProcPid) << 32) ^ static_cast<uint64>(MyStartTime)
+                       : UINT64CONST(1);
   }
   uint64 z = (random_state += UINT64CONST(0x9E3779B97F4A7C15));
   z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);

@@ -15,8 +15,10 @@
 # path, so it never measures whatever copy is installed; cached_json is declared in the test
 # database with that path as well (no CREATE EXTENSION, nothing installed).
 #
-# Chance must not change a count either: azora_opt's parameter samples are drawn with a fixed
-# seed (azora_opt.sample_seed = 1), so the N1 and N2 runs sample the same calls.
+# Chance must not change a count either: which calls azora_opt's parameter samples take is
+# random (~1,000 instructions each), and seeded per backend the N1 and N2 runs would sample
+# different calls among their common first N1 (+-70 per statement between two runs of one
+# build); a standalone backend draws from a fixed seed, so both runs sample the same calls.
 # Wall-clock time must not change a count: the statistics flush (at most once a second of wall
 # time) is subtracted from every run, azora_opt.plan_min_ms is 10 s (the one setting changed),
 # and the template's statistics are taken from every row. Two runs agree within ~10
@@ -148,11 +150,6 @@ settings() {
   # happens to be the slowest so far: noise of +-1000 per statement. 10 s under valgrind is a
   # call of 0.1-0.2 s natively; none of these statements comes near it.
   [ $azora = 1 ] && o+=(-c azora_opt.plan_min_ms=10000)
-  # Which calls the parameter samples take is random (~1,200 instructions each): seeded per
-  # backend, the N1 and N2 runs would sample different calls among their common first N1, a
-  # difference of +-70 per statement between two runs of the same build. A fixed seed makes
-  # both runs sample the same calls, so the difference is exactly the window's samples.
-  [ $azora = 1 ] && o+=(-c azora_opt.sample_seed=1)
   # AZORA_EXTRA="name=value ...": more azora_opt settings, for analysis (e.g. what sampling
   # costs: azora_opt.samples_per_query=0).
   if [ $azora = 1 ]; then
