@@ -25,15 +25,10 @@ const hooks::Feature kFeature = [] {
   f.utility_skip_tags[3] = T_ExecuteStmt;
   f.utility_skip_tags[4] = T_DeallocateStmt;
   f.xact_event = on_xact_event;
-  f.events_on_demand = true;  // registered at this backend's first noted write (xact.cpp)
   return f;
 }();
 
 }  // namespace
-
-void want_xact_events() {
-  hooks::want_events(&kFeature);
-}
 
 void register_hooks() {
   hooks::register_feature(&kFeature);

@@ -20,18 +20,7 @@ bool committing_now = false;  // begin_commit done, end_commit owed
 bool end_owed = false;        // committed or prepared: end_commits() at resource release
 bool release_callback_registered = false;
 
-bool events_wanted = false;  // want_xact_events() called in this backend
-
-// Before the first write state of this backend: the transaction callback must see it.
-inline void expect_commit() {
-  if (unlikely(!events_wanted)) {
-    want_xact_events();
-    events_wanted = true;
-  }
-}
-
 void note_slot(uint32 slot, bool ddl) {
-  expect_commit();
   for (int i = 0; i < n_written; i++) {
     if (written[i] == slot) {
       written_ddl[i] = written_ddl[i] || ddl;
@@ -310,10 +299,7 @@ void on_utility(PlannedStmt* pstmt) {
       // CASCADE also empties the tables that reference these, which are not named here.
       // Readers of a child depend on its ancestors (fill.cpp), so TRUNCATE of a parent reaches
       // them.
-      if (s->behavior == DROP_CASCADE) {
-        expect_commit();
-        overflow = true;
-      }
+      if (s->behavior == DROP_CASCADE) overflow = true;
       foreach (lc, s->relations) note_written(relid_of(static_cast<RangeVar*>(lfirst(lc))), false);
       break;
     }
@@ -329,7 +315,6 @@ void on_utility(PlannedStmt* pstmt) {
       // every slot enters its committing window now and leaves it when this transaction ends:
       // a full invalidation per COMMIT PREPARED, never a stale entry.
       if (reinterpret_cast<TransactionStmt*>(n)->kind == TRANS_STMT_COMMIT_PREPARED) {
-        expect_commit();
         overflow = true;
         begin_commits();
       }

@@ -18,9 +18,6 @@ void note_written(Oid relid, bool ddl);
 void on_executor_start(QueryDesc* query_desc, int eflags);
 void on_utility(PlannedStmt* pstmt);
 void on_xact_event(XactEvent event);
-// Registers on_xact_event with PostgreSQL in this backend (hooks.cpp; once): called when the
-// backend first notes a write, so a backend that never writes pays nothing per transaction.
-void want_xact_events();
 // Closes a DDL commit's window after its catalog invalidations were sent; registered with
 // RegisterResourceReleaseCallback by on_xact_event the first time this backend commits DDL.
 void on_resource_release(ResourceReleasePhase phase, bool is_commit, bool is_top_level, void*);
