@@ -223,7 +223,9 @@ void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tre
   instr_time began;
   if (report) {
     done.tag = nodeTag(stmt);
-    done.queryid = utility_query_id(pstmt, text, context);
+    // Nearly always already set: the recomputation's call only when it is not.
+    done.queryid =
+        pstmt->queryId != UINT64CONST(0) ? pstmt->queryId : utility_query_id(pstmt, text, context);
     done.stmt_location = pstmt->stmt_location;
     done.stmt_len = pstmt->stmt_len;
     done.text = text;
