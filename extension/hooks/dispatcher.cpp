@@ -186,27 +186,6 @@ void on_executor_end(QueryDesc* desc) {
   }
 }
 
-// Runs the utility, one level deeper when bump is set (see call_planner_nested for why the
-// PG_TRY has a frame of its own).
-void call_utility_nested(bool bump, PlannedStmt* pstmt, const char* text, bool read_only_tree,
-                         ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
-                         DestReceiver* dest, QueryCompletion* qc) {
-  if (bump) nesting_level++;
-  PG_TRY();
-  {
-    if (prev_process_utility != nullptr) {
-      prev_process_utility(pstmt, text, read_only_tree, context, params, env, dest, qc);
-    } else {
-      standard_ProcessUtility(pstmt, text, read_only_tree, context, params, env, dest, qc);
-    }
-  }
-  PG_FINALLY();
-  {
-    if (bump) nesting_level--;
-  }
-  PG_END_TRY();
-}
-
 void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tree,
                         ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* env,
                         DestReceiver* dest, QueryCompletion* qc) {
@@ -233,7 +212,22 @@ void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tre
     buffers_before = pgBufferUsage;
     INSTR_TIME_SET_CURRENT(began);
   }
-  call_utility_nested(bump, pstmt, text, read_only_tree, context, params, env, dest, qc);
+  // The PG_TRY in this frame (no call to a frame of its own: a utility's fixed cost). Every
+  // local read after it was set before the setjmp and is not written inside.
+  if (bump) nesting_level++;
+  PG_TRY();
+  {
+    if (prev_process_utility != nullptr) {
+      prev_process_utility(pstmt, text, read_only_tree, context, params, env, dest, qc);
+    } else {
+      standard_ProcessUtility(pstmt, text, read_only_tree, context, params, env, dest, qc);
+    }
+  }
+  PG_FINALLY();
+  {
+    if (bump) nesting_level--;
+  }
+  PG_END_TRY();
   if (!report) return;
   instr_time duration;
   INSTR_TIME_SET_CURRENT(duration);
