@@ -20,6 +20,12 @@ bool committing_now = false;  // begin_commit done, end_commit owed
 bool end_owed = false;        // committed or prepared: end_commits() at resource release
 bool release_callback_registered = false;
 
+// Nothing noted and no window open or owed: most transactions (they wrote nothing the cache
+// notes), for which the transaction callback and end_commits have nothing to do.
+bool idle() {
+  return !committing_now && !end_owed && n_written == 0 && !overflow;
+}
+
 void note_slot(uint32 slot, bool ddl) {
   for (int i = 0; i < n_written; i++) {
     if (written[i] == slot) {
@@ -79,8 +85,7 @@ bool in_committing(uint32 slot) {
 }
 
 void end_commits() {
-  // Most transactions wrote nothing the cache notes: nothing to close or clear.
-  if (!committing_now && !end_owed && n_written == 0 && !overflow) return;
+  if (idle()) return;  // nothing to close or clear
   if (committing_now && ready()) {
     if (committing_overflow) {
       for (uint32 s = 0; s < kAllSlots; s++) gen_end_commit(generations(), s);
@@ -272,8 +277,7 @@ void on_executor_start(QueryDesc* query_desc, int eflags) {
 
 void on_utility(PlannedStmt* pstmt) {
   Node* n = pstmt->utilityStmt;
-  if (n == nullptr) return;
-  if (!ready()) return;
+  if (n == nullptr || !ready()) return;
   switch (classify(n)) {
     case Effect::kNone:
       break;
@@ -326,8 +330,7 @@ void on_utility(PlannedStmt* pstmt) {
 }
 
 void on_xact_event(XactEvent event) {
-  // A transaction that noted no write and has no window open: nothing to open or close.
-  if (!committing_now && !end_owed && n_written == 0 && !overflow) return;
+  if (idle()) return;  // nothing to open or close
   switch (event) {
     case XACT_EVENT_PRE_COMMIT:
     case XACT_EVENT_PARALLEL_PRE_COMMIT:

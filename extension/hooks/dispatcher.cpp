@@ -77,11 +77,11 @@ explain_get_index_name_hook_type prev_explain_get_index_name = nullptr;
 // before calling us (pg_stat_statements does, so its executor hooks skip the statement); the
 // id is recomputed the same way so every library sees the same statement. Sub-commands that
 // PostgreSQL generates itself (PROCESS_UTILITY_SUBCOMMAND) never had an id and get none.
-uint64 utility_query_id(const PlannedStmt* pstmt, const char* text, ProcessUtilityContext context) {
-  if (pstmt->queryId != UINT64CONST(0) || text == nullptr ||
-      context == PROCESS_UTILITY_SUBCOMMAND || !IsQueryIdEnabled()) {
-    return pstmt->queryId;
-  }
+// Called only for a statement whose pstmt->queryId is 0 (the caller reads a set id inline).
+uint64 recomputed_query_id(const PlannedStmt* pstmt, const char* text,
+                           ProcessUtilityContext context) {
+  if (text == nullptr || context == PROCESS_UTILITY_SUBCOMMAND || !IsQueryIdEnabled())
+    return UINT64CONST(0);
   int location = pstmt->stmt_location;
   int len = pstmt->stmt_len;
   const char* sql = CleanQuerytext(text, &location, &len);
@@ -203,8 +203,8 @@ void on_process_utility(PlannedStmt* pstmt, const char* text, bool read_only_tre
   if (report) {
     done.tag = nodeTag(stmt);
     // Nearly always already set: the recomputation's call only when it is not.
-    done.queryid =
-        pstmt->queryId != UINT64CONST(0) ? pstmt->queryId : utility_query_id(pstmt, text, context);
+    done.queryid = pstmt->queryId != UINT64CONST(0) ? pstmt->queryId
+                                                    : recomputed_query_id(pstmt, text, context);
     done.stmt_location = pstmt->stmt_location;
     done.stmt_len = pstmt->stmt_len;
     done.text = text;

@@ -45,8 +45,11 @@ struct Memo {
 constexpr int kMemoSlots = 256;
 Memo memo[kMemoSlots];
 
+Memo& memo_slot(uint64 queryid, bool toplevel) {
+  return memo[(queryid ^ static_cast<uint64>(toplevel)) & (kMemoSlots - 1)];
+}
 Memo& memo_slot(const Key& key) {
-  return memo[(key.queryid ^ static_cast<uint64>(key.toplevel)) & (kMemoSlots - 1)];
+  return memo_slot(key.queryid, key.toplevel);
 }
 
 // The memo's entry for (userid, dbid, queryid, toplevel) if it is still valid (see Memo), else
@@ -356,8 +359,8 @@ bool record(const char* query, int location, int len, uint64 queryid, bool tople
 // lock. (Read without the lock, the count may miss a removal under way; the entry is then
 // created at the end of execution, as after a removal between parse and execution.)
 bool known_at_parse(uint64 queryid, bool toplevel, int* next_due) {
-  const Memo& m = memo[(queryid ^ static_cast<uint64>(toplevel)) & (kMemoSlots - 1)];
-  const Entry* e = remembered(m, GetUserId(), MyDatabaseId, queryid, toplevel);
+  const Entry* e =
+      remembered(memo_slot(queryid, toplevel), GetUserId(), MyDatabaseId, queryid, toplevel);
   if (e != nullptr && next_due != nullptr) *next_due = due_constants(e);
   return e != nullptr;
 }
